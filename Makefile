@@ -1,0 +1,104 @@
+# nocblog: read README.md.  `make site` and `make check` are all a newcomer needs.
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+CFLAGS     ?= -O2 -g
+ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages the build, the tests and the sample site need.
+DEBS = gcc make pkg-config git tzdata \
+       libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
+       libcmocka-dev libxml2-utils
+
+PKGS = libgit2 libcmark libxml-2.0 yaml-0.1
+
+# recursive (=): pkg-config is asked when a recipe runs, after `deps`
+NB_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+            $(shell $(PKG_CONFIG) --cflags $(PKGS))
+NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+LIB_SRC = buf util diag tz stamp yml site notice repo content publish render
+TESTS   = test_stamp test_notice test_site test_check test_stamptable
+
+LIB_OBJ      = $(LIB_SRC:%=build/%.o)
+ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
+TEST_BIN      = $(TESTS:%=build/tests/%)
+ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
+
+.PHONY: all deps site check test asan test-asan clean
+.DELETE_ON_ERROR:
+
+all: nocblog
+
+nocblog: build/main.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(NB_LIBS)
+
+build/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+build/tests/%: build/tests/%.o build/tests/fixture.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(NB_LIBS) $(TEST_LIBS)
+
+build/asan/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(ASAN_FLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+build/asan/tests/%: build/asan/tests/%.o build/asan/tests/fixture.o $(ASAN_LIB_OBJ)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(NB_LIBS) $(TEST_LIBS)
+
+build/asan/nocblog: build/asan/main.o $(ASAN_LIB_OBJ)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(NB_LIBS)
+
+.SECONDARY:
+
+# Installs missing Debian packages when root; otherwise prints the command.
+deps:
+	@missing=$$(for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done | tr '\n' ' '); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "nocblog needs these Debian packages; install them with:"; \
+		echo "  sudo apt-get install $$missing"; \
+		exit 1; \
+	fi
+
+# Installs what is missing, builds, and renders content/ into out/.
+site: deps
+	$(MAKE) nocblog
+	./nocblog build
+
+test: nocblog $(TEST_BIN)
+	NOCBLOG=$(CURDIR)/nocblog tests/run.sh $(TEST_BIN)
+
+asan: build/asan/nocblog $(ASAN_TEST_BIN)
+
+test-asan: asan
+	NOCBLOG=$(CURDIR)/build/asan/nocblog ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(ASAN_TEST_BIN)
+
+# The whole suite: unit and command tests, then all of them again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	$(MAKE) test
+	$(MAKE) test-asan
+
+clean:
+	rm -rf build nocblog
+
+-include $(wildcard build/*.d build/tests/*.d build/asan/*.d build/asan/tests/*.d)

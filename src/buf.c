@@ -1,0 +1,96 @@
+#include "buf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void nb_buf_grow(struct nb_buf *b, size_t extra)
+{
+	size_t need, alloc;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		nb_oom();
+	need = b->len + extra + 1;
+	if (need <= b->alloc)
+		return;
+	alloc = b->alloc ? b->alloc : 64;
+	while (alloc < need)
+		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
+	b->ptr = nb_realloc(b->ptr, alloc);
+	b->alloc = alloc;
+}
+
+void nb_buf_put(struct nb_buf *b, const char *data, size_t len)
+{
+	nb_buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void nb_buf_puts(struct nb_buf *b, const char *s)
+{
+	nb_buf_put(b, s, strlen(s));
+}
+
+void nb_buf_putc(struct nb_buf *b, char c)
+{
+	nb_buf_put(b, &c, 1);
+}
+
+void nb_buf_vprintf(struct nb_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	nb_buf_grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void nb_buf_printf(struct nb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void nb_buf_truncate(struct nb_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->ptr[len] = '\0';
+	}
+}
+
+const char *nb_buf_cstr(const struct nb_buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+char *nb_buf_detach(struct nb_buf *b)
+{
+	char *p = b->ptr ? b->ptr : nb_strdup("");
+
+	b->ptr = NULL;
+	b->len = b->alloc = 0;
+	return p;
+}
+
+void nb_buf_release(struct nb_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->alloc = 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * diag: problems found in content, kept for the caller to print.
+ *
+ * Modules never print: they add a diagnostic (file, line, problem, fix)
+ * and return a negative code.  Only main.c decides how to show them.
+ */
+#ifndef NB_DIAG_H
+#define NB_DIAG_H
+
+#include <stddef.h>
+
+struct nb_diag {
+	char *path;    /* repository-relative path, or NULL */
+	int line;      /* 1-based; 0 when the problem has no line */
+	char *message; /* lower-case, problem first, no full stop */
+	char *hint;    /* how to fix it, or NULL */
+};
+
+struct nb_diags {
+	struct nb_diag *items;
+	size_t count;
+	size_t alloc;
+};
+
+#define NB_DIAGS_INIT { NULL, 0, 0 }
+
+/* Adds a problem; hint may be NULL.  Returns -1 so callers can `return`. */
+int nb_diags_add(struct nb_diags *d, const char *path, int line,
+		 const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Moves every item of src to the end of dst. */
+void nb_diags_take(struct nb_diags *dst, struct nb_diags *src);
+/* Sorts by path, then line, keeping the order of equal keys. */
+void nb_diags_sort(struct nb_diags *d);
+/* "path:line: message — hint"; the caller frees the string. */
+char *nb_diag_format(const struct nb_diag *diag);
+void nb_diags_clear(struct nb_diags *d);
+
+#endif

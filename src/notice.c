@@ -1,0 +1,841 @@
+#include "notice.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "tz.h"
+#include "util.h"
+#include "yml.h"
+
+static const char *const notice_keys[] = {
+	"title", "servers", "kind", "status", "severity", "date", "window",
+};
+
+static const char *const kind_names[] = { "incident", "maintenance" };
+
+static const char *const status_names[] = {
+	"investigating", "identified", "monitoring", "resolved",
+	"scheduled", "in-progress", "completed",
+};
+
+static const char *const severity_names[] = { "", "minor", "major", "critical" };
+
+const char *nb_kind_name(enum nb_kind kind) { return kind_names[kind]; }
+const char *nb_status_name(enum nb_status status) { return status_names[status]; }
+const char *nb_severity_name(enum nb_severity sev) { return severity_names[sev]; }
+
+int nb_status_is_open(enum nb_status status)
+{
+	return status != NB_RESOLVED && status != NB_COMPLETED;
+}
+
+/* Parsing state for one file. */
+struct parser {
+	struct nb_notice *n;
+	const char *zone;
+	struct nb_diags *diags;
+	int errors;
+	int fm_line;           /* file line of the first front matter line */
+	const struct nb_yml *status_node;
+	const struct nb_yml *kind_node;
+};
+
+static void problem(struct parser *ps, int line, const char *hint,
+		    const char *fmt, const char *arg)
+{
+	nb_diags_add(ps->diags, ps->n->path, line, hint, fmt, arg);
+	ps->errors++;
+}
+
+static int yline(struct parser *ps, const struct nb_yml *node)
+{
+	return ps->fm_line + node->line - 1;
+}
+
+char *nb_notice_slug(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct nb_buf b = NB_BUF_INIT;
+	size_t len, i;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+		len -= 3;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)base[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ||
+		    c == '_' || c == '.')
+			nb_buf_putc(&b, (char)c);
+		else if (b.len && b.ptr[b.len - 1] != '-')
+			nb_buf_putc(&b, '-');
+	}
+	while (b.len && (b.ptr[b.len - 1] == '-' || b.ptr[b.len - 1] == '.'))
+		nb_buf_truncate(&b, b.len - 1);
+	return nb_buf_detach(&b);
+}
+
+/* ---- front matter ---- */
+
+static const char *scalar(struct parser *ps, const struct nb_yml *v,
+			  const char *key, const char *example)
+{
+	if (v->kind != NB_YML_SCALAR) {
+		struct nb_buf msg = NB_BUF_INIT;
+
+		nb_buf_printf(&msg, "'%s' must be text, not %s", key,
+			      nb_yml_kind_name(v->kind));
+		problem(ps, yline(ps, v), example, "%s", msg.ptr);
+		nb_buf_release(&msg);
+		return NULL;
+	}
+	return v->scalar;
+}
+
+static int choose(struct parser *ps, const struct nb_yml *v, const char *key,
+		  const char *const *names, size_t first, size_t end)
+{
+	const char *s = scalar(ps, v, key, NULL);
+	struct nb_buf hint = NB_BUF_INIT;
+	const char *near;
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = first; i < end; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	near = nb_suggest(s, names + first, end - first);
+	if (near)
+		nb_buf_printf(&hint, "did you mean '%s'? ", near);
+	nb_buf_puts(&hint, "one of: ");
+	for (i = first; i < end; i++)
+		nb_buf_printf(&hint, "%s%s", i > first ? ", " : "", names[i]);
+	nb_diags_add(ps->diags, ps->n->path, yline(ps, v), hint.ptr,
+		     "invalid %s '%s'", key, s);
+	ps->errors++;
+	nb_buf_release(&hint);
+	return -1;
+}
+
+static void load_servers(struct parser *ps, const struct nb_yml *v)
+{
+	struct nb_notice *n = ps->n;
+	size_t i, j, count = v->kind == NB_YML_SEQ ? v->count : 1;
+
+	n->servers_line = yline(ps, v);
+	if (v->kind == NB_YML_MAP) {
+		problem(ps, n->servers_line, "write servers: [LOUIE, SCROOGE]",
+			"'servers' must be a list of server names%s", "");
+		return;
+	}
+	n->servers = nb_calloc(count, sizeof(*n->servers));
+	for (i = 0; i < count; i++) {
+		const struct nb_yml *item = v->kind == NB_YML_SEQ ? v->items[i] : v;
+		const char *s = scalar(ps, item, "servers", "write servers: [LOUIE, SCROOGE]");
+
+		if (!s)
+			continue;
+		if (!*s) {
+			problem(ps, yline(ps, item), "name a server declared in site.yaml",
+				"empty server name%s", "");
+			continue;
+		}
+		for (j = 0; j < n->server_count; j++)
+			if (strcmp(n->servers[j], s) == 0)
+				break;
+		if (j < n->server_count) {
+			problem(ps, yline(ps, item), "list each server once",
+				"server '%s' is listed twice", s);
+			continue;
+		}
+		n->servers[n->server_count++] = nb_strdup(s);
+	}
+	if (!n->server_count && !ps->errors)
+		problem(ps, n->servers_line, "write servers: [LOUIE, SCROOGE]",
+			"the notice names no server%s", "");
+}
+
+/* A date-time value (date:, window start/end).  need_time: a time is required. */
+static int load_instant(struct parser *ps, const struct nb_yml *v, const char *key,
+			int need_time, int64_t *out)
+{
+	struct nb_buf why = NB_BUF_INIT;
+	struct nb_stamp st;
+	const char *s = scalar(ps, v, key, "write e.g. 2010-10-15T06:30-04:00");
+	int rc = -1;
+
+	if (!s)
+		goto cleanup;
+	if (nb_stamp_parse(&st, s, strlen(s), &why) < 0) {
+		nb_buf_printf(&why, " in %s", key);
+		problem(ps, yline(ps, v), "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
+		goto cleanup;
+	}
+	if (!nb_stamp_has_date(&st) || (need_time && !nb_stamp_has_time(&st))) {
+		nb_buf_printf(&why, "'%s' needs a date%s", key, need_time ? " and a time" : "");
+		problem(ps, yline(ps, v), "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
+		goto cleanup;
+	}
+	*out = nb_stamp_instant(&st, ps->zone);
+	rc = 0;
+cleanup:
+	nb_buf_release(&why);
+	return rc;
+}
+
+static void load_window(struct parser *ps, const struct nb_yml *v)
+{
+	const struct nb_yml *start = nb_yml_get(v, "start"), *end = nb_yml_get(v, "end");
+	struct nb_notice *n = ps->n;
+	size_t i;
+	int ok = 1;
+
+	if (v->kind != NB_YML_MAP) {
+		problem(ps, yline(ps, v), "write window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}",
+			"'window' must be a mapping with start and end%s", "");
+		return;
+	}
+	for (i = 0; i + 1 < v->count; i += 2) {
+		const char *k = v->items[i]->scalar;
+
+		if (strcmp(k, "start") && strcmp(k, "end"))
+			problem(ps, yline(ps, v->items[i]), "a window has only start and end",
+				"unknown key 'window.%s'", k);
+	}
+	if (!start || !end) {
+		problem(ps, yline(ps, v), "give both start and end",
+			"the window has no %s", start ? "end" : "start");
+		return;
+	}
+	ok &= load_instant(ps, start, "window start", 1, &n->window_start) == 0;
+	ok &= load_instant(ps, end, "window end", 1, &n->window_end) == 0;
+	if (ok && n->window_end <= n->window_start) {
+		problem(ps, yline(ps, end), "the end comes after the start",
+			"the window ends before it starts%s", "");
+		return;
+	}
+	n->has_window = ok;
+}
+
+static void unknown_key(struct parser *ps, const struct nb_yml *key)
+{
+	const char *near = nb_suggest(key->scalar, notice_keys, NB_ARRAY_LEN(notice_keys));
+	struct nb_buf hint = NB_BUF_INIT;
+	size_t i;
+
+	if (near) {
+		nb_buf_printf(&hint, "did you mean '%s'?", near);
+	} else {
+		nb_buf_puts(&hint, "notice keys are ");
+		for (i = 0; i < NB_ARRAY_LEN(notice_keys); i++)
+			nb_buf_printf(&hint, "%s%s", i ? ", " : "", notice_keys[i]);
+	}
+	problem(ps, yline(ps, key), hint.ptr, "unknown key '%s'", key->scalar);
+	nb_buf_release(&hint);
+}
+
+static void load_front_matter(struct parser *ps, const struct nb_yml *root)
+{
+	struct nb_notice *n = ps->n;
+	const struct nb_yml *window = NULL;
+	size_t i;
+	int k;
+
+	for (i = 0; i + 1 < root->count; i += 2) {
+		const struct nb_yml *key = root->items[i], *v = root->items[i + 1];
+		const char *name = key->scalar;
+
+		if (strcmp(name, "title") == 0) {
+			const char *s = scalar(ps, v, name, "write title: SCROOGE storage array failure");
+
+			if (s && !*s)
+				problem(ps, yline(ps, v), "write title: SCROOGE storage array failure",
+					"the title is empty%s", "");
+			else if (s && strchr(s, '\n'))
+				problem(ps, yline(ps, v), "write the title on one line",
+					"the title spans several lines%s", "");
+			else if (s)
+				n->title = nb_strdup(s);
+		} else if (strcmp(name, "servers") == 0) {
+			load_servers(ps, v);
+		} else if (strcmp(name, "kind") == 0) {
+			ps->kind_node = v;
+			if ((k = choose(ps, v, "kind", kind_names, 0, 2)) >= 0)
+				n->kind = (enum nb_kind)k;
+		} else if (strcmp(name, "status") == 0) {
+			ps->status_node = v;
+		} else if (strcmp(name, "severity") == 0) {
+			if ((k = choose(ps, v, "severity", severity_names, 1, 4)) >= 0)
+				n->severity = (enum nb_severity)k;
+		} else if (strcmp(name, "date") == 0) {
+			n->date_line = yline(ps, v);
+			if (load_instant(ps, v, "date", 0, &n->published) == 0) {
+				n->has_date = 1;
+				n->published_source = NB_TIME_FRONT_MATTER;
+			}
+		} else if (strcmp(name, "window") == 0) {
+			window = v;
+		} else {
+			unknown_key(ps, key);
+		}
+	}
+	if (!nb_yml_get(root, "title"))
+		problem(ps, ps->fm_line, "add 'title: ...' to the front matter",
+			"the notice has no title%s", "");
+	if (!nb_yml_get(root, "servers"))
+		problem(ps, ps->fm_line, "add 'servers: [NAME]' to the front matter",
+			"the notice names no server%s", "");
+	if (!ps->status_node) {
+		problem(ps, ps->fm_line,
+			n->kind == NB_MAINTENANCE ? "add 'status: scheduled'" : "add 'status: investigating'",
+			"the notice has no status%s", "");
+	} else if (n->kind == NB_MAINTENANCE) {
+		if ((k = choose(ps, ps->status_node, "maintenance status", status_names,
+				NB_SCHEDULED, NB_COMPLETED + 1)) >= 0)
+			n->status = (enum nb_status)k;
+	} else if ((k = choose(ps, ps->status_node, "incident status", status_names,
+			       NB_INVESTIGATING, NB_RESOLVED + 1)) >= 0) {
+		n->status = (enum nb_status)k;
+	}
+	if (window && n->kind != NB_MAINTENANCE)
+		problem(ps, yline(ps, window), "set 'kind: maintenance', or remove the window",
+			"only maintenance notices have a window%s", "");
+	else if (window)
+		load_window(ps, window);
+}
+
+/* Finds the front matter; returns the offset of the body, or 0 on error. */
+static size_t split_front_matter(struct parser *ps, const char *text, size_t len,
+				 size_t *fm_start, size_t *fm_len)
+{
+	size_t pos, line_start;
+	int line = 1;
+
+	if (len < 4 || memcmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != ' ')) {
+		problem(ps, 1, "start the file with a line '---', the front matter, and another '---'",
+			"the notice has no front matter%s", "");
+		return 0;
+	}
+	pos = (size_t)((const char *)memchr(text, '\n', len) - text) + 1;
+	*fm_start = pos;
+	line = 2;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len, e = end;
+
+		line_start = pos;
+		while (e > line_start && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+			e--;
+		if (e - line_start == 3 && (memcmp(text + line_start, "---", 3) == 0 ||
+					    memcmp(text + line_start, "...", 3) == 0)) {
+			*fm_len = line_start - *fm_start;
+			ps->n->body_line = line + 1;
+			return nl ? end + 1 : end;
+		}
+		pos = nl ? end + 1 : len;
+		line++;
+	}
+	problem(ps, 1, "add a line '---' after the last front matter key",
+		"the front matter is not closed%s", "");
+	return 0;
+}
+
+/* ---- the update thread ---- */
+
+enum block_role { ROLE_TEXT, ROLE_UPDATE, ROLE_DAY };
+
+struct block {
+	enum block_role role;
+	int first, last;       /* body lines, 1-based */
+	size_t lead;           /* UPDATE: bytes of the first line that are the lead */
+	int whole_first;       /* UPDATE: the first line (a heading) is all lead */
+	char *stamp_text;
+	struct nb_stamp stamp;
+};
+
+struct lines {
+	const char *text;
+	size_t *start;         /* offset of each line; start[count] = end */
+	int count;
+};
+
+static void lines_index(struct lines *l, const char *text, size_t len)
+{
+	size_t i, alloc = 0;
+	int n = 0;
+
+	l->text = text;
+	l->start = NULL;
+	nb_grow_array(&l->start, &alloc, 2, sizeof(*l->start));
+	l->start[n++] = 0;
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n' && i + 1 < len) {
+			nb_grow_array(&l->start, &alloc, (size_t)n + 2, sizeof(*l->start));
+			l->start[n++] = i + 1;
+		}
+	}
+	l->start[n] = len;
+	l->count = len ? n : 0;
+}
+
+/* Line k (1-based) without its newline. */
+static const char *line_at(const struct lines *l, int k, size_t *len)
+{
+	size_t s = l->start[k - 1], e = l->start[k];
+
+	if (e > s && l->text[e - 1] == '\n')
+		e--;
+	*len = e - s;
+	return l->text + s;
+}
+
+static int has_digit(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return nb_strndup(s, n);
+}
+
+/*
+ * Recognises "Update <stamp>:", "**Update <stamp>:**" and
+ * "**Update <stamp>**:" at the start of a paragraph line.  Returns 1 and
+ * the stamp text and the lead's length, 0 when the line is not an update.
+ */
+static int match_update_lead(const char *s, size_t len, char **stamp, size_t *lead)
+{
+	size_t i = 0, st, limit;
+	char bold = 0;
+
+	while (i < len && i < 3 && s[i] == ' ')
+		i++;
+	if (i + 2 <= len && (s[i] == '*' || s[i] == '_') && s[i + 1] == s[i]) {
+		bold = s[i];
+		i += 2;
+	}
+	if (len - i < 6 || (memcmp(s + i, "Update", 6) && memcmp(s + i, "UPDATE", 6)))
+		return 0;
+	i += 6;
+	if (i < len && s[i] != ' ' && s[i] != ':' && s[i] != bold)
+		return 0; /* "Updated", "Updates" */
+	st = i;
+	limit = len < st + NB_STAMP_MAX_LEN ? len : st + NB_STAMP_MAX_LEN;
+	for (; i < limit; i++) {
+		int closer = bold && i + 1 < len && s[i] == bold && s[i + 1] == bold;
+
+		if (closer) {
+			/* "**Update 6:47 AM**:" */
+			if (i + 2 >= len || s[i + 2] != ':')
+				return 0;
+			*stamp = trimmed(s + st, i - st);
+			*lead = i + 3;
+			break;
+		}
+		if (s[i] == ':' && (i + 1 >= len || !(s[i + 1] >= '0' && s[i + 1] <= '9'))) {
+			*stamp = trimmed(s + st, i - st);
+			*lead = i + 1;
+			if (bold && *lead + 1 < len && s[*lead] == bold && s[*lead + 1] == bold)
+				*lead += 2;
+			else if (bold) {
+				free(*stamp);
+				return 0;
+			}
+			break;
+		}
+	}
+	if (i >= limit)
+		return 0;
+	if (**stamp && !has_digit(*stamp, strlen(*stamp))) {
+		free(*stamp);
+		return 0; /* "Update regarding the move: ..." is text */
+	}
+	while (*lead < len && (s[*lead] == ' ' || s[*lead] == '\t'))
+		(*lead)++;
+	return 1;
+}
+
+/* "## Update <stamp>" or a setext heading "Update <stamp>" (level 2). */
+static int match_update_heading(const char *s, size_t len, char **stamp)
+{
+	size_t i = 0, e = len;
+
+	while (i < len && i < 3 && s[i] == ' ')
+		i++;
+	if (i < len && s[i] == '#') {
+		while (i < len && s[i] == '#')
+			i++;
+		while (e > i && (s[e - 1] == ' ' || s[e - 1] == '#' || s[e - 1] == '\t'))
+			e--;
+	}
+	while (i < e && s[i] == ' ')
+		i++;
+	if (e - i < 6 || (memcmp(s + i, "Update", 6) && memcmp(s + i, "UPDATE", 6)))
+		return 0;
+	i += 6;
+	if (i < e && s[i] != ' ' && s[i] != ':')
+		return 0;
+	if (e > i && s[e - 1] == ':')
+		e--;
+	*stamp = trimmed(s + i, e - i);
+	if (**stamp && !has_digit(*stamp, strlen(*stamp))) {
+		free(*stamp);
+		return 0;
+	}
+	return 1;
+}
+
+/* The legacy "10/14/2010 9:06 EST – text": a dated stamp and a dash. */
+static int match_legacy_lead(const char *s, size_t len, char **stamp, size_t *lead,
+			     struct nb_stamp *parsed)
+{
+	static const char *const dashes[] = { " \u2013 ", " \u2014 ", " - " };
+	size_t i, d, limit = len < NB_STAMP_MAX_LEN ? len : NB_STAMP_MAX_LEN;
+
+	if (!len || s[0] < '0' || s[0] > '9')
+		return 0;
+	for (i = 1; i < limit; i++) {
+		for (d = 0; d < NB_ARRAY_LEN(dashes); d++) {
+			size_t dl = strlen(dashes[d]);
+
+			if (i + dl > len || memcmp(s + i, dashes[d], dl) != 0)
+				continue;
+			if (nb_stamp_parse(parsed, s, i, NULL) < 0 ||
+			    !nb_stamp_has_date(parsed) || !nb_stamp_has_time(parsed))
+				return 0;
+			*stamp = nb_strndup(s, i);
+			*lead = i + dl;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A paragraph of one line holding only a date ("Friday 9/3/10"). */
+static int match_day_line(const char *s, size_t len, struct nb_stamp *parsed)
+{
+	if (!has_digit(s, len) || len > NB_STAMP_MAX_LEN)
+		return 0;
+	return nb_stamp_parse(parsed, s, len, NULL) == 0 && nb_stamp_has_date(parsed) &&
+	       !nb_stamp_has_time(parsed);
+}
+
+static void classify(struct parser *ps, struct block *b, cmark_node *node,
+		     const struct lines *l)
+{
+	cmark_node_type type = cmark_node_get_type(node);
+	size_t len;
+	const char *s = line_at(l, b->first, &len);
+	struct nb_buf why = NB_BUF_INIT;
+	char *stamp = NULL;
+	int line = ps->n->body_line + b->first - 1;
+
+	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(node) == 2 &&
+	    match_update_heading(s, len, &stamp)) {
+		b->role = ROLE_UPDATE;
+		b->whole_first = 1;
+	} else if (type == CMARK_NODE_PARAGRAPH && match_update_lead(s, len, &stamp, &b->lead)) {
+		b->role = ROLE_UPDATE;
+	} else if (type == CMARK_NODE_PARAGRAPH &&
+		   match_legacy_lead(s, len, &stamp, &b->lead, &b->stamp)) {
+		b->role = ROLE_UPDATE;
+		b->stamp_text = stamp;
+		return;
+	} else if (type == CMARK_NODE_PARAGRAPH && b->first == b->last &&
+		   match_day_line(s, len, &b->stamp)) {
+		b->role = ROLE_DAY;
+		return;
+	} else {
+		return;
+	}
+	b->stamp_text = stamp;
+	if (!*stamp)
+		goto cleanup;
+	if (nb_stamp_parse(&b->stamp, stamp, strlen(stamp), &why) < 0) {
+		nb_diags_add(ps->diags, ps->n->path, line,
+			     "write e.g. 'Update 10/16/2010 1:24 AM Eastern:' or 'Update 6:47 AM:'",
+			     "unparseable stamp '%s': %s", stamp, why.ptr);
+		ps->errors++;
+	} else if (!nb_stamp_has_time(&b->stamp)) {
+		nb_diags_add(ps->diags, ps->n->path, line,
+			     "add the time, e.g. 'Update 9/12/10 1:30 AM Eastern:'",
+			     "stamp '%s' has a date but no time", stamp);
+		ps->errors++;
+	}
+cleanup:
+	nb_buf_release(&why);
+}
+
+/* Appends body lines [first, last] as they are, less `skip` bytes of the first. */
+static void append_lines(struct nb_buf *out, const struct lines *l, int first,
+			 int last, size_t skip)
+{
+	size_t s, e;
+
+	if (first > last)
+		return;
+	s = l->start[first - 1] + skip;
+	e = l->start[last];
+	nb_buf_put(out, l->text + s, e - s);
+}
+
+static char *finish_text(struct nb_buf *b)
+{
+	size_t lead = 0, i;
+
+	/* drop leading blank lines, keep the indentation of the first line */
+	for (i = 0; i < b->len && (b->ptr[i] == '\n' || b->ptr[i] == ' ' || b->ptr[i] == '\t'); i++)
+		if (b->ptr[i] == '\n')
+			lead = i + 1;
+	if (lead) {
+		memmove(b->ptr, b->ptr + lead, b->len - lead + 1);
+		b->len -= lead;
+	}
+	while (b->len && (b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == ' '))
+		nb_buf_truncate(b, b->len - 1);
+	if (b->len)
+		nb_buf_putc(b, '\n');
+	return nb_buf_detach(b);
+}
+
+static void build_thread(struct parser *ps, struct block *blocks, size_t count,
+			 const struct lines *l)
+{
+	struct nb_notice *n = ps->n;
+	struct nb_buf text = NB_BUF_INIT;
+	struct nb_update *u = NULL;
+	int64_t floor = INT64_MIN;
+	size_t i, updates = 0;
+
+	for (i = 0; i < count; i++)
+		updates += blocks[i].role == ROLE_UPDATE;
+	n->updates = nb_calloc(updates, sizeof(*n->updates));
+	for (i = 0; i < count; i++) {
+		struct block *b = &blocks[i];
+		int last = i + 1 < count ? blocks[i + 1].first - 1 : l->count;
+
+		if (b->role == ROLE_DAY) {
+			floor = nb_days_from_civil(b->stamp.year, b->stamp.month, b->stamp.day);
+			continue;
+		}
+		if (b->role == ROLE_UPDATE) {
+			if (u)
+				u->markdown = finish_text(&text);
+			else
+				n->body = finish_text(&text);
+			u = &n->updates[n->update_count++];
+			u->line = n->body_line + b->first - 1;
+			u->stamp_text = b->stamp_text;
+			b->stamp_text = NULL;
+			u->stamp = b->stamp;
+			u->day_floor = floor;
+			u->source = NB_TIME_UNSET;
+			if (b->whole_first)
+				append_lines(&text, l, b->first + 1, last, 0);
+			else
+				append_lines(&text, l, b->first, last, b->lead);
+			continue;
+		}
+		append_lines(&text, l, b->first, last, 0);
+	}
+	if (u)
+		u->markdown = finish_text(&text);
+	else
+		n->body = finish_text(&text);
+	nb_buf_release(&text);
+}
+
+static void parse_body(struct parser *ps, const char *body, size_t len)
+{
+	cmark_node *doc = cmark_parse_document(body, len, CMARK_OPT_DEFAULT), *node;
+	struct block *blocks = NULL;
+	size_t count = 0, alloc = 0, i;
+	struct lines l;
+
+	lines_index(&l, body, len);
+	for (node = cmark_node_first_child(doc); node; node = cmark_node_next(node)) {
+		struct block *b;
+
+		nb_grow_array(&blocks, &alloc, count + 1, sizeof(*blocks));
+		b = &blocks[count++];
+		memset(b, 0, sizeof(*b));
+		b->first = cmark_node_get_start_line(node);
+		b->last = cmark_node_get_end_line(node);
+		if (b->first < 1)
+			b->first = 1;
+		if (b->first > l.count)
+			b->first = l.count;
+		if (b->last < b->first)
+			b->last = b->first;
+		if (l.count)
+			classify(ps, b, node, &l);
+	}
+	/* the first block owns any blank lines before it */
+	if (count)
+		blocks[0].first = blocks[0].role == ROLE_TEXT ? 1 : blocks[0].first;
+	build_thread(ps, blocks, count, &l);
+	for (i = 0; i < count; i++)
+		free(blocks[i].stamp_text);
+	free(blocks);
+	free(l.start);
+	cmark_node_free(doc);
+}
+
+/* ---- dating from the text ---- */
+
+static void date_from_text(struct parser *ps)
+{
+	struct nb_notice *n = ps->n;
+	int64_t prev = n->published;
+	int inclusive = 1;
+	size_t i;
+
+	for (i = 0; i < n->update_count; i++) {
+		struct nb_update *u = &n->updates[i];
+
+		if (!u->stamp_text[0] || !nb_stamp_has_time(&u->stamp))
+			continue;
+		if (nb_stamp_has_date(&u->stamp)) {
+			u->time = nb_stamp_instant(&u->stamp, ps->zone);
+			u->source = NB_TIME_STATED;
+		} else if (n->has_date) {
+			if (nb_stamp_infer_after(&u->time, &u->stamp, prev, inclusive,
+						 u->day_floor, ps->zone) < 0) {
+				problem(ps, u->line, "add the date to the stamp",
+					"no date fits stamp '%s' after the previous update",
+					u->stamp_text);
+				continue;
+			}
+			u->source = NB_TIME_DAY_FROM_TEXT;
+		} else if (u->day_floor != INT64_MIN) {
+			int y, m, d;
+
+			nb_civil_from_days(u->day_floor, &y, &m, &d);
+			u->time = nb_stamp_instant_on(&u->stamp, y, m, d, ps->zone);
+			u->source = NB_TIME_DAY_FROM_TEXT;
+		} else {
+			continue; /* dated by the commit that adds it */
+		}
+		if (n->has_date && u->time < n->published)
+			problem(ps, u->line,
+				"correct the stamp, or the notice's date: in the front matter",
+				"update '%s' is dated before the notice was published",
+				u->stamp_text);
+		prev = u->time;
+		inclusive = 0;
+	}
+}
+
+/* ---- the whole file ---- */
+
+static int check_bytes(struct parser *ps, const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	size_t bad;
+
+	if (len > NB_NOTICE_MAX_BYTES) {
+		struct nb_buf msg = NB_BUF_INIT;
+
+		nb_buf_printf(&msg, "the file is %zu bytes; notices are limited to %u",
+			      len, NB_NOTICE_MAX_BYTES);
+		problem(ps, 0, "split it into several notices", "%s", msg.ptr);
+		nb_buf_release(&msg);
+		return -1;
+	}
+	if (nul) {
+		problem(ps, nb_line_of(text, (size_t)(nul - text)),
+			"remove the NUL byte; notices are UTF-8 text", "NUL byte in the file%s", "");
+		return -1;
+	}
+	bad = nb_utf8_check(text, len);
+	if (bad < len) {
+		problem(ps, nb_line_of(text, bad), "save the file as UTF-8",
+			"invalid UTF-8%s", "");
+		return -1;
+	}
+	return 0;
+}
+
+int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
+		    size_t len, const char *site_zone, struct nb_diags *diags)
+{
+	struct parser ps = { n, site_zone, diags, 0, 2, NULL, NULL };
+	struct nb_buf norm = NB_BUF_INIT, why = NB_BUF_INIT;
+	struct nb_yml *root = NULL;
+	size_t body, fm_start = 0, fm_len = 0, i;
+	int line;
+
+	memset(n, 0, sizeof(*n));
+	n->path = nb_strdup(path);
+	n->slug = nb_notice_slug(path);
+	if (check_bytes(&ps, text, len) < 0)
+		goto cleanup;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3, len -= 3;
+	/* CRLF to LF, keeping lines */
+	for (i = 0; i < len; i++)
+		if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+			nb_buf_putc(&norm, text[i]);
+	text = nb_buf_cstr(&norm);
+	len = norm.len;
+	if (!*n->slug)
+		problem(&ps, 0, "name the file after its title, e.g. scrooge-storage-failure.md",
+			"the file name gives no slug%s", "");
+	body = split_front_matter(&ps, text, len, &fm_start, &fm_len);
+	if (!body)
+		goto cleanup;
+	if (nb_yml_parse(&root, text + fm_start, fm_len, &why, &line) < 0) {
+		problem(&ps, ps.fm_line + line - 1, "fix the front matter's YAML", "%s", why.ptr);
+		goto cleanup;
+	}
+	if (!root || root->kind != NB_YML_MAP) {
+		problem(&ps, ps.fm_line, "write 'key: value' lines between the two '---'",
+			"the front matter is not a mapping%s", "");
+		goto cleanup;
+	}
+	load_front_matter(&ps, root);
+	parse_body(&ps, text + body, len - body);
+	date_from_text(&ps);
+
+cleanup:
+	nb_yml_free(root);
+	nb_buf_release(&norm);
+	nb_buf_release(&why);
+	return ps.errors ? -1 : 0;
+}
+
+void nb_notice_release(struct nb_notice *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->server_count; i++)
+		free(n->servers[i]);
+	free(n->servers);
+	for (i = 0; i < n->update_count; i++) {
+		free(n->updates[i].stamp_text);
+		free(n->updates[i].markdown);
+	}
+	free(n->updates);
+	free(n->path);
+	free(n->slug);
+	free(n->title);
+	free(n->body);
+	memset(n, 0, sizeof(*n));
+}

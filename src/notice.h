@@ -1,0 +1,90 @@
+/*
+ * notice: one incident or maintenance notice: front matter, the original
+ * text, and the thread of updates with their stamps.
+ */
+#ifndef NB_NOTICE_H
+#define NB_NOTICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stamp.h"
+
+struct nb_diags;
+
+#define NB_NOTICE_MAX_BYTES (1u << 20)
+#define NB_STAMP_MAX_LEN 80   /* longest stamp text looked at after "Update" */
+
+enum nb_kind { NB_INCIDENT, NB_MAINTENANCE };
+
+enum nb_status {
+	NB_INVESTIGATING, NB_IDENTIFIED, NB_MONITORING, NB_RESOLVED,
+	NB_SCHEDULED, NB_IN_PROGRESS, NB_COMPLETED,
+};
+
+enum nb_severity { NB_SEVERITY_NONE, NB_MINOR, NB_MAJOR, NB_CRITICAL };
+
+/* Where a time came from. */
+enum nb_time_source {
+	NB_TIME_UNSET,        /* not dated yet: needs the commit that added it */
+	NB_TIME_FRONT_MATTER, /* date: in the front matter */
+	NB_TIME_STATED,       /* the stamp states date and time */
+	NB_TIME_DAY_FROM_TEXT,   /* time stated; date from the text around it */
+	NB_TIME_DAY_FROM_COMMIT, /* time stated; date from the commit adding it */
+	NB_TIME_COMMIT,       /* no stamp: the author time of that commit */
+};
+
+struct nb_update {
+	int line;              /* file line where the update starts */
+	char *stamp_text;      /* the stamp as written, "" when it has none */
+	struct nb_stamp stamp; /* meaningful when stamp_text[0] */
+	int64_t day_floor;     /* day (since the epoch) set by a day line above
+	                          it, INT64_MIN when none */
+	char *markdown;        /* the update's text without its "Update ...:" lead */
+	int64_t time;          /* UTC seconds, when source != NB_TIME_UNSET */
+	enum nb_time_source source;
+};
+
+struct nb_notice {
+	char *path;            /* in the repository: content/2010/slug.md */
+	char *slug;
+	char *title;
+	char **servers;        /* server ids as written */
+	size_t server_count;
+	int servers_line;
+	enum nb_kind kind;
+	enum nb_status status;
+	enum nb_severity severity;
+	int has_date;          /* date: given: a text-dated notice */
+	int date_line;
+	int has_window;
+	int64_t window_start, window_end;
+	char *body;            /* the notice before its first update (Markdown) */
+	int body_line;         /* file line where the body starts */
+	struct nb_update *updates;
+	size_t update_count;
+	int64_t published;
+	enum nb_time_source published_source;
+};
+
+/*
+ * Parses a notice file and dates what its text dates (every stamp with a
+ * date; time-only stamps in a file with date:).  Returns 0, or -1 with its
+ * problems added to diags.  Release the notice with nb_notice_release, also
+ * after a failure.  site_zone is the zone of stamps that name none.
+ */
+int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
+		    size_t len, const char *site_zone, struct nb_diags *diags);
+void nb_notice_release(struct nb_notice *n);
+
+/* The slug of a notice path ("content/2010/Big Outage.md" -> "big-outage");
+ * the caller frees it; "" when the name has no letter or digit. */
+char *nb_notice_slug(const char *path);
+
+const char *nb_kind_name(enum nb_kind kind);
+const char *nb_status_name(enum nb_status status);
+const char *nb_severity_name(enum nb_severity severity);
+/* 1 for an incident not yet resolved or maintenance not yet completed. */
+int nb_status_is_open(enum nb_status status);
+
+#endif

@@ -1,0 +1,174 @@
+#include "publish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "util.h"
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+static int io_error(struct nb_diags *diags, const char *path, const char *what)
+{
+	return nb_diags_add(diags, path, 0, "check the folder's permissions and free space",
+			    "cannot %s: %s", what, strerror(errno));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	size_t len = strlen(out);
+	int rc = -1;
+
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	p->out = nb_strndup(out, len);
+	nb_buf_printf(&path, "%s.lock", p->out);
+	p->lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (p->lock_fd < 0) {
+		io_error(diags, path.ptr, "create the lock file");
+		goto cleanup;
+	}
+	if (flock(p->lock_fd, LOCK_EX) < 0) {
+		io_error(diags, path.ptr, "lock");
+		goto cleanup;
+	}
+	nb_buf_truncate(&path, 0);
+	nb_buf_printf(&path, "%s.stage-XXXXXX", p->out);
+	if (!mkdtemp(path.ptr)) {
+		io_error(diags, path.ptr, "create the staging folder");
+		goto cleanup;
+	}
+	chmod(path.ptr, 0755);
+	p->stage = nb_buf_detach(&path);
+	rc = 0;
+cleanup:
+	nb_buf_release(&path);
+	return rc;
+}
+
+static int safe_rel(const char *rel)
+{
+	const char *s = rel;
+
+	if (!*rel || *rel == '/')
+		return 0;
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n + (e != NULL);
+	}
+	return 1;
+}
+
+/* Makes the folders of path below its first `from` bytes. */
+static int make_parents(char *path, size_t from)
+{
+	char *s;
+
+	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
+		     size_t len, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (!safe_rel(rel))
+		return nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
+				    "refusing to write outside the output folder");
+	nb_buf_printf(&path, "%s/%s", p->stage, rel);
+	if (make_parents(path.ptr, strlen(p->stage) + 1) < 0) {
+		io_error(diags, path.ptr, "create the folder");
+		goto cleanup;
+	}
+	f = fopen(path.ptr, "wbx");
+	if (!f) {
+		io_error(diags, path.ptr, "create the file");
+		goto cleanup;
+	}
+	if ((len && fwrite(data, 1, len, f) != len) || fflush(f) != 0 || ferror(f)) {
+		io_error(diags, path.ptr, "write");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = io_error(diags, path.ptr, "write");
+	nb_buf_release(&path);
+	return rc;
+}
+
+int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
+{
+	struct stat st;
+
+	if (lstat(p->out, &st) < 0) {
+		if (errno != ENOENT || rename(p->stage, p->out) < 0)
+			return io_error(diags, p->out, "publish the site");
+		free(p->stage);
+		p->stage = NULL;
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return nb_diags_add(diags, p->out, 0, "remove it or choose another --out",
+				    "the output path exists and is not a folder");
+	/* one atomic step: the staging folder becomes the site and the old site
+	 * takes the staging folder's name, to be removed */
+	if (syscall(SYS_renameat2, AT_FDCWD, p->stage, AT_FDCWD, p->out, RENAME_EXCHANGE) < 0)
+		return io_error(diags, p->out, "swap the new site in");
+	return 0;
+}
+
+void nb_publish_release(struct nb_publish *p)
+{
+	if (p->stage) {
+		remove_tree(p->stage);
+		free(p->stage);
+		p->stage = NULL;
+	}
+	if (p->lock_fd >= 0) {
+		close(p->lock_fd);
+		p->lock_fd = -1;
+	}
+	free(p->out);
+	p->out = NULL;
+}

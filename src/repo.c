@@ -1,0 +1,235 @@
+#include "repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "util.h"
+
+#define NB_REPO_MAX_DEPTH 64
+
+static const char *git_message(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown error";
+}
+
+int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags)
+{
+	const char *where = dir ? dir : ".";
+
+	*out = NULL;
+	git_libgit2_init();
+	/* objects are read from a local repository we trust not to be corrupt
+	 * in ways hashing would catch; git fsck is the tool for that */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	if (git_repository_open_ext(out, where, 0, NULL) < 0) {
+		nb_diags_add(diags, NULL, 0,
+			     "run it inside a git repository, or pass --repo DIR",
+			     "no git repository at '%s': %s", where, git_message());
+		git_libgit2_shutdown();
+		return -1;
+	}
+	return 0;
+}
+
+void nb_repo_close(git_repository *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
+		   struct nb_diags *diags)
+{
+	git_object *obj = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (git_repository_is_empty(repo) == 1) {
+		nb_diags_add(diags, NULL, 0, "commit a notice and content/site.yaml first",
+			     "the repository has no commits yet");
+		return -1;
+	}
+	if (git_revparse_single(&obj, repo, rev) < 0) {
+		nb_diags_add(diags, NULL, 0, "name a branch, tag or commit that exists",
+			     "unknown revision '%s': %s", rev, git_message());
+		return -1;
+	}
+	if (git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT) < 0) {
+		nb_diags_add(diags, NULL, 0, "name a commit",
+			     "'%s' is not a commit: %s", rev, git_message());
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	git_object_free(obj);
+	return rc;
+}
+
+void nb_repo_files_free(struct nb_repo_file *files, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(files[i].path);
+	free(files);
+}
+
+static int safe_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') &&
+	       !strchr(name, '\\') && nb_utf8_check(name, len) == len;
+}
+
+struct pending {
+	git_tree *tree;
+	char *prefix;
+	int depth;
+};
+
+int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
+		 git_commit *commit, const char *dir, struct nb_diags *diags)
+{
+	struct pending *stack = NULL;
+	size_t depth = 0, stack_alloc = 0, alloc = 0, i;
+	struct nb_repo_file *files = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *entry = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	*count = 0;
+	if (git_commit_tree(&root, commit) < 0) {
+		nb_diags_add(diags, NULL, 0, "run 'git fsck' on the repository",
+			     "cannot read the commit's tree: %s", git_message());
+		return -1;
+	}
+	if (git_tree_entry_bypath(&entry, root, dir) < 0 ||
+	    git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+		rc = 1;
+		goto cleanup;
+	}
+	nb_grow_array(&stack, &stack_alloc, 1, sizeof(*stack));
+	if (git_tree_lookup(&stack[0].tree, repo, git_tree_entry_id(entry)) < 0) {
+		nb_diags_add(diags, dir, 0, "run 'git fsck' on the repository",
+			     "cannot read the folder: %s", git_message());
+		goto cleanup;
+	}
+	stack[0].prefix = nb_strdup(dir);
+	stack[0].depth = 0;
+	depth = 1;
+	/* explicit stack: the repository decides how deep folders go */
+	while (depth) {
+		struct pending cur = stack[--depth];
+		size_t n = git_tree_entrycount(cur.tree);
+
+		for (i = n; i-- > 0;) {
+			const git_tree_entry *e = git_tree_entry_byindex(cur.tree, i);
+			const char *name = git_tree_entry_name(e);
+			struct nb_buf path = NB_BUF_INIT;
+
+			nb_buf_printf(&path, "%s/%s", cur.prefix, name);
+			if (!safe_name(name)) {
+				nb_diags_add(diags, cur.prefix, 0,
+					     "rename it to plain UTF-8 without '/', '\\\\' or '..'",
+					     "unusable file name in the folder");
+				nb_buf_release(&path);
+				continue;
+			}
+			if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+				if (cur.depth + 1 >= NB_REPO_MAX_DEPTH) {
+					nb_diags_add(diags, path.ptr, 0, "use fewer nested folders",
+						     "folders nested more than %d deep",
+						     NB_REPO_MAX_DEPTH);
+					nb_buf_release(&path);
+					continue;
+				}
+				nb_grow_array(&stack, &stack_alloc, depth + 1, sizeof(*stack));
+				if (git_tree_lookup(&stack[depth].tree, repo,
+						    git_tree_entry_id(e)) < 0) {
+					nb_diags_add(diags, path.ptr, 0, "run 'git fsck'",
+						     "cannot read the folder: %s", git_message());
+					nb_buf_release(&path);
+					continue;
+				}
+				stack[depth].prefix = nb_buf_detach(&path);
+				stack[depth].depth = cur.depth + 1;
+				depth++;
+				continue;
+			}
+			nb_grow_array(&files, &alloc, *count + 1, sizeof(*files));
+			files[*count].path = nb_buf_detach(&path);
+			git_oid_cpy(&files[*count].id, git_tree_entry_id(e));
+			files[*count].mode = git_tree_entry_filemode(e);
+			(*count)++;
+		}
+		git_tree_free(cur.tree);
+		free(cur.prefix);
+	}
+	rc = 0;
+cleanup:
+	while (depth) {
+		depth--;
+		git_tree_free(stack[depth].tree);
+		free(stack[depth].prefix);
+	}
+	free(stack);
+	git_tree_entry_free(entry);
+	git_tree_free(root);
+	if (rc == 0) {
+		*out = files;
+	} else {
+		nb_repo_files_free(files, *count);
+		*count = 0;
+	}
+	return rc;
+}
+
+int nb_repo_read(char **data, size_t *len, git_repository *repo,
+		 const git_oid *id, size_t max, struct nb_diags *diags)
+{
+	git_blob *blob = NULL;
+	git_object_size_t size;
+	git_object_t type;
+	git_odb *odb = NULL;
+	size_t header_size = 0;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	/* the size from the header first: a huge blob is never loaded */
+	if (git_repository_odb(&odb, repo) == 0) {
+		rc = git_odb_read_header(&header_size, &type, odb, id);
+		git_odb_free(odb);
+		if (rc == 0 && header_size > max) {
+			*len = header_size;
+			return 1;
+		}
+	}
+	if (git_blob_lookup(&blob, repo, id) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), id);
+		nb_diags_add(diags, NULL, 0, "run 'git fsck' on the repository",
+			     "cannot read blob %s: %s", hex, git_message());
+		return -1;
+	}
+	size = git_blob_rawsize(blob);
+	*len = (size_t)size;
+	if (size > max) {
+		git_blob_free(blob);
+		return 1;
+	}
+	*data = nb_malloc((size_t)size + 1);
+	memcpy(*data, git_blob_rawcontent(blob), (size_t)size);
+	(*data)[size] = '\0';
+	git_blob_free(blob);
+	return 0;
+}

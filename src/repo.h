@@ -1,0 +1,46 @@
+/* repo: the git repository: open it, resolve revisions, list and read files. */
+#ifndef NB_REPO_H
+#define NB_REPO_H
+
+#include <git2.h>
+#include <stddef.h>
+
+struct nb_diags;
+
+struct nb_repo_file {
+	char *path;        /* repository-relative, '/'-separated */
+	git_oid id;
+	git_filemode_t mode;
+};
+
+/*
+ * Opens the repository holding dir (or the current directory when NULL).
+ * Returns 0, or -1 with the problem in diags.  Close it with nb_repo_close.
+ */
+int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags);
+void nb_repo_close(git_repository *repo);
+
+/* The commit rev names; -1 and a problem for an empty repository or an
+ * unknown revision. */
+int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
+		   struct nb_diags *diags);
+
+/*
+ * Every file below dir ("content") in the commit's tree, in git's order:
+ * blobs, and symlinks and submodules for the caller to refuse.  Names that
+ * could escape the folder are problems.  Returns 0 with *out (free with
+ * nb_repo_files_free), 1 when dir does not exist, -1 on failure.
+ */
+int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
+		 git_commit *commit, const char *dir, struct nb_diags *diags);
+void nb_repo_files_free(struct nb_repo_file *files, size_t count);
+
+/*
+ * Reads a blob.  Returns 0 with its bytes in *data (the caller frees; NUL
+ * after the last byte), 1 when it is larger than max bytes (*len set),
+ * -1 on failure.
+ */
+int nb_repo_read(char **data, size_t *len, git_repository *repo,
+		 const git_oid *id, size_t max, struct nb_diags *diags);
+
+#endif

@@ -1,0 +1,334 @@
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "tz.h"
+#include "util.h"
+#include "yml.h"
+
+static const char *const site_keys[] = {
+	"title", "base_url", "timezone", "author", "servers", "unsafe_html",
+};
+
+static const char *const server_keys[] = { "name", "group", "description" };
+
+struct loader {
+	const char *path;
+	struct nb_diags *diags;
+	int errors;
+};
+
+static void problem(struct loader *ld, int line, const char *hint,
+		    const char *fmt, const char *arg)
+{
+	nb_diags_add(ld->diags, ld->path, line, hint, fmt, arg);
+	ld->errors++;
+}
+
+static void unknown_key(struct loader *ld, const struct nb_yml *key,
+			const char *const *keys, size_t n, const char *where)
+{
+	const char *near = nb_suggest(key->scalar, keys, n);
+	struct nb_buf hint = NB_BUF_INIT;
+	size_t i;
+
+	if (near) {
+		nb_buf_printf(&hint, "did you mean '%s'?", near);
+	} else {
+		nb_buf_printf(&hint, "%s keys are ", where);
+		for (i = 0; i < n; i++)
+			nb_buf_printf(&hint, "%s%s", i ? ", " : "", keys[i]);
+	}
+	problem(ld, key->line, hint.ptr, "unknown key '%s'", key->scalar);
+	nb_buf_release(&hint);
+}
+
+/* A one-line text value, copied; NULL (and a problem) otherwise. */
+static char *text_value(struct loader *ld, const struct nb_yml *v, const char *key)
+{
+	if (v->kind != NB_YML_SCALAR) {
+		struct nb_buf msg = NB_BUF_INIT;
+
+		nb_buf_printf(&msg, "'%s' must be text, not %s", key,
+			      nb_yml_kind_name(v->kind));
+		problem(ld, v->line, "write it on one line after the colon", "%s", msg.ptr);
+		nb_buf_release(&msg);
+		return NULL;
+	}
+	if (strchr(v->scalar, '\n')) {
+		problem(ld, v->line, "write it on one line", "'%s' spans several lines", key);
+		return NULL;
+	}
+	return nb_strdup(v->scalar);
+}
+
+static int valid_server_id(const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (!n || n > NB_SERVER_ID_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = id[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      (c == '.' && i > 0)))
+			return 0;
+	}
+	return 1;
+}
+
+static void load_server(struct loader *ld, struct nb_site *site,
+			const struct nb_yml *key, const struct nb_yml *val)
+{
+	struct nb_server *sv;
+	size_t i;
+
+	if (!valid_server_id(key->scalar)) {
+		problem(ld, key->line,
+			"use letters, digits, '-', '_' and '.' (it becomes part of URLs)",
+			"server id '%s' is not usable in a URL", key->scalar);
+		return;
+	}
+	sv = &site->servers[site->server_count++];
+	memset(sv, 0, sizeof(*sv));
+	sv->id = nb_strdup(key->scalar);
+	if (val->kind == NB_YML_SCALAR && val->scalar[0] == '\0' && val->plain)
+		val = NULL; /* "LOUIE:" with nothing after it */
+	if (val && val->kind != NB_YML_MAP) {
+		problem(ld, val->line, "write {name: ..., group: ..., description: ...}",
+			"server '%s' must be a mapping", key->scalar);
+		val = NULL;
+	}
+	for (i = 0; val && i + 1 < val->count; i += 2) {
+		const struct nb_yml *k = val->items[i], *v = val->items[i + 1];
+		char **slot = NULL;
+
+		if (strcmp(k->scalar, "name") == 0)
+			slot = &sv->name;
+		else if (strcmp(k->scalar, "group") == 0)
+			slot = &sv->group;
+		else if (strcmp(k->scalar, "description") == 0)
+			slot = &sv->description;
+		else
+			unknown_key(ld, k, server_keys, NB_ARRAY_LEN(server_keys), "server");
+		if (slot)
+			*slot = text_value(ld, v, k->scalar);
+	}
+	if (!sv->name || !sv->name[0]) {
+		free(sv->name);
+		sv->name = nb_strdup(sv->id);
+	}
+}
+
+static void check_groups(struct loader *ld, struct nb_site *site,
+			 const struct nb_yml *servers)
+{
+	const char **ids = nb_calloc(site->server_count, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < site->server_count; i++)
+		ids[i] = site->servers[i].id;
+	for (i = 0; i < site->server_count; i++) {
+		const struct nb_server *sv = &site->servers[i], *g;
+		const struct nb_yml *node = nb_yml_get(servers, sv->id);
+		const struct nb_yml *gnode = nb_yml_get(node, "group");
+		int line = gnode ? gnode->line : 0;
+
+		if (!sv->group)
+			continue;
+		g = nb_site_server(site, sv->group);
+		if (!g) {
+			const char *near = nb_suggest(sv->group, ids, site->server_count);
+			struct nb_buf hint = NB_BUF_INIT;
+
+			if (near)
+				nb_buf_printf(&hint, "did you mean '%s'?", near);
+			else
+				nb_buf_puts(&hint, "declare the group as a server first");
+			problem(ld, line, hint.ptr, "group '%s' is not a declared server",
+				sv->group);
+			nb_buf_release(&hint);
+		} else if (g == sv) {
+			problem(ld, line, "remove the group key", "server '%s' is its own group",
+				sv->id);
+		} else if (g->group) {
+			problem(ld, line, "groups have one level: name the top server",
+				"group '%s' itself belongs to a group", sv->group);
+		}
+	}
+	free(ids);
+}
+
+static void load_servers(struct loader *ld, struct nb_site *site,
+			 const struct nb_yml *servers)
+{
+	size_t i;
+
+	if (servers->kind != NB_YML_MAP) {
+		problem(ld, servers->line, "write one 'ID: {name: ...}' line per server",
+			"'servers' must be a mapping of server ids%s", "");
+		return;
+	}
+	site->servers = nb_calloc(servers->count / 2 + 1, sizeof(*site->servers));
+	for (i = 0; i + 1 < servers->count; i += 2)
+		load_server(ld, site, servers->items[i], servers->items[i + 1]);
+	check_groups(ld, site, servers);
+}
+
+static void load_bool(struct loader *ld, const struct nb_yml *v, const char *key,
+		      int *out)
+{
+	if (v->kind == NB_YML_SCALAR && (strcmp(v->scalar, "true") == 0 ||
+					 strcmp(v->scalar, "false") == 0)) {
+		*out = v->scalar[0] == 't';
+		return;
+	}
+	problem(ld, v->line, "write true or false", "'%s' must be true or false", key);
+}
+
+static void load_key(struct loader *ld, struct nb_site *site,
+		     const struct nb_yml *k, const struct nb_yml *v)
+{
+	const char *key = k->scalar;
+
+	if (strcmp(key, "title") == 0)
+		site->title = text_value(ld, v, key);
+	else if (strcmp(key, "base_url") == 0)
+		site->base_url = text_value(ld, v, key);
+	else if (strcmp(key, "timezone") == 0)
+		site->timezone = text_value(ld, v, key);
+	else if (strcmp(key, "author") == 0)
+		site->author = text_value(ld, v, key);
+	else if (strcmp(key, "unsafe_html") == 0)
+		load_bool(ld, v, key, &site->unsafe_html);
+	else if (strcmp(key, "servers") == 0)
+		load_servers(ld, site, v);
+	else
+		unknown_key(ld, k, site_keys, NB_ARRAY_LEN(site_keys), "site.yaml");
+}
+
+static void check_required(struct loader *ld, struct nb_site *site,
+			   const struct nb_yml *root)
+{
+	const struct nb_yml *v;
+
+	if (!site->title && !nb_yml_get(root, "title"))
+		problem(ld, 1, "add 'title: Example Network Operations'",
+			"site.yaml has no %s", "title");
+	if (!site->base_url && !nb_yml_get(root, "base_url"))
+		problem(ld, 1, "add 'base_url: https://noc.example.com/'",
+			"site.yaml has no %s", "base_url");
+	if (!site->timezone && !nb_yml_get(root, "timezone"))
+		problem(ld, 1, "add 'timezone: America/New_York' (an IANA zone name)",
+			"site.yaml has no %s", "timezone");
+	if (!nb_yml_get(root, "servers"))
+		problem(ld, 1, "add 'servers:' with one 'ID: {name: ...}' line per server",
+			"site.yaml has no %s", "servers");
+	if (site->timezone && !nb_tz_exists(site->timezone)) {
+		v = nb_yml_get(root, "timezone");
+		problem(ld, v ? v->line : 1,
+			"use an IANA zone name such as America/New_York or UTC",
+			"unknown time zone '%s'", site->timezone);
+	}
+	if (site->base_url && strncmp(site->base_url, "https://", 8) != 0 &&
+	    strncmp(site->base_url, "http://", 7) != 0) {
+		v = nb_yml_get(root, "base_url");
+		problem(ld, v ? v->line : 1, "write the full URL, e.g. https://noc.example.com/",
+			"base_url '%s' is not an http(s) URL", site->base_url);
+	}
+}
+
+int nb_site_load(struct nb_site *site, const char *text, size_t len,
+		 const char *path, struct nb_diags *diags)
+{
+	struct loader ld = { path, diags, 0 };
+	struct nb_yml *root = NULL;
+	struct nb_buf why = NB_BUF_INIT;
+	size_t i, bad;
+	int line;
+
+	memset(site, 0, sizeof(*site));
+	bad = nb_utf8_check(text, len);
+	if (bad < len) {
+		problem(&ld, nb_line_of(text, bad), "save the file as UTF-8",
+			"invalid UTF-8%s", "");
+		goto cleanup;
+	}
+	if (memchr(text, '\0', len)) {
+		problem(&ld, nb_line_of(text, (size_t)((const char *)memchr(text, '\0', len) - text)),
+			"remove the NUL byte", "NUL byte in the file%s", "");
+		goto cleanup;
+	}
+	if (nb_yml_parse(&root, text, len, &why, &line) < 0) {
+		problem(&ld, line, "fix the YAML syntax", "%s", why.ptr);
+		goto cleanup;
+	}
+	if (!root || root->kind != NB_YML_MAP) {
+		problem(&ld, root ? root->line : 1, "write 'key: value' lines",
+			"site.yaml must be a mapping%s", "");
+		goto cleanup;
+	}
+	for (i = 0; i + 1 < root->count; i += 2)
+		load_key(&ld, site, root->items[i], root->items[i + 1]);
+	check_required(&ld, site, root);
+	if (site->base_url && site->base_url[0] &&
+	    site->base_url[strlen(site->base_url) - 1] != '/') {
+		size_t n = strlen(site->base_url);
+
+		site->base_url = nb_realloc(site->base_url, n + 2);
+		memcpy(site->base_url + n, "/", 2);
+	}
+	if (!site->author && site->title)
+		site->author = nb_strdup(site->title);
+
+cleanup:
+	nb_yml_free(root);
+	nb_buf_release(&why);
+	return ld.errors ? -1 : 0;
+}
+
+void nb_site_release(struct nb_site *site)
+{
+	size_t i;
+
+	for (i = 0; i < site->server_count; i++) {
+		free(site->servers[i].id);
+		free(site->servers[i].name);
+		free(site->servers[i].group);
+		free(site->servers[i].description);
+	}
+	free(site->servers);
+	free(site->title);
+	free(site->base_url);
+	free(site->timezone);
+	free(site->author);
+	memset(site, 0, sizeof(*site));
+}
+
+const struct nb_server *nb_site_server(const struct nb_site *site, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < site->server_count; i++)
+		if (strcmp(site->servers[i].id, id) == 0)
+			return &site->servers[i];
+	return NULL;
+}
+
+const char *nb_site_suggest_server(const struct nb_site *site, const char *id)
+{
+	const char **ids = nb_calloc(site->server_count, sizeof(*ids));
+	const char *near;
+	size_t i;
+
+	for (i = 0; i < site->server_count; i++)
+		ids[i] = site->servers[i].id;
+	near = nb_suggest(id, ids, site->server_count);
+	free(ids);
+	return near;
+}

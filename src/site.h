@@ -1,0 +1,43 @@
+/* site: content/site.yaml: the site's settings and its servers. */
+#ifndef NB_SITE_H
+#define NB_SITE_H
+
+#include <stddef.h>
+
+struct nb_diags;
+
+#define NB_SITE_PATH "content/site.yaml"
+#define NB_SITE_MAX_BYTES (4u << 20)
+#define NB_SERVER_ID_MAX 64
+
+struct nb_server {
+	char *id;          /* the key in site.yaml: LOUIECAS3 */
+	char *name;        /* display name; the id when not given */
+	char *group;       /* id of the server it belongs to, or NULL */
+	char *description; /* or NULL */
+};
+
+struct nb_site {
+	char *title;
+	char *base_url;    /* always ends with '/' */
+	char *timezone;    /* IANA name */
+	char *author;      /* feed author when a commit gives none */
+	int unsafe_html;   /* pass raw HTML and any link through Markdown */
+	struct nb_server *servers; /* in site.yaml order */
+	size_t server_count;
+};
+
+/*
+ * Loads site.yaml from text.  Returns 0, or -1 with every problem added to
+ * diags (named by path).  Release the site with nb_site_release.
+ */
+int nb_site_load(struct nb_site *site, const char *text, size_t len,
+		 const char *path, struct nb_diags *diags);
+void nb_site_release(struct nb_site *site);
+
+/* The server with that id, or NULL. */
+const struct nb_server *nb_site_server(const struct nb_site *site, const char *id);
+/* The declared id nearest to id, for "did you mean", or NULL. */
+const char *nb_site_suggest_server(const struct nb_site *site, const char *id);
+
+#endif

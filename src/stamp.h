@@ -1,0 +1,59 @@
+/*
+ * stamp: the date/time/zone stamps operators write on updates
+ * ("6:47 AM", "10/16/2010 1:24 AM Eastern", "2010-10-16 01:24 -0400",
+ * "12:35 AM Eastern Monday", "Friday 9/3/10"), and their instants.
+ */
+#ifndef NB_STAMP_H
+#define NB_STAMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nb_buf;
+
+#define NB_STAMP_ZONE_MAX 64
+
+struct nb_stamp {
+	int year, month, day;       /* year 0: the stamp states no date */
+	int hour, minute, second;   /* hour -1: the stamp states no time */
+	int wday;                   /* 0 Sunday .. 6 Saturday; -1 none */
+	int has_offset;             /* a numeric offset or UTC/GMT was given */
+	int offset;                 /* seconds east of UTC, when has_offset */
+	char zone[NB_STAMP_ZONE_MAX]; /* IANA zone it names, "" otherwise */
+	int dst_hint;               /* EST-like 0, EDT-like 1, else -1 */
+};
+
+/*
+ * Parses a stamp.  Returns 0, or -1 with the problem written to why
+ * (lower-case, no full stop).  A stamp states at least a date or a time.
+ */
+int nb_stamp_parse(struct nb_stamp *out, const char *text, size_t len,
+		   struct nb_buf *why);
+
+static inline int nb_stamp_has_date(const struct nb_stamp *s) { return s->year != 0; }
+static inline int nb_stamp_has_time(const struct nb_stamp *s) { return s->hour >= 0; }
+
+/* The zone a stamp's wall clock is read in: its own, else default_zone. */
+const char *nb_stamp_zone(const struct nb_stamp *s, const char *default_zone);
+
+/* The instant of the stamp's time (00:00 if none) on the given date. */
+int64_t nb_stamp_instant_on(const struct nb_stamp *s, int year, int month,
+			    int day, const char *default_zone);
+/* The instant of a stamp that states a date. */
+int64_t nb_stamp_instant(const struct nb_stamp *s, const char *default_zone);
+
+/*
+ * Dates a stamp that states a time but no date: the earliest date, not
+ * before floor_day (days since the epoch, or INT64_MIN for none), on its
+ * weekday if it names one, that puts it after `after` (at or after it when
+ * inclusive).  Returns 0 and the instant, or -1 when no such date is near.
+ */
+int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
+			 int inclusive, int64_t floor_day,
+			 const char *default_zone);
+
+/* The local date (days since the epoch) of instant t in the stamp's zone. */
+int64_t nb_stamp_local_day(const struct nb_stamp *s, int64_t t,
+			   const char *default_zone);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * tz: civil dates, and instants in IANA time zones read from the system
+ * tz database (through TZ and localtime_r; not thread-safe).
+ */
+#ifndef NB_TZ_H
+#define NB_TZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nb_civil {
+	int year, month, day;     /* month 1-12, day 1-31 */
+	int hour, minute, second;
+};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t nb_days_from_civil(int year, int month, int day);
+void nb_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* 0 = Sunday. */
+int nb_weekday(int year, int month, int day);
+int nb_days_in_month(int year, int month);
+/* Seconds since the epoch of a civil time read as UTC. */
+int64_t nb_civil_to_seconds(const struct nb_civil *c);
+void nb_civil_from_seconds(int64_t t, struct nb_civil *c);
+
+/* 1 when name is a zone of the system tz database. */
+int nb_tz_exists(const char *name);
+/* The offset east of UTC, in seconds, in force at t; isdst may be NULL. */
+int nb_tz_offset(const char *zone, int64_t t, int *isdst);
+/*
+ * The instant of a wall-clock time in zone.  In the hour a fall-back
+ * repeats, dst_hint picks the occurrence (0 standard, 1 daylight, -1 the
+ * earlier one); a time skipped by a spring-forward is read with the offset
+ * in force before the change.
+ */
+int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint);
+/* The wall clock in zone at t, and its offset (may be NULL). */
+void nb_tz_from_utc(const char *zone, int64_t t, struct nb_civil *c, int *offset);
+
+
+
+/* Formats t in zone with strftime's fmt ("%Z" gives EDT).  Returns the
+ * length written, 0 when it does not fit. */
+size_t nb_tz_format(char *buf, size_t size, const char *fmt, const char *zone,
+		    int64_t t);
+#endif

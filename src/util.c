@@ -1,0 +1,192 @@
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nb_oom(void)
+{
+	static const char msg[] = "nocblog: out of memory\n";
+
+	fwrite(msg, 1, sizeof(msg) - 1, stderr);
+	abort();
+}
+
+void *nb_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		nb_oom();
+	return p;
+}
+
+void *nb_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		nb_oom();
+	return p;
+}
+
+void *nb_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		nb_oom();
+	return q;
+}
+
+void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size)
+{
+	void **pp = items;
+	size_t n = *alloc ? *alloc : 8;
+
+	if (need <= *alloc)
+		return;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			nb_oom();
+		n *= 2;
+	}
+	*pp = nb_realloc(*pp, n * size);
+	*alloc = n;
+}
+
+char *nb_strndup(const char *s, size_t n)
+{
+	char *p = nb_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *nb_strdup(const char *s)
+{
+	return nb_strndup(s, strlen(s));
+}
+
+size_t nb_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n, k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+int nb_line_of(const char *s, size_t offset)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < offset; i++)
+		if (s[i] == '\n')
+			line++;
+	return line;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+int nb_ascii_casecmp(const char *a, const char *b)
+{
+	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+		a++, b++;
+	return lower((unsigned char)*a) - lower((unsigned char)*b);
+}
+
+int nb_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		int d = lower((unsigned char)*a) - lower((unsigned char)*b);
+
+		if (d || !*a)
+			return d;
+	}
+	return 0;
+}
+
+#define NB_SUGGEST_MAXLEN 64
+
+size_t nb_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[NB_SUGGEST_MAXLEN + 1];
+
+	if (la > NB_SUGGEST_MAXLEN || lb > NB_SUGGEST_MAXLEN)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best;
+
+			best = diag + (lower((unsigned char)a[i - 1]) !=
+				       lower((unsigned char)b[j - 1]));
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *nb_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, i, limit;
+
+	limit = strlen(word) / 3 + 1;
+	if (limit > 4)
+		limit = 4;
+	for (i = 0; i < n; i++) {
+		size_t d = nb_edit_distance(word, candidates[i]);
+
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,33 @@
+/* util: allocation, UTF-8 checks, string helpers shared by every module. */
+#ifndef NB_UTIL_H
+#define NB_UTIL_H
+
+#include <stddef.h>
+
+#define NB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory is the one failure nocblog does not recover from. */
+_Noreturn void nb_oom(void);
+void *nb_malloc(size_t n);
+void *nb_calloc(size_t n, size_t size);
+void *nb_realloc(void *p, size_t n);
+/* Grows *items (of *alloc elements of size each) to hold at least need. */
+void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size);
+/* Copies the caller frees. */
+char *nb_strdup(const char *s);
+char *nb_strndup(const char *s, size_t n);
+
+/* Offset of the first byte that is not well-formed UTF-8, or len. */
+size_t nb_utf8_check(const char *s, size_t len);
+/* 1-based line number of offset in s. */
+int nb_line_of(const char *s, size_t offset);
+
+/* Edit distance, case-insensitive, between two short ASCII strings. */
+size_t nb_edit_distance(const char *a, const char *b);
+/* The candidate closest to word, or NULL when none is close enough to suggest. */
+const char *nb_suggest(const char *word, const char *const *candidates, size_t n);
+
+int nb_ascii_casecmp(const char *a, const char *b);
+int nb_ascii_ncasecmp(const char *a, const char *b, size_t n);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * yml: a small YAML document tree with line numbers, built with libyaml.
+ * Aliases are refused (no exponential expansion), nesting is bounded.
+ */
+#ifndef NB_YML_H
+#define NB_YML_H
+
+#include <stddef.h>
+
+struct nb_buf;
+
+#define NB_YML_MAX_DEPTH 32
+#define NB_YML_MAX_NODES 200000
+
+enum nb_yml_kind { NB_YML_SCALAR, NB_YML_SEQ, NB_YML_MAP };
+
+struct nb_yml {
+	enum nb_yml_kind kind;
+	int line;              /* 1-based, in the parsed text */
+	char *scalar;          /* NB_YML_SCALAR: the value */
+	int plain;             /* scalar written without quotes */
+	struct nb_yml **items; /* SEQ: values; MAP: key, value, key, value ... */
+	size_t count;          /* number of items (twice the pairs in a MAP) */
+	size_t alloc;
+};
+
+/*
+ * Parses one YAML document.  Returns 0 and a tree the caller frees with
+ * nb_yml_free (NULL for an empty document), or -1 with the problem in why
+ * and its line in *line.
+ */
+int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
+		 struct nb_buf *why, int *line);
+void nb_yml_free(struct nb_yml *node);
+
+/* The value of key in a MAP, or NULL. */
+const struct nb_yml *nb_yml_get(const struct nb_yml *map, const char *key);
+/* "a mapping", "a list" or "text", for messages. */
+const char *nb_yml_kind_name(enum nb_yml_kind kind);
+
+#endif
