@@ -1,0 +1,272 @@
+#include "fixture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char fx_site_yaml[] =
+	"title: Test NOC\n"
+	"base_url: https://noc.example.com/\n"
+	"timezone: America/New_York\n"
+	"author: Test NOC\n"
+	"servers:\n"
+	"  LOUIE:     {name: LOUIE, description: Exchange 2010 network}\n"
+	"  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n"
+	"  SCROOGE:   {name: SCROOGE, description: Exchange 2007 mailbox server}\n";
+
+static void die(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	fprintf(stderr, "fixture: %s: %s\n", what, e && e->message ? e->message : strerror(errno));
+	abort();
+}
+
+void fx_repo_init(struct fx_repo *r)
+{
+	char tmpl[] = "/tmp/nocblog-test-XXXXXX";
+
+	git_libgit2_init();
+	if (!mkdtemp(tmpl))
+		die("mkdtemp");
+	r->dir = strdup(tmpl);
+	if (git_repository_init(&r->repo, r->dir, 0) < 0)
+		die("git init");
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void fx_repo_free(struct fx_repo *r)
+{
+	git_repository_free(r->repo);
+	if (r->dir)
+		nftw(r->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(r->dir);
+	r->dir = NULL;
+	r->repo = NULL;
+	git_libgit2_shutdown();
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *p = malloc(strlen(a) + strlen(b) + 2);
+
+	sprintf(p, "%s/%s", a, b);
+	return p;
+}
+
+static void make_parents(char *path)
+{
+	char *s;
+
+	for (s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+}
+
+void fx_write_bytes(struct fx_repo *r, const char *path, const char *data, size_t len)
+{
+	char *full = join(r->dir, path);
+	FILE *f;
+
+	make_parents(full);
+	f = fopen(full, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		die(full);
+	free(full);
+}
+
+void fx_write(struct fx_repo *r, const char *path, const char *text)
+{
+	fx_write_bytes(r, path, text, strlen(text));
+}
+
+void fx_remove(struct fx_repo *r, const char *path)
+{
+	char *full = join(r->dir, path);
+
+	if (remove(full) < 0)
+		die(full);
+	free(full);
+}
+
+void fx_symlink(struct fx_repo *r, const char *path, const char *target)
+{
+	char *full = join(r->dir, path);
+
+	make_parents(full);
+	if (symlink(target, full) < 0)
+		die(full);
+	free(full);
+}
+
+static const char *copy_dest;
+static size_t copy_from_len;
+static struct fx_repo *copy_repo;
+
+static int copy_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode)) {
+		char *rel = join(copy_dest, path + copy_from_len + 1);
+		FILE *f = fopen(path, "rb");
+		char *data = malloc((size_t)st->st_size + 1);
+
+		if (!f || fread(data, 1, (size_t)st->st_size, f) != (size_t)st->st_size)
+			die(path);
+		fclose(f);
+		fx_write_bytes(copy_repo, rel, data, (size_t)st->st_size);
+		free(data);
+		free(rel);
+	}
+	return 0;
+}
+
+void fx_copy_tree(struct fx_repo *r, const char *from, const char *to)
+{
+	char *src = join(fx_srcdir(), from);
+
+	copy_dest = to;
+	copy_from_len = strlen(src);
+	copy_repo = r;
+	if (nftw(src, copy_entry, 16, FTW_PHYS) < 0)
+		die(src);
+	free(src);
+}
+
+static void commit_index(struct fx_repo *r, git_index *index, const char *message,
+			 int64_t when, int offset_min)
+{
+	git_signature *sig = NULL;
+	git_oid tree_id, commit_id;
+	git_tree *tree = NULL;
+	git_commit *parent = NULL;
+	git_object *head = NULL;
+	const git_commit *parents[1];
+	size_t nparents = 0;
+
+	if (git_index_write(index) < 0 || git_index_write_tree(&tree_id, index) < 0)
+		die("write tree");
+	if (git_tree_lookup(&tree, r->repo, &tree_id) < 0)
+		die("tree lookup");
+	if (git_revparse_single(&head, r->repo, "HEAD") == 0) {
+		if (git_object_peel((git_object **)&parent, head, GIT_OBJECT_COMMIT) < 0)
+			die("peel");
+		parents[nparents++] = parent;
+	}
+	if (git_signature_new(&sig, "Ann Operator", "ann@noc.example", (git_time_t)when,
+			      offset_min) < 0)
+		die("signature");
+	if (git_commit_create(&commit_id, r->repo, "HEAD", sig, sig, NULL, message, tree,
+			      nparents, parents) < 0)
+		die("commit");
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_object_free(head);
+}
+
+void fx_commit(struct fx_repo *r, const char *message, int64_t when, int offset_min)
+{
+	git_index *index = NULL;
+
+	if (git_repository_index(&index, r->repo) < 0 ||
+	    git_index_add_all(index, NULL, 0, NULL, NULL) < 0 ||
+	    git_index_update_all(index, NULL, NULL, NULL) < 0)
+		die("index");
+	commit_index(r, index, message, when, offset_min);
+	git_index_free(index);
+}
+
+void fx_commit_gitlink(struct fx_repo *r, const char *path, int64_t when)
+{
+	git_index *index = NULL;
+	git_index_entry entry;
+
+	if (git_repository_index(&index, r->repo) < 0 ||
+	    git_index_add_all(index, NULL, 0, NULL, NULL) < 0)
+		die("index");
+	memset(&entry, 0, sizeof(entry));
+	entry.path = path;
+	entry.mode = GIT_FILEMODE_COMMIT;
+	if (git_oid_fromstr(&entry.id, "0123456789abcdef0123456789abcdef01234567") < 0 ||
+	    git_index_add(index, &entry) < 0)
+		die("gitlink");
+	commit_index(r, index, "add a submodule", when, 0);
+	git_index_free(index);
+}
+
+int fx_run(char **output, const char *const *args)
+{
+	const char *bin = getenv("NOCBLOG");
+	size_t n = 0, alloc = 4096;
+	char *buf = malloc(alloc);
+	int fds[2], status;
+	ssize_t got;
+	pid_t pid;
+
+	if (!bin)
+		bin = "./nocblog";
+	if (pipe(fds) < 0)
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		const char *argv[32];
+		size_t i = 0;
+
+		argv[i++] = bin;
+		while (*args && i < 31)
+			argv[i++] = *args++;
+		argv[i] = NULL;
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((got = read(fds[0], buf + n, alloc - n - 1)) > 0) {
+		n += (size_t)got;
+		if (alloc - n < 2)
+			buf = realloc(buf, alloc *= 2);
+	}
+	close(fds[0]);
+	buf[n] = '\0';
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid");
+	*output = buf;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+size_t fx_count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+const char *fx_srcdir(void)
+{
+	const char *s = getenv("SRCDIR");
+
+	return s && *s ? s : ".";
+}

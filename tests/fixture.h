@@ -1,0 +1,50 @@
+/* Test fixtures: throw-away git repositories with controlled dates, and a
+ * way to run the nocblog binary. */
+#ifndef NB_TEST_FIXTURE_H
+#define NB_TEST_FIXTURE_H
+
+#include <git2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fx_repo {
+	char *dir;             /* the work tree, ending without '/' */
+	git_repository *repo;
+};
+
+/* A new empty repository in a fresh temporary folder. */
+void fx_repo_init(struct fx_repo *r);
+/* Removes the folder and frees everything. */
+void fx_repo_free(struct fx_repo *r);
+
+/* Writes a file of the work tree (making its folders). */
+void fx_write(struct fx_repo *r, const char *path, const char *text);
+void fx_write_bytes(struct fx_repo *r, const char *path, const char *data, size_t len);
+void fx_remove(struct fx_repo *r, const char *path);
+void fx_symlink(struct fx_repo *r, const char *path, const char *target);
+/* Copies a folder of the source tree (e.g. "content") into the work tree. */
+void fx_copy_tree(struct fx_repo *r, const char *from, const char *to);
+
+/*
+ * Commits the whole work tree as it is, with the given author and
+ * committer time (seconds since the epoch) and offset (minutes east).
+ */
+void fx_commit(struct fx_repo *r, const char *message, int64_t when, int offset_min);
+/* Commits a gitlink (submodule entry) at path, plus the work tree. */
+void fx_commit_gitlink(struct fx_repo *r, const char *path, int64_t when);
+
+/* A valid site.yaml declaring LOUIE, LOUIECAS3 (group LOUIE) and SCROOGE. */
+extern const char fx_site_yaml[];
+
+/*
+ * Runs $NOCBLOG with the arguments (NULL-terminated), returns its exit
+ * status and its stdout+stderr in *output (the caller frees).
+ */
+int fx_run(char **output, const char *const *args);
+
+/* The number of lines in s. */
+size_t fx_count_lines(const char *s);
+/* Where the source tree is ($SRCDIR, else "."). */
+const char *fx_srcdir(void);
+
+#endif

@@ -1,0 +1,287 @@
+/* Stamps: every form operators write, and the instants they name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "stamp.h"
+#include "tz.h"
+
+#define NY "America/New_York"
+
+/* "2010-10-16T05:24Z" read with the C library, not with nocblog. */
+static int64_t utc(const char *iso)
+{
+	struct tm tm;
+	int y, mo, d, h, mi;
+
+	assert_int_equal(sscanf(iso, "%d-%d-%dT%d:%dZ", &y, &mo, &d, &h, &mi), 5);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return (int64_t)timegm(&tm);
+}
+
+static struct nb_stamp parse_ok(const char *text)
+{
+	struct nb_buf why = NB_BUF_INIT;
+	struct nb_stamp s;
+	int rc = nb_stamp_parse(&s, text, strlen(text), &why);
+
+	if (rc != 0)
+		fail_msg("'%s' did not parse: %s", text, nb_buf_cstr(&why));
+	nb_buf_release(&why);
+	return s;
+}
+
+/* A stamp with a date names this instant. */
+static void dated(const char *text, const char *iso)
+{
+	struct nb_stamp s = parse_ok(text);
+
+	assert_true(nb_stamp_has_date(&s));
+	assert_true(nb_stamp_has_time(&s));
+	if (nb_stamp_instant(&s, NY) != utc(iso))
+		fail_msg("'%s': expected %s, got %lld (expected %lld)", text, iso,
+			 (long long)nb_stamp_instant(&s, NY), (long long)utc(iso));
+}
+
+/* A time-only stamp read on a given date names this instant. */
+static void on_day(const char *text, int y, int m, int d, const char *iso)
+{
+	struct nb_stamp s = parse_ok(text);
+
+	assert_false(nb_stamp_has_date(&s));
+	if (nb_stamp_instant_on(&s, y, m, d, NY) != utc(iso))
+		fail_msg("'%s' on %d-%d-%d: expected %s", text, y, m, d, iso);
+}
+
+static void refused(const char *text, const char *why_part)
+{
+	struct nb_buf why = NB_BUF_INIT;
+	struct nb_stamp s;
+
+	if (nb_stamp_parse(&s, text, strlen(text), &why) == 0)
+		fail_msg("'%s' parsed but should not", text);
+	if (!strstr(nb_buf_cstr(&why), why_part))
+		fail_msg("'%s': message '%s' lacks '%s'", text, nb_buf_cstr(&why), why_part);
+	nb_buf_release(&why);
+}
+
+static void test_export_forms(void **state)
+{
+	(void)state;
+	/* 2010-10-10 is in EDT (UTC-4) */
+	on_day("6:47 AM", 2010, 10, 10, "2010-10-10T10:47Z");
+	on_day("12:04 PM", 2010, 10, 10, "2010-10-10T16:04Z");
+	on_day("1:15 PM Eastern", 2010, 11, 16, "2010-11-16T18:15Z"); /* EST, UTC-5 */
+	on_day("12:01 AM Eastern", 2010, 10, 13, "2010-10-13T04:01Z");
+	on_day("12:30 AM", 2010, 11, 17, "2010-11-17T05:30Z");
+	dated("10/16/2010 1:24 AM Eastern", "2010-10-16T05:24Z");
+	dated("9/11/10 1:50 PM Eastern", "2010-09-11T17:50Z");
+	dated("9/12/10 8:31 AM Eastern", "2010-09-12T12:31Z");
+	/* EST written in October means New York's wall clock: EDT */
+	dated("10/14/2010 9:06 EST", "2010-10-14T13:06Z");
+	dated("10/14/2010 6:22 PM EST", "2010-10-14T22:22Z");
+}
+
+static void test_generated_forms(void **state)
+{
+	(void)state;
+	dated("2010-10-16 01:24 -0400", "2010-10-16T05:24Z");
+	dated("2010-10-16T01:24-04:00", "2010-10-16T05:24Z");
+	dated("2010-10-16T05:24Z", "2010-10-16T05:24Z");
+	dated("2010-07-01 10:00 +0530", "2010-07-01T04:30Z");
+	dated("2010-12-01 10:00 -05", "2010-12-01T15:00Z");
+	/* numeric offsets are exact, even when they contradict the zone's DST */
+	dated("2010-07-01 10:00 -0500", "2010-07-01T15:00Z");
+}
+
+static void test_zones(void **state)
+{
+	(void)state;
+	dated("7/1/2010 1:00 PM UTC", "2010-07-01T13:00Z");
+	dated("7/1/2010 13:00 GMT", "2010-07-01T13:00Z");
+	dated("7/1/2010 10:00 UTC+2", "2010-07-01T08:00Z");
+	dated("7/1/2010 10:00 GMT-5", "2010-07-01T15:00Z");
+	dated("10/10/2010 1:30 PM Central", "2010-10-10T18:30Z");  /* CDT */
+	dated("1/10/2011 1:30 PM CT", "2011-01-10T19:30Z");         /* CST */
+	dated("7/1/2010 3:00 PM PST", "2010-07-01T22:00Z");         /* PDT in July */
+	dated("7/1/2010 3:00 PM Mountain", "2010-07-01T21:00Z");    /* MDT */
+	dated("7/1/2010 10:00 Europe/Berlin", "2010-07-01T08:00Z"); /* CEST */
+	dated("1/1/2011 10:00 Asia/Kolkata", "2011-01-01T04:30Z");
+	/* no zone: the site's */
+	dated("1/1/2011 10:00", "2011-01-01T15:00Z");
+}
+
+static void test_dst_edges(void **state)
+{
+	(void)state;
+	/* 2010-11-07 01:30 happened twice in New York */
+	dated("11/7/2010 1:30 AM EDT", "2010-11-07T05:30Z");
+	dated("11/7/2010 1:30 AM EST", "2010-11-07T06:30Z");
+	dated("11/7/2010 1:30 AM Eastern", "2010-11-07T05:30Z"); /* the first */
+	dated("11/7/2010 1:30 AM", "2010-11-07T05:30Z");
+	/* 2010-03-14 02:30 never happened: read with the offset before (EST) */
+	dated("3/14/2010 2:30 AM Eastern", "2010-03-14T07:30Z");
+	dated("3/14/2010 3:30 AM Eastern", "2010-03-14T07:30Z");
+	dated("3/14/2010 1:59 AM Eastern", "2010-03-14T06:59Z");
+}
+
+static void test_time_spellings(void **state)
+{
+	(void)state;
+	on_day("7:50PM", 2010, 10, 10, "2010-10-10T23:50Z");
+	on_day("8:30 p.m.", 2010, 10, 10, "2010-10-11T00:30Z");
+	on_day("9 PM", 2010, 10, 10, "2010-10-11T01:00Z");
+	on_day("12:00 PM", 2010, 10, 10, "2010-10-10T16:00Z");
+	on_day("12:00 AM", 2010, 10, 10, "2010-10-10T04:00Z");
+	on_day("23:59", 2010, 10, 10, "2010-10-11T03:59Z");
+	on_day("09:05", 2010, 10, 10, "2010-10-10T13:05Z");
+}
+
+static void test_parts(void **state)
+{
+	struct nb_stamp s;
+
+	(void)state;
+	s = parse_ok("12:35 AM Eastern Monday");
+	assert_int_equal(s.wday, 1);
+	assert_int_equal(s.hour, 0);
+	assert_int_equal(s.minute, 35);
+	assert_string_equal(s.zone, NY);
+	assert_false(nb_stamp_has_date(&s));
+
+	s = parse_ok("Friday 9/3/10");
+	assert_int_equal(s.wday, 5);
+	assert_int_equal(s.year, 2010);
+	assert_int_equal(s.month, 9);
+	assert_int_equal(s.day, 3);
+	assert_false(nb_stamp_has_time(&s));
+
+	s = parse_ok("Sun, 9/5/2010 at 1:25 PM ET");
+	assert_int_equal(s.wday, 0);
+	assert_int_equal(s.hour, 13);
+	assert_int_equal(s.dst_hint, -1);
+
+	s = parse_ok("1:25 PM EDT");
+	assert_int_equal(s.dst_hint, 1);
+	s = parse_ok("09:05:30");
+	assert_int_equal(s.second, 30);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	refused("25:00", "hours run 0 to 23");
+	refused("13:00 PM", "AM/PM hours run 1 to 12");
+	refused("1:61 PM", "minutes run 0 to 59");
+	refused("2/30/2010 1:00 PM", "not a date");
+	refused("9:00 Mars/Olympus", "not a time zone");
+	refused("9:00 EST EDT", "two time zones");
+	refused("9:00 10:00", "two times");
+	refused("9/3/10 9/4/10 1:00 PM", "two dates");
+	refused("tomorrow", "not a date, time, weekday or time zone");
+	refused("Eastern", "neither a date nor a time");
+	refused("", "neither a date nor a time");
+	refused("Friday 9/4/10", "9/4/2010 is a Saturday, not a Friday");
+	refused("830pm", "neither a date");
+	refused("9/3/201 1:00 PM", "two or four digits");
+	refused("1:00 PM +25:00", "not a UTC offset");
+}
+
+static void test_infer(void **state)
+{
+	struct nb_stamp s;
+	int64_t t;
+
+	(void)state;
+	/* after 1:15 PM EST on 11/16, "12:30 AM" is the next night */
+	s = parse_ok("12:30 AM");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-16T18:15Z"), 0,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-11-17T05:30Z"));
+
+	/* a weekday picks the first such day after */
+	s = parse_ok("12:35 AM Eastern Monday");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-08-20T21:00Z"), 0,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-08-23T04:35Z"));
+
+	/* at the same instant: kept only when inclusive */
+	s = parse_ok("9:00 AM");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 1,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-10-10T13:00Z"));
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 0,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-10-11T13:00Z"));
+
+	/* a day line above sets the earliest date */
+	s = parse_ok("1:25 PM Eastern");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-09-04T03:42Z"), 0,
+					      nb_days_from_civil(2010, 9, 5), NY), 0);
+	assert_int_equal(t, utc("2010-09-05T17:25Z"));
+
+	/* the stamp's own zone decides the day */
+	s = parse_ok("1:00 AM UTC");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-11T02:00Z"), 0,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-10-12T01:00Z"));
+
+	/* across the night DST ends */
+	s = parse_ok("9:00 AM");
+	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-06T23:00Z"), 0,
+					      INT64_MIN, NY), 0);
+	assert_int_equal(t, utc("2010-11-07T14:00Z"));
+}
+
+static void test_civil(void **state)
+{
+	struct nb_civil c;
+
+	(void)state;
+	assert_int_equal(nb_days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(nb_days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(nb_weekday(2010, 9, 3), 5);
+	assert_int_equal(nb_weekday(2010, 8, 23), 1);
+	assert_int_equal(nb_days_in_month(2012, 2), 29);
+	assert_int_equal(nb_days_in_month(2100, 2), 28);
+	nb_civil_from_seconds(utc("2010-10-16T05:24Z"), &c);
+	assert_int_equal(c.year, 2010);
+	assert_int_equal(c.month, 10);
+	assert_int_equal(c.day, 16);
+	assert_int_equal(c.hour, 5);
+	assert_int_equal(c.minute, 24);
+	assert_true(nb_tz_exists("America/New_York"));
+	assert_true(nb_tz_exists("UTC"));
+	assert_false(nb_tz_exists("America/Nowhere"));
+	assert_false(nb_tz_exists("../../etc/passwd"));
+	assert_false(nb_tz_exists("/etc/localtime"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_export_forms),
+		cmocka_unit_test(test_generated_forms),
+		cmocka_unit_test(test_zones),
+		cmocka_unit_test(test_dst_edges),
+		cmocka_unit_test(test_time_spellings),
+		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_infer),
+		cmocka_unit_test(test_civil),
+	};
+
+	return cmocka_run_group_tests_name("stamp", tests, NULL, NULL);
+}
