@@ -573,6 +573,11 @@ static void classify(struct parser *ps, struct block *b, cmark_node *node,
 			     "write e.g. 'Update 10/16/2010 1:24 AM Eastern:' or 'Update 6:47 AM:'",
 			     "unparseable stamp '%s': %s", stamp, why.ptr);
 		ps->errors++;
+		/* dates nothing: no second problem from half a stamp */
+		memset(&b->stamp, 0, sizeof(b->stamp));
+		b->stamp.hour = -1;
+		b->stamp.wday = -1;
+		b->stamp.dst_hint = -1;
 	} else if (!nb_stamp_has_time(&b->stamp)) {
 		nb_diags_add(ps->diags, ps->n->path, line,
 			     "add the time, e.g. 'Update 9/12/10 1:30 AM Eastern:'",

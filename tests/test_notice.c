@@ -1,0 +1,348 @@
+/* The notice parser: front matter, body, and the update thread. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "diag.h"
+#include "notice.h"
+
+#define NY "America/New_York"
+
+static int64_t utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return (int64_t)timegm(&tm);
+}
+
+static void parse(struct nb_notice *n, const char *text)
+{
+	struct nb_diags diags = NB_DIAGS_INIT;
+
+	if (nb_notice_parse(n, "content/2010/test.md", text, strlen(text), NY, &diags) < 0)
+		fail_msg("line %d: %s", diags.items[0].line, diags.items[0].message);
+	nb_diags_clear(&diags);
+}
+
+/* Parses text that must fail with one problem on line; returns the message. */
+static char *parse_bad(const char *text, int line)
+{
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_notice n;
+	char *msg;
+
+	assert_int_equal(nb_notice_parse(&n, "content/2010/test.md", text, strlen(text), NY,
+					 &diags), -1);
+	if (diags.count != 1)
+		fail_msg("expected one problem, got %zu (first: %s)", diags.count,
+			 diags.count ? diags.items[0].message : "none");
+	assert_int_equal(diags.items[0].line, line);
+	assert_non_null(diags.items[0].hint);
+	msg = nb_diag_format(&diags.items[0]);
+	nb_diags_clear(&diags);
+	nb_notice_release(&n);
+	return msg;
+}
+
+static void expect_bad(const char *text, int line, const char *part)
+{
+	char *msg = parse_bad(text, line);
+
+	if (!strstr(msg, part))
+		fail_msg("message '%s' lacks '%s'", msg, part);
+	free(msg);
+}
+
+#define FM "---\ntitle: T\nservers: [SCROOGE]\nkind: incident\nstatus: resolved\n"
+
+static void test_front_matter(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, "---\n"
+		  "title: SCROOGE storage array failure\n"
+		  "servers: [SCROOGE, LOUIE]\n"
+		  "kind: maintenance\n"
+		  "status: in-progress\n"
+		  "severity: major\n"
+		  "# a comment line\n"
+		  "date: 2010-10-15T06:30-04:00\n"
+		  "window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}\n"
+		  "---\n"
+		  "Body.\n");
+	assert_string_equal(n.title, "SCROOGE storage array failure");
+	assert_int_equal(n.server_count, 2);
+	assert_string_equal(n.servers[0], "SCROOGE");
+	assert_string_equal(n.servers[1], "LOUIE");
+	assert_int_equal(n.servers_line, 3);
+	assert_int_equal(n.kind, NB_MAINTENANCE);
+	assert_int_equal(n.status, NB_IN_PROGRESS);
+	assert_true(nb_status_is_open(n.status));
+	assert_int_equal(n.severity, NB_MAJOR);
+	assert_true(n.has_date);
+	assert_int_equal(n.published, utc(2010, 10, 15, 10, 30));
+	assert_int_equal(n.published_source, NB_TIME_FRONT_MATTER);
+	assert_true(n.has_window);
+	assert_int_equal(n.window_start, utc(2010, 10, 10, 13, 0));
+	assert_int_equal(n.window_end, utc(2010, 10, 10, 16, 0));
+	assert_string_equal(n.body, "Body.\n");
+	assert_int_equal(n.body_line, 11);
+	assert_int_equal(n.update_count, 0);
+	assert_string_equal(n.slug, "test");
+	nb_notice_release(&n);
+
+	/* a block list, kind left out (an incident), CRLF line ends */
+	parse(&n, "---\r\ntitle: T\r\nservers:\r\n  - LOUIE\r\nstatus: investigating\r\n---\r\nB\r\n");
+	assert_int_equal(n.kind, NB_INCIDENT);
+	assert_string_equal(n.servers[0], "LOUIE");
+	assert_false(n.has_date);
+	assert_int_equal(n.published_source, NB_TIME_UNSET);
+	nb_notice_release(&n);
+}
+
+static void test_thread_forms(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "date: 2010-10-10T06:30-04:00\n---\n"
+		  "We are rebooting.\n"
+		  "Second line of the notice.\n"
+		  "\n"
+		  "Update 6:47 AM: Plain form.\n"
+		  "\n"
+		  "**Update 7:40 AM:** Bold form,\n"
+		  "two lines.\n"
+		  "\n"
+		  "A second paragraph of the same update.\n"
+		  "\n"
+		  "**Update 8:30 AM**: Bold closed before the colon.\n"
+		  "\n"
+		  "## Update 10/11/2010 1:24 AM Eastern\n"
+		  "\n"
+		  "Heading form.\n"
+		  "\n"
+		  "Update: No stamp.\n"
+		  "\n"
+		  "10/14/2010 9:06 AM EST \u2013 Legacy dash form.\n");
+	assert_string_equal(n.body, "We are rebooting.\nSecond line of the notice.\n");
+	assert_int_equal(n.update_count, 6);
+	assert_string_equal(n.updates[0].stamp_text, "6:47 AM");
+	assert_string_equal(n.updates[0].markdown, "Plain form.\n");
+	assert_int_equal(n.updates[0].line, 11);
+	assert_int_equal(n.updates[0].time, utc(2010, 10, 10, 10, 47));
+	assert_int_equal(n.updates[0].source, NB_TIME_DAY_FROM_TEXT);
+	assert_string_equal(n.updates[1].stamp_text, "7:40 AM");
+	assert_string_equal(n.updates[1].markdown,
+			    "Bold form,\ntwo lines.\n\nA second paragraph of the same update.\n");
+	assert_string_equal(n.updates[2].stamp_text, "8:30 AM");
+	assert_string_equal(n.updates[2].markdown, "Bold closed before the colon.\n");
+	assert_string_equal(n.updates[3].stamp_text, "10/11/2010 1:24 AM Eastern");
+	assert_string_equal(n.updates[3].markdown, "Heading form.\n");
+	assert_int_equal(n.updates[3].time, utc(2010, 10, 11, 5, 24));
+	assert_int_equal(n.updates[3].source, NB_TIME_STATED);
+	assert_string_equal(n.updates[4].stamp_text, "");
+	assert_string_equal(n.updates[4].markdown, "No stamp.\n");
+	assert_int_equal(n.updates[4].source, NB_TIME_UNSET);
+	assert_string_equal(n.updates[5].stamp_text, "10/14/2010 9:06 AM EST");
+	assert_string_equal(n.updates[5].markdown, "Legacy dash form.\n");
+	assert_int_equal(n.updates[5].time, utc(2010, 10, 14, 13, 6));
+	assert_int_equal(n.updates[5].line, 26);
+	nb_notice_release(&n);
+}
+
+static void test_not_updates(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "---\n"
+		  "- Update upgrade daemon.\n"
+		  "- Update 2: a list item is body text\n"
+		  "\n"
+		  "Updated 6:47 AM: not the word Update.\n"
+		  "\n"
+		  "Update regarding the move: no stamp digits, so text.\n"
+		  "\n"
+		  "Update your DNS records to the new address.\n"
+		  "\n"
+		  "    Update 6:47 AM: inside a code block\n"
+		  "\n"
+		  "> Update 6:47 AM: inside a quote\n"
+		  "\n"
+		  "10 users saw errors - this is text, not a stamp\n"
+		  "\n"
+		  "### Update 6:47 AM\n"
+		  "\n"
+		  "Within a paragraph,\nUpdate 6:47 AM: on a later line is text.\n");
+	assert_int_equal(n.update_count, 0);
+	assert_non_null(strstr(n.body, "Update upgrade daemon."));
+	assert_non_null(strstr(n.body, "on a later line is text."));
+	nb_notice_release(&n);
+}
+
+static void test_day_lines(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "date: 2010-09-02T20:00-04:00\n---\n"
+		  "Notice.\n"
+		  "\n"
+		  "Update 4:00 AM Eastern: a.\n"
+		  "\n"
+		  "Friday 9/3/10\n"
+		  "\n"
+		  "Update 11:42 PM Eastern: b.\n"
+		  "\n"
+		  "Sunday 9/5/10\n"
+		  "\n"
+		  "Update 1:25 PM Eastern: c.\n"
+		  "\n"
+		  "Update 9:27 PM Eastern: d.\n");
+	assert_int_equal(n.update_count, 4);
+	assert_int_equal(n.updates[0].time, utc(2010, 9, 3, 8, 0));
+	assert_int_equal(n.updates[1].time, utc(2010, 9, 4, 3, 42));
+	assert_int_equal(n.updates[2].time, utc(2010, 9, 5, 17, 25));
+	assert_int_equal(n.updates[3].time, utc(2010, 9, 6, 1, 27));
+	/* day lines are not part of any text */
+	assert_string_equal(n.updates[0].markdown, "a.\n");
+	assert_string_equal(n.updates[1].markdown, "b.\n");
+	nb_notice_release(&n);
+}
+
+static void test_text_dating(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	/* across midnight, with a weekday, and across the end of DST */
+	parse(&n, FM "date: 2010-11-06T22:00-04:00\n---\n"
+		  "N.\n\n"
+		  "Update 11:30 PM: same evening.\n\n"
+		  "Update 1:15 AM: after midnight, still EDT.\n\n"
+		  "Update 9:00 AM: EST now.\n\n"
+		  "Update 8:00 AM Eastern Wednesday: the next Wednesday.\n");
+	assert_int_equal(n.updates[0].time, utc(2010, 11, 7, 3, 30));
+	assert_int_equal(n.updates[1].time, utc(2010, 11, 7, 5, 15));
+	assert_int_equal(n.updates[2].time, utc(2010, 11, 7, 14, 0));
+	assert_int_equal(n.updates[3].time, utc(2010, 11, 10, 13, 0));
+	nb_notice_release(&n);
+
+	/* without date:, time-only stamps wait for the commit that adds them */
+	parse(&n, FM "---\nN.\n\nUpdate 6:47 AM: x.\n\nUpdate 10/16/2010 1:24 AM Eastern: y.\n");
+	assert_int_equal(n.updates[0].source, NB_TIME_UNSET);
+	assert_string_equal(n.updates[0].stamp_text, "6:47 AM");
+	assert_int_equal(n.updates[1].source, NB_TIME_STATED);
+	nb_notice_release(&n);
+}
+
+static void test_problems(void **state)
+{
+	(void)state;
+	expect_bad("no front matter\n", 1, "no front matter");
+	expect_bad("---\ntitle: T\n", 1, "not closed");
+	expect_bad("---\ntitle: [unclosed\nservers: [A]\n---\n", 3, "invalid YAML");
+	expect_bad(FM "severty: major\n---\n", 6, "did you mean 'severity'?");
+	expect_bad(FM "colour: red\n---\n", 6, "notice keys are title, servers");
+	expect_bad("---\ntitle: T\nservers: [A]\nkind: incident\nstatus: completed\n---\n", 5,
+		   "invalid incident status 'completed'");
+	expect_bad("---\ntitle: T\nservers: [A]\nkind: maintenance\nstatus: resolvd\n---\n", 5,
+		   "one of: scheduled, in-progress, completed");
+	expect_bad("---\ntitle: T\nservers: [A]\nkind: outage\nstatus: resolved\n---\n", 4,
+		   "invalid kind 'outage'");
+	expect_bad("---\nservers: [A]\nstatus: resolved\n---\n", 2, "no title");
+	expect_bad("---\ntitle: T\nstatus: resolved\n---\n", 2, "names no server");
+	expect_bad("---\ntitle: T\nservers: [A]\n---\n", 2, "no status");
+	expect_bad(FM "---\nN.\n\nUpdate 25:99 PM: x.\n", 9, "unparseable stamp '25:99 PM'");
+	expect_bad(FM "---\nN.\n\n**Update 9/12/10:** x.\n", 9, "has a date but no time");
+	expect_bad(FM "date: 2010-10-10T06:30-04:00\n---\nN.\n\nUpdate 10/9/2010 6:47 AM: x.\n",
+		   10, "before the notice was published");
+	expect_bad(FM "date: tomorrow\n---\n", 6, "in date");
+	expect_bad(FM "date: 2010-10-10\n---\nN.\n\nUpdate Friday 9/4/10 1:00 PM: x.\n", 10,
+		   "is a Saturday, not a Friday");
+	expect_bad(FM "window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}\n---\n",
+		   6, "only maintenance notices have a window");
+	expect_bad("---\ntitle: T\nservers: [A]\nkind: maintenance\nstatus: scheduled\n"
+		   "window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T08:00-04:00}\n---\n",
+		   6, "ends before it starts");
+	expect_bad("---\ntitle: T\nservers: [A, A]\nstatus: resolved\n---\n", 3, "listed twice");
+	expect_bad("---\ntitle: T\ntitle: U\nservers: [A]\nstatus: resolved\n---\n", 3,
+		   "appears twice");
+	expect_bad("---\ntitle: &a T\nservers: [*a]\nstatus: resolved\n---\n", 3, "aliases");
+	expect_bad(FM "---\nok\n\xff\xfe bad bytes\n", 8, "invalid UTF-8");
+}
+
+static void test_bytes(void **state)
+{
+	static const char nul[] = FM "---\nN.\n\0more\n";
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_notice n;
+	size_t big = NB_NOTICE_MAX_BYTES + 1;
+	char *huge = malloc(big);
+
+	(void)state;
+	assert_int_equal(nb_notice_parse(&n, "content/x.md", nul, sizeof(nul) - 1, NY, &diags), -1);
+	assert_int_equal(diags.count, 1);
+	assert_int_equal(diags.items[0].line, 8);
+	assert_non_null(strstr(diags.items[0].message, "NUL"));
+	nb_notice_release(&n);
+	nb_diags_clear(&diags);
+
+	memset(huge, 'a', big);
+	assert_int_equal(nb_notice_parse(&n, "content/x.md", huge, big, NY, &diags), -1);
+	assert_int_equal(diags.count, 1);
+	assert_non_null(strstr(diags.items[0].message, "limited to"));
+	nb_notice_release(&n);
+	nb_diags_clear(&diags);
+	free(huge);
+}
+
+static void test_slugs(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = nb_notice_slug("content/2010/SCROOGE Storage  Failure.md");
+	assert_string_equal(s, "scrooge-storage-failure");
+	free(s);
+	s = nb_notice_slug("content/2010/2010-10-10-disk-full.md");
+	assert_string_equal(s, "2010-10-10-disk-full");
+	free(s);
+	s = nb_notice_slug("content/2010/..md");
+	assert_string_equal(s, "");
+	free(s);
+	s = nb_notice_slug("content/--x--.md");
+	assert_string_equal(s, "x");
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_front_matter),
+		cmocka_unit_test(test_thread_forms),
+		cmocka_unit_test(test_not_updates),
+		cmocka_unit_test(test_day_lines),
+		cmocka_unit_test(test_text_dating),
+		cmocka_unit_test(test_problems),
+		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_slugs),
+	};
+
+	return cmocka_run_group_tests_name("notice", tests, NULL, NULL);
+}
