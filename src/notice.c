@@ -50,11 +50,6 @@ static void problem(struct parser *ps, int line, const char *hint,
 	ps->errors++;
 }
 
-static int yline(struct parser *ps, const struct nb_yml *node)
-{
-	return ps->fm_line + node->line - 1;
-}
-
 char *nb_notice_slug(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -91,7 +86,7 @@ static const char *scalar(struct parser *ps, const struct nb_yml *v,
 
 		nb_buf_printf(&msg, "'%s' must be text, not %s", key,
 			      nb_yml_kind_name(v->kind));
-		problem(ps, yline(ps, v), example, "%s", msg.ptr);
+		problem(ps, (v)->line, example, "%s", msg.ptr);
 		nb_buf_release(&msg);
 		return NULL;
 	}
@@ -117,7 +112,7 @@ static int choose(struct parser *ps, const struct nb_yml *v, const char *key,
 	nb_buf_puts(&hint, "one of: ");
 	for (i = first; i < end; i++)
 		nb_buf_printf(&hint, "%s%s", i > first ? ", " : "", names[i]);
-	nb_diags_add(ps->diags, ps->n->path, yline(ps, v), hint.ptr,
+	nb_diags_add(ps->diags, ps->n->path, (v)->line, hint.ptr,
 		     "invalid %s '%s'", key, s);
 	ps->errors++;
 	nb_buf_release(&hint);
@@ -129,7 +124,7 @@ static void load_servers(struct parser *ps, const struct nb_yml *v)
 	struct nb_notice *n = ps->n;
 	size_t i, j, count = v->kind == NB_YML_SEQ ? v->count : 1;
 
-	n->servers_line = yline(ps, v);
+	n->servers_line = (v)->line;
 	if (v->kind == NB_YML_MAP) {
 		problem(ps, n->servers_line, "write servers: [LOUIE, SCROOGE]",
 			"'servers' must be a list of server names%s", "");
@@ -143,7 +138,7 @@ static void load_servers(struct parser *ps, const struct nb_yml *v)
 		if (!s)
 			continue;
 		if (!*s) {
-			problem(ps, yline(ps, item), "name a server declared in site.yaml",
+			problem(ps, (item)->line, "name a server declared in site.yaml",
 				"empty server name%s", "");
 			continue;
 		}
@@ -151,7 +146,7 @@ static void load_servers(struct parser *ps, const struct nb_yml *v)
 			if (strcmp(n->servers[j], s) == 0)
 				break;
 		if (j < n->server_count) {
-			problem(ps, yline(ps, item), "list each server once",
+			problem(ps, (item)->line, "list each server once",
 				"server '%s' is listed twice", s);
 			continue;
 		}
@@ -175,12 +170,12 @@ static int load_instant(struct parser *ps, const struct nb_yml *v, const char *k
 		goto cleanup;
 	if (nb_stamp_parse(&st, s, strlen(s), &why) < 0) {
 		nb_buf_printf(&why, " in %s", key);
-		problem(ps, yline(ps, v), "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
+		problem(ps, (v)->line, "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
 		goto cleanup;
 	}
 	if (!nb_stamp_has_date(&st) || (need_time && !nb_stamp_has_time(&st))) {
 		nb_buf_printf(&why, "'%s' needs a date%s", key, need_time ? " and a time" : "");
-		problem(ps, yline(ps, v), "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
+		problem(ps, (v)->line, "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
 		goto cleanup;
 	}
 	*out = nb_stamp_instant(&st, ps->zone);
@@ -198,7 +193,7 @@ static void load_window(struct parser *ps, const struct nb_yml *v)
 	int ok = 1;
 
 	if (v->kind != NB_YML_MAP) {
-		problem(ps, yline(ps, v), "write window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}",
+		problem(ps, (v)->line, "write window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}",
 			"'window' must be a mapping with start and end%s", "");
 		return;
 	}
@@ -206,18 +201,18 @@ static void load_window(struct parser *ps, const struct nb_yml *v)
 		const char *k = v->items[i]->scalar;
 
 		if (strcmp(k, "start") && strcmp(k, "end"))
-			problem(ps, yline(ps, v->items[i]), "a window has only start and end",
+			problem(ps, (v->items[i])->line, "a window has only start and end",
 				"unknown key 'window.%s'", k);
 	}
 	if (!start || !end) {
-		problem(ps, yline(ps, v), "give both start and end",
+		problem(ps, (v)->line, "give both start and end",
 			"the window has no %s", start ? "end" : "start");
 		return;
 	}
 	ok &= load_instant(ps, start, "window start", 1, &n->window_start) == 0;
 	ok &= load_instant(ps, end, "window end", 1, &n->window_end) == 0;
 	if (ok && n->window_end <= n->window_start) {
-		problem(ps, yline(ps, end), "the end comes after the start",
+		problem(ps, (end)->line, "the end comes after the start",
 			"the window ends before it starts%s", "");
 		return;
 	}
@@ -237,7 +232,7 @@ static void unknown_key(struct parser *ps, const struct nb_yml *key)
 		for (i = 0; i < NB_ARRAY_LEN(notice_keys); i++)
 			nb_buf_printf(&hint, "%s%s", i ? ", " : "", notice_keys[i]);
 	}
-	problem(ps, yline(ps, key), hint.ptr, "unknown key '%s'", key->scalar);
+	problem(ps, (key)->line, hint.ptr, "unknown key '%s'", key->scalar);
 	nb_buf_release(&hint);
 }
 
@@ -256,10 +251,10 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 			const char *s = scalar(ps, v, name, "write title: SCROOGE storage array failure");
 
 			if (s && !*s)
-				problem(ps, yline(ps, v), "write title: SCROOGE storage array failure",
+				problem(ps, (v)->line, "write title: SCROOGE storage array failure",
 					"the title is empty%s", "");
 			else if (s && strchr(s, '\n'))
-				problem(ps, yline(ps, v), "write the title on one line",
+				problem(ps, (v)->line, "write the title on one line",
 					"the title spans several lines%s", "");
 			else if (s)
 				n->title = nb_strdup(s);
@@ -275,7 +270,7 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 			if ((k = choose(ps, v, "severity", severity_names, 1, 4)) >= 0)
 				n->severity = (enum nb_severity)k;
 		} else if (strcmp(name, "date") == 0) {
-			n->date_line = yline(ps, v);
+			n->date_line = (v)->line;
 			if (load_instant(ps, v, "date", 0, &n->published) == 0) {
 				n->has_date = 1;
 				n->published_source = NB_TIME_FRONT_MATTER;
@@ -305,7 +300,7 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 		n->status = (enum nb_status)k;
 	}
 	if (window && n->kind != NB_MAINTENANCE)
-		problem(ps, yline(ps, window), "set 'kind: maintenance', or remove the window",
+		problem(ps, (window)->line, "set 'kind: maintenance', or remove the window",
 			"only maintenance notices have a window%s", "");
 	else if (window)
 		load_window(ps, window);
@@ -806,8 +801,8 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	body = split_front_matter(&ps, text, len, &fm_start, &fm_len);
 	if (!body)
 		goto cleanup;
-	if (nb_yml_parse(&root, text + fm_start, fm_len, &why, &line) < 0) {
-		problem(&ps, ps.fm_line + line - 1, "fix the front matter's YAML", "%s", why.ptr);
+	if (nb_yml_parse(&root, text + fm_start, fm_len, ps.fm_line, &why, &line) < 0) {
+		problem(&ps, line, "fix the front matter's YAML", "%s", why.ptr);
 		goto cleanup;
 	}
 	if (!root || root->kind != NB_YML_MAP) {

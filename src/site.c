@@ -264,7 +264,7 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 			"remove the NUL byte", "NUL byte in the file%s", "");
 		goto cleanup;
 	}
-	if (nb_yml_parse(&root, text, len, &why, &line) < 0) {
+	if (nb_yml_parse(&root, text, len, 1, &why, &line) < 0) {
 		problem(&ld, line, "fix the YAML syntax", "%s", why.ptr);
 		goto cleanup;
 	}

@@ -7,12 +7,13 @@
 #include "buf.h"
 #include "util.h"
 
-static struct nb_yml *node_new(enum nb_yml_kind kind, const yaml_mark_t *mark)
+static struct nb_yml *node_new(enum nb_yml_kind kind, const yaml_mark_t *mark,
+			       int first_line)
 {
 	struct nb_yml *n = nb_calloc(1, sizeof(*n));
 
 	n->kind = kind;
-	n->line = (int)mark->line + 1;
+	n->line = (int)mark->line + first_line;
 	return n;
 }
 
@@ -47,11 +48,11 @@ void nb_yml_free(struct nb_yml *node)
 }
 
 static int problem(struct nb_buf *why, int *line, const yaml_mark_t *mark,
-		   const char *msg)
+		   int first_line, const char *msg)
 {
 	nb_buf_truncate(why, 0);
 	nb_buf_puts(why, msg);
-	*line = (int)mark->line + 1;
+	*line = (int)mark->line + first_line;
 	return -1;
 }
 
@@ -100,7 +101,7 @@ static int attach(struct nb_yml **stack, size_t depth, struct nb_yml **root,
 }
 
 int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
-		 struct nb_buf *why, int *line)
+		 int first_line, struct nb_buf *why, int *line)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -120,13 +121,15 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 			nb_buf_truncate(why, 0);
 			nb_buf_printf(why, "invalid YAML: %s",
 				      parser.problem ? parser.problem : "syntax error");
-			if (parser.context)
-				nb_buf_printf(why, " %s", parser.context);
-			*line = (int)parser.problem_mark.line + 1;
+			*line = (int)parser.problem_mark.line + first_line;
+			if (parser.context &&
+			    parser.context_mark.line != parser.problem_mark.line)
+				nb_buf_printf(why, " (in the list or mapping opened on line %d)",
+					      (int)parser.context_mark.line + first_line);
 			goto cleanup;
 		}
 		if (++nodes > NB_YML_MAX_NODES) {
-			problem(why, line, &ev.start_mark, "YAML document too large");
+			problem(why, line, &ev.start_mark, first_line, "YAML document too large");
 			goto cleanup_event;
 		}
 		switch (ev.type) {
@@ -135,17 +138,17 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				problem(why, line, &ev.start_mark,
+				problem(why, line, &ev.start_mark, first_line,
 					"more than one YAML document ('---' inside the front matter)");
 				goto cleanup_event;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			problem(why, line, &ev.start_mark,
+			problem(why, line, &ev.start_mark, first_line,
 				"YAML aliases (*name) are not allowed");
 			goto cleanup_event;
 		case YAML_SCALAR_EVENT:
-			n = node_new(NB_YML_SCALAR, &ev.start_mark);
+			n = node_new(NB_YML_SCALAR, &ev.start_mark, first_line);
 			n->scalar = nb_strndup((const char *)ev.data.scalar.value,
 					       ev.data.scalar.length);
 			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -155,11 +158,11 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (depth == NB_YML_MAX_DEPTH) {
-				problem(why, line, &ev.start_mark, "YAML nested too deeply");
+				problem(why, line, &ev.start_mark, first_line, "YAML nested too deeply");
 				goto cleanup_event;
 			}
 			n = node_new(ev.type == YAML_SEQUENCE_START_EVENT ?
-					     NB_YML_SEQ : NB_YML_MAP, &ev.start_mark);
+					     NB_YML_SEQ : NB_YML_MAP, &ev.start_mark, first_line);
 			stack[depth++] = n;
 			break;
 		case YAML_SEQUENCE_END_EVENT:

@@ -16,7 +16,7 @@ enum nb_yml_kind { NB_YML_SCALAR, NB_YML_SEQ, NB_YML_MAP };
 
 struct nb_yml {
 	enum nb_yml_kind kind;
-	int line;              /* 1-based, in the parsed text */
+	int line;              /* 1-based, in the file */
 	char *scalar;          /* NB_YML_SCALAR: the value */
 	int plain;             /* scalar written without quotes */
 	struct nb_yml **items; /* SEQ: values; MAP: key, value, key, value ... */
@@ -25,12 +25,13 @@ struct nb_yml {
 };
 
 /*
- * Parses one YAML document.  Returns 0 and a tree the caller frees with
- * nb_yml_free (NULL for an empty document), or -1 with the problem in why
- * and its line in *line.
+ * Parses one YAML document whose first line is line first_line of its
+ * file; every line number given out is a line of that file.  Returns 0 and
+ * a tree the caller frees with nb_yml_free (NULL for an empty document), or
+ * -1 with the problem in why and its line in *line.
  */
 int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
-		 struct nb_buf *why, int *line);
+		 int first_line, struct nb_buf *why, int *line);
 void nb_yml_free(struct nb_yml *node);
 
 /* The value of key in a MAP, or NULL. */

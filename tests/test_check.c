@@ -1,0 +1,296 @@
+/*
+ * `nocblog check` on real repositories built here: the sample content
+ * passes silently; each bad input gives one clear line and exit 1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+/* 2010-10-15 12:00 UTC */
+#define T0 1287144000
+
+static const char good[] =
+	"---\ntitle: SCROOGE storage array failure\nservers: [SCROOGE]\nkind: incident\n"
+	"status: resolved\ndate: 2010-10-10T06:30-04:00\n---\n"
+	"We are rebooting.\n\nUpdate 6:47 AM: Replacing the array.\n";
+
+/* A repository with site.yaml, one good notice and the given file. */
+static void setup_repo(struct fx_repo *r, const char *path, const char *text)
+{
+	fx_repo_init(r);
+	fx_write(r, "content/site.yaml", fx_site_yaml);
+	fx_write(r, "content/2010/good.md", good);
+	if (path)
+		fx_write(r, path, text);
+}
+
+/* Runs check; expects exit 1 and exactly one line starting with
+ * `where` (path:line:) and containing `part`. */
+static void expect_one_at_head(struct fx_repo *r, const char *where, const char *part)
+{
+	const char *args[] = { "check", "--repo", r->dir, NULL };
+	char *out = NULL;
+	int status;
+
+	status = fx_run(&out, args);
+	if (status != 1 || fx_count_lines(out) != 1 || strncmp(out, where, strlen(where)) != 0 ||
+	    !strstr(out, part) || !strstr(out, " \u2014 "))
+		fail_msg("status %d, output:\n%s\nwanted one line '%s...%s'", status, out, where, part);
+	free(out);
+	fx_repo_free(r);
+}
+
+/* Commits the work tree, then as expect_one_at_head. */
+static void expect_one(struct fx_repo *r, const char *where, const char *part)
+{
+	fx_commit(r, "content", T0, -240);
+	expect_one_at_head(r, where, part);
+}
+
+static void bad_notice(const char *text, const char *where, const char *part)
+{
+	struct fx_repo r;
+
+	setup_repo(&r, "content/2010/bad.md", text);
+	expect_one(&r, where, part);
+}
+
+#define FM "---\ntitle: T\nservers: [SCROOGE]\nkind: incident\nstatus: resolved\n"
+
+static void test_sample_content_passes(void **state)
+{
+	const char *args[3] = { "check", "--repo", NULL };
+	struct fx_repo r;
+	char *out = NULL;
+	int status;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_copy_tree(&r, "content", "content");
+	fx_commit(&r, "sample content", 1700000000, 0);
+	args[2] = r.dir;
+	{
+		const char *argv[] = { args[0], args[1], args[2], NULL };
+
+		status = fx_run(&out, argv);
+	}
+	if (status != 0 || out[0])
+		fail_msg("status %d, output:\n%s", status, out);
+	free(out);
+	fx_repo_free(&r);
+}
+
+static void test_front_matter_problems(void **state)
+{
+	(void)state;
+	bad_notice("---\ntitle: [oops\nservers: [SCROOGE]\n---\n", "content/2010/bad.md:3:",
+		   "invalid YAML: did not find expected ',' or ']' (in the list or mapping opened on line 2)");
+	bad_notice("no front matter at all\n", "content/2010/bad.md:1:", "no front matter");
+	bad_notice(FM "sevrity: major\n---\n", "content/2010/bad.md:6:",
+		   "unknown key 'sevrity' \u2014 did you mean 'severity'?");
+	bad_notice("---\ntitle: T\nservers: [SCROOGE]\nkind: maintenance\nstatus: resolved\n---\n",
+		   "content/2010/bad.md:5:", "invalid maintenance status 'resolved'");
+	bad_notice("---\ntitle: T\nservers: [SCROOGE]\nstatus: investigating\n"
+		   "severity: huge\n---\n", "content/2010/bad.md:5:", "invalid severity 'huge'");
+}
+
+static void test_unknown_server(void **state)
+{
+	(void)state;
+	bad_notice("---\ntitle: T\nservers: [LOUIE, SCROOG]\nstatus: resolved\n---\n",
+		   "content/2010/bad.md:3:",
+		   "unknown server 'SCROOG' \u2014 did you mean 'SCROOGE'?");
+	bad_notice("---\ntitle: T\nservers: [NOSUCHTHING]\nstatus: resolved\n---\n",
+		   "content/2010/bad.md:3:", "declare it under servers: in content/site.yaml");
+}
+
+static void test_stamp_problems(void **state)
+{
+	(void)state;
+	bad_notice(FM "---\nN.\n\nUpdate 6:47 AM: ok\n\n**Update 13:47 PM:** no\n",
+		   "content/2010/bad.md:11:", "unparseable stamp '13:47 PM'");
+	/* the commit is 2010-10-15 08:00 EDT */
+	bad_notice(FM "---\nN.\n\nUpdate 10/16/2010 1:24 AM Eastern: too soon\n",
+		   "content/2010/bad.md:9:", "is in the future");
+	bad_notice(FM "date: 2011-01-01T00:00Z\n---\nN.\n", "content/2010/bad.md:6:",
+		   "later than the commit");
+	bad_notice(FM "date: 2010-10-10T06:30-04:00\n---\nN.\n\nUpdate 10/9/2010 1:00 PM: early\n",
+		   "content/2010/bad.md:10:", "before the notice was published");
+}
+
+static void test_bytes(void **state)
+{
+	static const char nul[] = FM "---\nN.\n\0x\n";
+	struct fx_repo r;
+	char *big;
+	size_t n = (1u << 20) + 10;
+
+	(void)state;
+	bad_notice(FM "---\nfine\n\xe2\x28\xa1 broken\n", "content/2010/bad.md:8:",
+		   "invalid UTF-8");
+
+	setup_repo(&r, NULL, NULL);
+	fx_write_bytes(&r, "content/2010/bad.md", nul, sizeof(nul) - 1);
+	expect_one(&r, "content/2010/bad.md:8:", "NUL byte");
+
+	setup_repo(&r, NULL, NULL);
+	big = malloc(n);
+	memset(big, 'x', n);
+	fx_write_bytes(&r, "content/2010/bad.md", big, n);
+	free(big);
+	expect_one(&r, "content/2010/bad.md:", "limited to 1048576");
+}
+
+static void test_tree_problems(void **state)
+{
+	struct fx_repo r;
+
+	(void)state;
+	setup_repo(&r, NULL, NULL);
+	fx_symlink(&r, "content/2010/passwd.md", "/etc/passwd");
+	expect_one(&r, "content/2010/passwd.md:", "symlink inside content/");
+
+	setup_repo(&r, NULL, NULL);
+	fx_symlink(&r, "content/up", "../..");
+	expect_one(&r, "content/up:", "symlink inside content/");
+
+	setup_repo(&r, NULL, NULL);
+	fx_commit_gitlink(&r, "content/vendor", T0 - 10);
+	expect_one_at_head(&r, "content/vendor:", "submodule inside content/");
+
+	/* the same slug in two folders, and one differing in case */
+	setup_repo(&r, "content/2011/good.md", good);
+	expect_one(&r, "content/2011/good.md:", "two notices share the slug 'good'");
+	setup_repo(&r, "content/2010/GOOD.md", good);
+	expect_one(&r, "content/2010/good.md:", "share the slug 'good'");
+
+	/* a name that gives no slug (and so no path under out/) */
+	setup_repo(&r, "content/2010/-.md", good);
+	expect_one(&r, "content/2010/-.md:", "gives no slug");
+}
+
+static void test_site_problems(void **state)
+{
+	struct fx_repo r;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", "title: T\nbase_url: https://x/\ntimezone: Mars/Base\n"
+					  "servers: {SCROOGE: {}}\n");
+	fx_write(&r, "content/2010/good.md", good);
+	expect_one(&r, "content/site.yaml:3:", "unknown time zone 'Mars/Base'");
+
+	fx_repo_init(&r);
+	fx_write(&r, "content/2010/good.md", good);
+	expect_one(&r, "content/site.yaml:", "no site.yaml");
+
+	fx_repo_init(&r);
+	fx_write(&r, "README.md", "nothing here\n");
+	expect_one(&r, "content:", "no content/ folder");
+}
+
+static void test_environment(void **state)
+{
+	struct fx_repo r;
+	char *out = NULL;
+	int status;
+
+	(void)state;
+	fx_repo_init(&r);
+	{
+		const char *args[] = { "check", "--repo", r.dir, NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 3);
+		assert_non_null(strstr(out, "the repository has no commits yet"));
+		assert_int_equal(fx_count_lines(out), 1);
+		free(out);
+	}
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	fx_commit(&r, "site", T0, 0);
+	{
+		const char *args[] = { "check", "--repo", r.dir, "--rev", "nosuchbranch", NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 3);
+		assert_non_null(strstr(out, "unknown revision 'nosuchbranch'"));
+		free(out);
+	}
+	{
+		const char *args[] = { "check", "--repo", "/nonexistent/place", NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 3);
+		assert_non_null(strstr(out, "no git repository at '/nonexistent/place'"));
+		free(out);
+	}
+	{
+		const char *args[] = { "check", "--bogus", NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 2);
+		free(out);
+	}
+	fx_repo_free(&r);
+}
+
+static void test_reads_the_commit_not_the_work_tree(void **state)
+{
+	struct fx_repo r;
+	char *out = NULL;
+	int status;
+
+	(void)state;
+	setup_repo(&r, NULL, NULL);
+	fx_commit(&r, "good", T0, 0);
+	/* a broken file left uncommitted changes nothing */
+	fx_write(&r, "content/2010/wip.md", "not a notice\n");
+	{
+		const char *args[] = { "check", "--repo", r.dir, NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 0);
+		assert_string_equal(out, "");
+		free(out);
+	}
+	/* once committed it is caught; the older revision still passes */
+	fx_commit(&r, "wip", T0 + 60, 0);
+	{
+		const char *args[] = { "check", "--repo", r.dir, NULL };
+		const char *old[] = { "check", "--repo", r.dir, "--rev", "HEAD~1", NULL };
+
+		status = fx_run(&out, args);
+		assert_int_equal(status, 1);
+		assert_non_null(strstr(out, "content/2010/wip.md:1: the notice has no front matter"));
+		free(out);
+		status = fx_run(&out, old);
+		assert_int_equal(status, 0);
+		free(out);
+	}
+	fx_repo_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample_content_passes),
+		cmocka_unit_test(test_front_matter_problems),
+		cmocka_unit_test(test_unknown_server),
+		cmocka_unit_test(test_stamp_problems),
+		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_tree_problems),
+		cmocka_unit_test(test_site_problems),
+		cmocka_unit_test(test_environment),
+		cmocka_unit_test(test_reads_the_commit_not_the_work_tree),
+	};
+
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}
