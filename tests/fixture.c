@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const char fx_site_yaml[] =
@@ -269,4 +270,30 @@ const char *fx_srcdir(void)
 	const char *s = getenv("SRCDIR");
 
 	return s && *s ? s : ".";
+}
+
+int64_t fx_utc(int year, int month, int day, int hour, int minute)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = minute;
+	return (int64_t)timegm(&tm);
+}
+
+int64_t fx_utc_iso(const char *iso)
+{
+	int y, mo, d, h, mi, sec = 0;
+	char z = 0;
+
+	if (sscanf(iso, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 &&
+	    sscanf(iso, "%d-%d-%dT%d:%d%c", &y, &mo, &d, &h, &mi, &z) != 6)
+		return -1;
+	if (z != 'Z')
+		return -1;
+	return fx_utc(y, mo, d, h, mi) + sec;
 }

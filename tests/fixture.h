@@ -42,6 +42,11 @@ extern const char fx_site_yaml[];
  */
 int fx_run(char **output, const char *const *args);
 
+/* A UTC instant, computed by the C library (timegm), not by nocblog. */
+int64_t fx_utc(int year, int month, int day, int hour, int minute);
+/* The same from "2010-10-16T05:24Z" or "2010-10-16T05:24:00Z"; -1 if malformed. */
+int64_t fx_utc_iso(const char *iso);
+
 /* The number of lines in s. */
 size_t fx_count_lines(const char *s);
 /* Where the source tree is ($SRCDIR, else "."). */

@@ -67,7 +67,6 @@ static void bad_notice(const char *text, const char *where, const char *part)
 
 static void test_sample_content_passes(void **state)
 {
-	const char *args[3] = { "check", "--repo", NULL };
 	struct fx_repo r;
 	char *out = NULL;
 	int status;
@@ -76,11 +75,10 @@ static void test_sample_content_passes(void **state)
 	fx_repo_init(&r);
 	fx_copy_tree(&r, "content", "content");
 	fx_commit(&r, "sample content", 1700000000, 0);
-	args[2] = r.dir;
 	{
-		const char *argv[] = { args[0], args[1], args[2], NULL };
+		const char *args[] = { "check", "--repo", r.dir, NULL };
 
-		status = fx_run(&out, argv);
+		status = fx_run(&out, args);
 	}
 	if (status != 0 || out[0])
 		fail_msg("status %d, output:\n%s", status, out);

@@ -11,22 +11,10 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "fixture.h"
 #include "notice.h"
 
 #define NY "America/New_York"
-
-static int64_t utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return (int64_t)timegm(&tm);
-}
 
 static void parse(struct nb_notice *n, const char *text)
 {
@@ -94,11 +82,11 @@ static void test_front_matter(void **state)
 	assert_true(nb_status_is_open(n.status));
 	assert_int_equal(n.severity, NB_MAJOR);
 	assert_true(n.has_date);
-	assert_int_equal(n.published, utc(2010, 10, 15, 10, 30));
+	assert_int_equal(n.published, fx_utc(2010, 10, 15, 10, 30));
 	assert_int_equal(n.published_source, NB_TIME_FRONT_MATTER);
 	assert_true(n.has_window);
-	assert_int_equal(n.window_start, utc(2010, 10, 10, 13, 0));
-	assert_int_equal(n.window_end, utc(2010, 10, 10, 16, 0));
+	assert_int_equal(n.window_start, fx_utc(2010, 10, 10, 13, 0));
+	assert_int_equal(n.window_end, fx_utc(2010, 10, 10, 16, 0));
 	assert_string_equal(n.body, "Body.\n");
 	assert_int_equal(n.body_line, 11);
 	assert_int_equal(n.update_count, 0);
@@ -144,7 +132,7 @@ static void test_thread_forms(void **state)
 	assert_string_equal(n.updates[0].stamp_text, "6:47 AM");
 	assert_string_equal(n.updates[0].markdown, "Plain form.\n");
 	assert_int_equal(n.updates[0].line, 11);
-	assert_int_equal(n.updates[0].time, utc(2010, 10, 10, 10, 47));
+	assert_int_equal(n.updates[0].time, fx_utc(2010, 10, 10, 10, 47));
 	assert_int_equal(n.updates[0].source, NB_TIME_DAY_FROM_TEXT);
 	assert_string_equal(n.updates[1].stamp_text, "7:40 AM");
 	assert_string_equal(n.updates[1].markdown,
@@ -153,14 +141,14 @@ static void test_thread_forms(void **state)
 	assert_string_equal(n.updates[2].markdown, "Bold closed before the colon.\n");
 	assert_string_equal(n.updates[3].stamp_text, "10/11/2010 1:24 AM Eastern");
 	assert_string_equal(n.updates[3].markdown, "Heading form.\n");
-	assert_int_equal(n.updates[3].time, utc(2010, 10, 11, 5, 24));
+	assert_int_equal(n.updates[3].time, fx_utc(2010, 10, 11, 5, 24));
 	assert_int_equal(n.updates[3].source, NB_TIME_STATED);
 	assert_string_equal(n.updates[4].stamp_text, "");
 	assert_string_equal(n.updates[4].markdown, "No stamp.\n");
 	assert_int_equal(n.updates[4].source, NB_TIME_UNSET);
 	assert_string_equal(n.updates[5].stamp_text, "10/14/2010 9:06 AM EST");
 	assert_string_equal(n.updates[5].markdown, "Legacy dash form.\n");
-	assert_int_equal(n.updates[5].time, utc(2010, 10, 14, 13, 6));
+	assert_int_equal(n.updates[5].time, fx_utc(2010, 10, 14, 13, 6));
 	assert_int_equal(n.updates[5].line, 26);
 	nb_notice_release(&n);
 }
@@ -215,10 +203,10 @@ static void test_day_lines(void **state)
 		  "\n"
 		  "Update 9:27 PM Eastern: d.\n");
 	assert_int_equal(n.update_count, 4);
-	assert_int_equal(n.updates[0].time, utc(2010, 9, 3, 8, 0));
-	assert_int_equal(n.updates[1].time, utc(2010, 9, 4, 3, 42));
-	assert_int_equal(n.updates[2].time, utc(2010, 9, 5, 17, 25));
-	assert_int_equal(n.updates[3].time, utc(2010, 9, 6, 1, 27));
+	assert_int_equal(n.updates[0].time, fx_utc(2010, 9, 3, 8, 0));
+	assert_int_equal(n.updates[1].time, fx_utc(2010, 9, 4, 3, 42));
+	assert_int_equal(n.updates[2].time, fx_utc(2010, 9, 5, 17, 25));
+	assert_int_equal(n.updates[3].time, fx_utc(2010, 9, 6, 1, 27));
 	/* day lines are not part of any text */
 	assert_string_equal(n.updates[0].markdown, "a.\n");
 	assert_string_equal(n.updates[1].markdown, "b.\n");
@@ -237,10 +225,10 @@ static void test_text_dating(void **state)
 		  "Update 1:15 AM: after midnight, still EDT.\n\n"
 		  "Update 9:00 AM: EST now.\n\n"
 		  "Update 8:00 AM Eastern Wednesday: the next Wednesday.\n");
-	assert_int_equal(n.updates[0].time, utc(2010, 11, 7, 3, 30));
-	assert_int_equal(n.updates[1].time, utc(2010, 11, 7, 5, 15));
-	assert_int_equal(n.updates[2].time, utc(2010, 11, 7, 14, 0));
-	assert_int_equal(n.updates[3].time, utc(2010, 11, 10, 13, 0));
+	assert_int_equal(n.updates[0].time, fx_utc(2010, 11, 7, 3, 30));
+	assert_int_equal(n.updates[1].time, fx_utc(2010, 11, 7, 5, 15));
+	assert_int_equal(n.updates[2].time, fx_utc(2010, 11, 7, 14, 0));
+	assert_int_equal(n.updates[3].time, fx_utc(2010, 11, 10, 13, 0));
 	nb_notice_release(&n);
 
 	/* without date:, time-only stamps wait for the commit that adds them */

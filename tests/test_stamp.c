@@ -10,25 +10,18 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "stamp.h"
 #include "tz.h"
 
 #define NY "America/New_York"
 
-/* "2010-10-16T05:24Z" read with the C library, not with nocblog. */
 static int64_t utc(const char *iso)
 {
-	struct tm tm;
-	int y, mo, d, h, mi;
+	int64_t t = fx_utc_iso(iso);
 
-	assert_int_equal(sscanf(iso, "%d-%d-%dT%d:%dZ", &y, &mo, &d, &h, &mi), 5);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return (int64_t)timegm(&tm);
+	assert_true(t != -1);
+	return t;
 }
 
 static struct nb_stamp parse_ok(const char *text)

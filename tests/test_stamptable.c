@@ -48,15 +48,11 @@ static char *slurp(const char *rel, size_t *len)
 
 static int64_t parse_utc(const char *iso)
 {
-	struct tm tm;
+	int64_t t = fx_utc_iso(iso);
 
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(iso, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+	if (t == -1)
 		fail_msg("bad instant '%s' in stamps.tsv", iso);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm);
+	return t;
 }
 
 static size_t read_table(struct row **rows)
