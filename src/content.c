@@ -37,7 +37,13 @@ static int load_site(struct nb_content *c, git_repository *repo,
 			     "site.yaml is a symlink or submodule");
 		return -1;
 	}
-	rc = nb_repo_read(&text, &len, repo, &files[i].id, NB_SITE_MAX_BYTES, diags);
+	if (files[i].data || files[i].len) {
+		len = files[i].len;
+		rc = files[i].data && len <= NB_SITE_MAX_BYTES ? 0 : 1;
+		text = rc == 0 ? nb_strndup(files[i].data, len) : NULL;
+	} else {
+		rc = nb_repo_read(&text, &len, repo, &files[i].id, NB_SITE_MAX_BYTES, diags);
+	}
 	if (rc == 1)
 		nb_diags_add(diags, NB_SITE_PATH, 0, "keep site.yaml under the limit",
 			     "the file is %zu bytes; the limit is %u", len, NB_SITE_MAX_BYTES);
@@ -86,22 +92,10 @@ static void check_servers(const struct nb_content *c, const struct nb_notice *n,
 static void check_future(const struct nb_content *c, const struct nb_notice *n,
 			 struct nb_diags *diags)
 {
-	int64_t limit = c->commit_time + NB_FUTURE_SLACK;
-	size_t i;
-
-	if (n->has_date && n->published > limit)
+	if (n->has_date && n->published > c->commit_time + NB_FUTURE_SLACK)
 		nb_diags_add(diags, n->path, n->date_line,
 			     "correct the date, or leave date: out to use the commit's time",
 			     "date: is later than the commit that holds it");
-	for (i = 0; i < n->update_count; i++) {
-		const struct nb_update *u = &n->updates[i];
-
-		if (u->source != NB_TIME_UNSET && u->time > limit)
-			nb_diags_add(diags, n->path, u->line,
-				     "correct the stamp's date or time",
-				     "stamp '%s' is in the future (later than the commit)",
-				     u->stamp_text);
-	}
 }
 
 static int slug_cmp(const void *a, const void *b)
@@ -143,7 +137,14 @@ static void load_notice(struct nb_content *c, git_repository *repo,
 	size_t len;
 	int rc;
 
-	rc = nb_repo_read(&text, &len, repo, &f->id, NB_NOTICE_MAX_BYTES, diags);
+	if (f->data || f->len) {
+		/* a work tree file */
+		len = f->len;
+		rc = f->data ? 0 : 1;
+		text = f->data ? nb_strndup(f->data, f->len) : NULL;
+	} else {
+		rc = nb_repo_read(&text, &len, repo, &f->id, NB_NOTICE_MAX_BYTES, diags);
+	}
 	if (rc == 1)
 		nb_diags_add(diags, f->path, 0, "split it into several notices",
 			     "the file is %zu bytes; notices are limited to %u",
@@ -164,22 +165,14 @@ static void load_notice(struct nb_content *c, git_repository *repo,
 	check_future(c, n, diags);
 }
 
-int nb_content_load(struct nb_content *c, git_repository *repo,
-		    git_commit *commit, struct nb_diags *diags)
+int nb_content_load_files(struct nb_content *c, git_repository *repo,
+			  const struct nb_repo_file *files, size_t count,
+			  int64_t commit_time, struct nb_diags *diags)
 {
-	struct nb_repo_file *files = NULL;
-	size_t count = 0, i, before = diags->count;
-	int rc;
+	size_t i, before = diags->count;
 
 	memset(c, 0, sizeof(*c));
-	c->commit_time = (int64_t)git_commit_time(commit);
-	rc = nb_repo_list(&files, &count, repo, commit, NB_CONTENT_DIR, diags);
-	if (rc == 1)
-		nb_diags_add(diags, NB_CONTENT_DIR, 0,
-			     "put site.yaml and the notices under content/",
-			     "the commit has no content/ folder");
-	if (rc != 0)
-		return -1;
+	c->commit_time = commit_time;
 	load_site(c, repo, files, count, diags);
 	c->notices = nb_calloc(count, sizeof(*c->notices));
 	for (i = 0; i < count; i++) {
@@ -188,8 +181,28 @@ int nb_content_load(struct nb_content *c, git_repository *repo,
 		load_notice(c, repo, &files[i], diags);
 	}
 	check_slugs(c, diags);
-	nb_repo_files_free(files, count);
 	return diags->count > before ? -1 : 0;
+}
+
+int nb_content_load(struct nb_content *c, git_repository *repo,
+		    git_commit *commit, struct nb_diags *diags)
+{
+	struct nb_repo_file *files = NULL;
+	size_t count = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = nb_repo_list(&files, &count, repo, commit, NB_CONTENT_DIR, diags);
+	if (rc == 1)
+		nb_diags_add(diags, NB_CONTENT_DIR, 0,
+			     "put site.yaml and the notices under content/",
+			     "the commit has no content/ folder");
+	if (rc != 0)
+		return -1;
+	rc = nb_content_load_files(c, repo, files, count, (int64_t)git_commit_time(commit),
+				   diags);
+	nb_repo_files_free(files, count);
+	return rc;
 }
 
 void nb_content_release(struct nb_content *c)
@@ -199,6 +212,13 @@ void nb_content_release(struct nb_content *c)
 	for (i = 0; i < c->count; i++)
 		nb_notice_release(&c->notices[i]);
 	free(c->notices);
+	for (i = 0; i < c->withdrawn_count; i++) {
+		free(c->withdrawn[i].first_path);
+		free(c->withdrawn[i].path);
+		free(c->withdrawn[i].title);
+		free(c->withdrawn[i].author);
+	}
+	free(c->withdrawn);
 	nb_site_release(&c->site);
 	memset(c, 0, sizeof(*c));
 }

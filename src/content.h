@@ -17,12 +17,27 @@ struct nb_diags;
 #define NB_CONTENT_DIR "content"
 /* how far past its commit a stamp may lie before it is "in the future" */
 #define NB_FUTURE_SLACK (15 * 60)
+/* how long before the commit that published a notice (without date:) its
+ * updates may be stamped: operators write first and commit later */
+#define NB_COMMIT_LAG (12 * 3600)
+
+/* A notice whose file was deleted: it leaves the pages, feeds say so. */
+struct nb_withdrawn {
+	char *first_path;           /* its identity */
+	char *path;                 /* its last path */
+	char *title;                /* its last title */
+	int64_t added;              /* author time of the commit that added it */
+	int64_t withdrawn;          /* author time of the commit that deleted it */
+	char *author;               /* who deleted it */
+};
 
 struct nb_content {
 	struct nb_site site;
 	struct nb_notice *notices;  /* in path order */
 	size_t count;
 	int64_t commit_time;        /* committer time of the commit read */
+	struct nb_withdrawn *withdrawn; /* filled by the history walk */
+	size_t withdrawn_count;
 };
 
 /*
@@ -32,6 +47,14 @@ struct nb_content {
  */
 int nb_content_load(struct nb_content *c, git_repository *repo,
 		    git_commit *commit, struct nb_diags *diags);
+
+struct nb_repo_file;
+
+/* The same from a list of files (a commit's or the work tree's); commit_time
+ * is the time `date:` may not pass. */
+int nb_content_load_files(struct nb_content *c, git_repository *repo,
+			  const struct nb_repo_file *files, size_t count,
+			  int64_t commit_time, struct nb_diags *diags);
 void nb_content_release(struct nb_content *c);
 
 #endif

@@ -4,13 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "content.h"
 #include "diag.h"
+#include "history.h"
 #include "publish.h"
 #include "render.h"
 #include "repo.h"
+#include "tz.h"
 #include "util.h"
 
 #define NB_VERSION "0.1.0"
@@ -18,9 +22,14 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
 static const char usage_text[] =
-	"usage: nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--quiet]\n"
-	"       nocblog check [--repo DIR] [--rev REV]\n"
+	"usage: nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--worktree]\n"
+	"                     [--no-cache] [--quiet]\n"
+	"       nocblog check [--repo DIR] [--rev REV] [--worktree] [--no-cache]\n"
+	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
+	"                       [--cache] [PATH...]\n"
 	"       nocblog --help | --version\n";
+
+enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY };
 
 struct options {
 	const char *repo;
@@ -28,6 +37,12 @@ struct options {
 	const char *out;
 	const char *theme;
 	int quiet;
+	int worktree;
+	int no_cache;
+	int tsv;
+	int dump_cache;
+	char **paths;      /* history: the notices to show; none: all */
+	int path_count;
 };
 
 static void print_diags(struct nb_diags *diags)
@@ -43,7 +58,7 @@ static void print_diags(struct nb_diags *diags)
 	}
 }
 
-static int parse_options(struct options *o, int argc, char **argv, int build)
+static int parse_options(struct options *o, int argc, char **argv, enum command cmd)
 {
 	static const struct option longopts[] = {
 		{ "repo", required_argument, NULL, 'r' },
@@ -51,6 +66,10 @@ static int parse_options(struct options *o, int argc, char **argv, int build)
 		{ "out", required_argument, NULL, 'o' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "worktree", no_argument, NULL, 'w' },
+		{ "no-cache", no_argument, NULL, 'n' },
+		{ "tsv", no_argument, NULL, 'T' },
+		{ "cache", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -63,12 +82,21 @@ static int parse_options(struct options *o, int argc, char **argv, int build)
 		switch (c) {
 		case 'r': o->repo = optarg; break;
 		case 'R': o->rev = optarg; break;
-		case 'o': if (!build) goto bad; o->out = optarg; break;
-		case 't': if (!build) goto bad; o->theme = optarg; break;
-		case 'q': if (!build) goto bad; o->quiet = 1; break;
+		case 'o': if (cmd != CMD_BUILD) goto bad; o->out = optarg; break;
+		case 't': if (cmd != CMD_BUILD) goto bad; o->theme = optarg; break;
+		case 'q': if (cmd != CMD_BUILD) goto bad; o->quiet = 1; break;
+		case 'w': o->worktree = 1; break;
+		case 'n': o->no_cache = 1; break;
+		case 'T': if (cmd != CMD_HISTORY) goto bad; o->tsv = 1; break;
+		case 'C': if (cmd != CMD_HISTORY) goto bad; o->dump_cache = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: goto bad;
 		}
+	}
+	if (cmd == CMD_HISTORY) {
+		o->paths = argv + optind;
+		o->path_count = argc - optind;
+		return 0;
 	}
 	if (optind == argc)
 		return 0;
@@ -78,37 +106,110 @@ bad:
 	return -1;
 }
 
-/* Opens the repository and loads the content of the revision. */
+/* The name work tree changes are credited to: git's user.name. */
+static char *worktree_author(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_buf name = GIT_BUF_INIT;
+	char *out;
+
+	if (git_repository_config(&cfg, repo) == 0 &&
+	    git_config_get_string_buf(&name, cfg, "user.name") == 0 && name.size)
+		out = nb_strdup(name.ptr);
+	else
+		out = nb_strdup("(uncommitted)");
+	git_buf_dispose(&name);
+	git_config_free(cfg);
+	return out;
+}
+
+/* Adds the work tree's content over the commit's, dated now. */
+static int load_worktree(git_repository *repo, git_commit *commit, struct nb_content *content,
+			 struct nb_history *h, struct nb_diags *diags)
+{
+	struct nb_repo_file *head = NULL, *work = NULL;
+	size_t head_count = 0, work_count = 0;
+	char *author = NULL;
+	int rc = EXIT_ENV;
+
+	if (nb_repo_list(&head, &head_count, repo, commit, NB_CONTENT_DIR, diags) < 0)
+		goto cleanup;
+	switch (nb_repo_list_worktree(&work, &work_count, repo, NB_CONTENT_DIR,
+				      NB_NOTICE_MAX_BYTES, diags)) {
+	case 1:
+		nb_diags_add(diags, NB_CONTENT_DIR, 0, "run it in a work tree with content/",
+			     "no content/ folder in the work tree");
+		rc = EXIT_CONTENT;
+		goto cleanup;
+	case -1:
+		goto cleanup;
+	}
+	author = worktree_author(repo);
+	nb_history_add_worktree(h, repo, head, head_count, work, work_count, (int64_t)time(NULL),
+				author, diags);
+	rc = nb_content_load_files(content, repo, work, work_count, (int64_t)time(NULL),
+				   diags) < 0 ? EXIT_CONTENT : 0;
+cleanup:
+	nb_repo_files_free(head, head_count);
+	nb_repo_files_free(work, work_count);
+	free(author);
+	return rc;
+}
+
+/*
+ * Opens the repository, loads the content of the revision (and the work
+ * tree's changes with --worktree) and dates it from the history.
+ */
 static int load(struct options *o, git_repository **repo, struct nb_content *content,
-		struct nb_diags *diags)
+		struct nb_history **history, struct nb_diags *diags)
 {
 	git_commit *commit = NULL;
 	int rc;
 
+	*history = NULL;
 	if (nb_repo_open(repo, o->repo, diags) < 0)
 		return EXIT_ENV;
 	if (nb_repo_commit(&commit, *repo, o->rev, diags) < 0)
 		return EXIT_ENV;
-	rc = nb_content_load(content, *repo, commit, diags);
+	if (o->worktree) {
+		rc = 0;
+	} else {
+		rc = nb_content_load(content, *repo, commit, diags) < 0 ? EXIT_CONTENT : 0;
+	}
+	if (nb_history_walk(history, *repo, commit, !o->no_cache, diags) < 0) {
+		rc = EXIT_ENV;
+		goto cleanup;
+	}
+	nb_history_save(*history, *repo);
+	if (o->worktree) {
+		rc = load_worktree(*repo, commit, content, *history, diags);
+		if (rc)
+			goto cleanup;
+	}
+	if (nb_history_apply(*history, content, diags) < 0)
+		rc = EXIT_CONTENT;
+cleanup:
 	git_commit_free(commit);
-	return rc < 0 ? EXIT_CONTENT : 0;
+	return rc;
 }
 
 static int cmd_check(int argc, char **argv)
 {
 	struct nb_diags diags = NB_DIAGS_INIT;
 	struct nb_content content;
+	struct nb_history *history = NULL;
 	git_repository *repo = NULL;
 	struct options o;
 	int rc;
 
 	memset(&content, 0, sizeof(content));
-	if (parse_options(&o, argc, argv, 0) < 0)
+	if (parse_options(&o, argc, argv, CMD_CHECK) < 0)
 		return EXIT_USAGE;
-	rc = load(&o, &repo, &content, &diags);
+	rc = load(&o, &repo, &content, &history, &diags);
 	print_diags(&diags);
 	nb_diags_clear(&diags);
 	nb_content_release(&content);
+	nb_history_free(history);
 	nb_repo_close(repo);
 	return rc;
 }
@@ -153,15 +254,16 @@ static int cmd_build(int argc, char **argv)
 	struct nb_diags diags = NB_DIAGS_INIT;
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct nb_content content;
+	struct nb_history *history = NULL;
 	git_repository *repo = NULL;
 	char *theme = NULL, *out = NULL;
 	struct options o;
 	int rc;
 
 	memset(&content, 0, sizeof(content));
-	if (parse_options(&o, argc, argv, 1) < 0)
+	if (parse_options(&o, argc, argv, CMD_BUILD) < 0)
 		return EXIT_USAGE;
-	rc = load(&o, &repo, &content, &diags);
+	rc = load(&o, &repo, &content, &history, &diags);
 	if (rc)
 		goto cleanup;
 	theme = find_theme(&o, repo);
@@ -186,9 +288,182 @@ cleanup:
 	print_diags(&diags);
 	nb_diags_clear(&diags);
 	nb_content_release(&content);
+	nb_history_free(history);
 	nb_repo_close(repo);
 	free(theme);
 	free(out);
+	return rc;
+}
+
+static const char *source_name(enum nb_time_source s)
+{
+	switch (s) {
+	case NB_TIME_FRONT_MATTER: return "date: in the front matter";
+	case NB_TIME_STATED: return "the stamp's date and time";
+	case NB_TIME_DAY_FROM_TEXT: return "the stamp's time, the date from the text around it";
+	case NB_TIME_DAY_FROM_COMMIT: return "the stamp's time, the date from the commit that added it";
+	case NB_TIME_COMMIT: return "the commit that added it";
+	default: return "not dated";
+	}
+}
+
+static const char *source_style(enum nb_time_source s)
+{
+	switch (s) {
+	case NB_TIME_FRONT_MATTER: return "date";
+	case NB_TIME_STATED: return "full";
+	case NB_TIME_DAY_FROM_TEXT:
+	case NB_TIME_DAY_FROM_COMMIT: return "time";
+	case NB_TIME_COMMIT: return "none";
+	default: return "unset";
+	}
+}
+
+/* "2010-10-10 06:30 EDT (2010-10-10T10:30:00Z)" */
+static void put_time(const char *zone, int64_t t)
+{
+	char local[64], utc[32];
+
+	nb_tz_format(local, sizeof(local), "%Y-%m-%d %H:%M %Z", zone, t);
+	nb_tz_format(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", "UTC", t);
+	printf("%s (%s)", local, utc);
+}
+
+static int wanted(const struct options *o, const char *path)
+{
+	int i;
+
+	if (!o->path_count)
+		return 1;
+	for (i = 0; i < o->path_count; i++)
+		if (strcmp(o->paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static void show_tsv(const struct nb_content *c, const struct options *o)
+{
+	size_t i, j;
+
+	printf("path\titem\tinstant\tauthor\tstyle\tfirst_path\n");
+	for (i = 0; i < c->count; i++) {
+		const struct nb_notice *n = &c->notices[i];
+		char t[32];
+
+		if (!wanted(o, n->path))
+			continue;
+		nb_tz_format(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", "UTC", n->published);
+		printf("%s\t0\t%s\t%s\t%s\t%s\n", n->path, t, n->author ? n->author : "",
+		       n->published_source == NB_TIME_COMMIT ? "commit" : "date",
+		       n->first_path ? n->first_path : n->path);
+		for (j = 0; j < n->update_count; j++) {
+			const struct nb_update *u = &n->updates[j];
+
+			nb_tz_format(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", "UTC", u->time);
+			printf("%s\t%zu\t%s\t%s\t%s\t%s\n", n->path, j + 1,
+			       u->source == NB_TIME_UNSET ? "-" : t, u->author ? u->author : "",
+			       source_style(u->source), n->first_path ? n->first_path : n->path);
+		}
+	}
+}
+
+static void show_notice(const struct nb_content *c, const struct nb_notice *n)
+{
+	const char *zone = c->site.timezone;
+	size_t i;
+
+	printf("%s\n", n->path);
+	if (n->first_path && strcmp(n->first_path, n->path) != 0)
+		printf("  first published as %s\n", n->first_path);
+	for (i = 0; i < n->old_path_count; i++)
+		printf("  renamed from %s\n", n->old_paths[i]);
+	printf("  published  ");
+	put_time(zone, n->published);
+	printf(" from %s\n", source_name(n->published_source));
+	if (n->author) {
+		printf("  added      ");
+		put_time(zone, n->added);
+		printf(" by %s\n", n->author);
+	}
+	if (n->edited) {
+		printf("  edited     ");
+		put_time(zone, n->edited);
+		printf(" by %s\n", n->edited_by);
+	}
+	for (i = 0; i < n->status_change_count; i++) {
+		printf("  status     %-13s ", nb_status_name(n->status_changes[i].status));
+		put_time(zone, n->status_changes[i].time);
+		printf(" by %s\n", n->status_changes[i].author);
+	}
+	for (i = 0; i < n->update_count; i++) {
+		const struct nb_update *u = &n->updates[i];
+
+		printf("  update %zu (line %d) \"%s\"\n    time     ", i + 1, u->line,
+		       u->stamp_text[0] ? u->stamp_text : "no stamp");
+		if (u->source != NB_TIME_UNSET)
+			put_time(zone, u->time);
+		printf(" from %s\n", source_name(u->source));
+		if (u->author) {
+			printf("    added    ");
+			put_time(zone, u->added);
+			printf(" by %s\n", u->author);
+		}
+		if (u->edited) {
+			printf("    edited   ");
+			put_time(zone, u->edited);
+			printf(" by %s\n", u->edited_by);
+		}
+	}
+}
+
+static int cmd_history(int argc, char **argv)
+{
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_content content;
+	struct nb_history *history = NULL;
+	git_repository *repo = NULL;
+	struct options o;
+	size_t i;
+	int rc;
+
+	memset(&content, 0, sizeof(content));
+	if (parse_options(&o, argc, argv, CMD_HISTORY) < 0)
+		return EXIT_USAGE;
+	rc = load(&o, &repo, &content, &history, &diags);
+	print_diags(&diags);
+	if (rc == EXIT_ENV || !content.site.timezone)
+		goto cleanup;
+	if (o.dump_cache) {
+		struct nb_buf text = NB_BUF_INIT;
+
+		nb_history_serialize(history, &text);
+		fwrite(text.ptr, 1, text.len, stdout);
+		nb_buf_release(&text);
+	} else if (o.tsv) {
+		show_tsv(&content, &o);
+	} else {
+		for (i = 0; i < content.count; i++)
+			if (wanted(&o, content.notices[i].path))
+				show_notice(&content, &content.notices[i]);
+		for (i = 0; i < content.withdrawn_count; i++) {
+			const struct nb_withdrawn *w = &content.withdrawn[i];
+
+			if (!wanted(&o, w->path) && !wanted(&o, w->first_path))
+				continue;
+			printf("%s (withdrawn)\n  title      %s\n  added      ", w->path, w->title);
+			put_time(content.site.timezone, w->added);
+			printf("\n  withdrawn  ");
+			put_time(content.site.timezone, w->withdrawn);
+			printf(" by %s\n", w->author);
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = EXIT_ENV;
+cleanup:
+	nb_diags_clear(&diags);
+	nb_content_release(&content);
+	nb_history_free(history);
+	nb_repo_close(repo);
 	return rc;
 }
 
@@ -210,6 +485,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_build(argc - 1, argv + 1);
+	if (strcmp(argv[1], "history") == 0)
+		return cmd_history(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "map.h"
 #include "tz.h"
 #include "util.h"
 #include "yml.h"
@@ -26,6 +27,33 @@ static const char *const severity_names[] = { "", "minor", "major", "critical" }
 const char *nb_kind_name(enum nb_kind kind) { return kind_names[kind]; }
 const char *nb_status_name(enum nb_status status) { return status_names[status]; }
 const char *nb_severity_name(enum nb_severity sev) { return severity_names[sev]; }
+
+uint64_t nb_update_key(const char *stamp_text, const char *markdown)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	uint64_t key;
+
+	nb_buf_puts(&b, stamp_text ? stamp_text : "");
+	nb_buf_putc(&b, '\0');
+	nb_buf_puts(&b, markdown ? markdown : "");
+	key = nb_hash(b.ptr, b.len);
+	nb_buf_release(&b);
+	return key;
+}
+
+int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out)
+{
+	size_t first = kind == NB_MAINTENANCE ? NB_SCHEDULED : NB_INVESTIGATING;
+	size_t end = kind == NB_MAINTENANCE ? NB_COMPLETED + 1 : NB_RESOLVED + 1, i;
+
+	for (i = first; i < end; i++) {
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum nb_status)i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 int nb_status_is_open(enum nb_status status)
 {
@@ -831,7 +859,18 @@ void nb_notice_release(struct nb_notice *n)
 	for (i = 0; i < n->update_count; i++) {
 		free(n->updates[i].stamp_text);
 		free(n->updates[i].markdown);
+		free(n->updates[i].author);
+		free(n->updates[i].edited_by);
 	}
+	for (i = 0; i < n->old_path_count; i++)
+		free(n->old_paths[i]);
+	free(n->old_paths);
+	for (i = 0; i < n->status_change_count; i++)
+		free(n->status_changes[i].author);
+	free(n->status_changes);
+	free(n->first_path);
+	free(n->author);
+	free(n->edited_by);
 	free(n->updates);
 	free(n->path);
 	free(n->slug);

@@ -36,6 +36,11 @@ enum nb_time_source {
 
 struct nb_update {
 	int line;              /* file line where the update starts */
+	/* from the history walk; NULL/0 before it */
+	char *author;          /* who committed it first */
+	int64_t added;         /* author time of that commit */
+	int64_t edited;        /* author time of the last change to its text, or 0 */
+	char *edited_by;
 	char *stamp_text;      /* the stamp as written, "" when it has none */
 	struct nb_stamp stamp; /* meaningful when stamp_text[0] */
 	int64_t day_floor;     /* day (since the epoch) set by a day line above
@@ -45,8 +50,24 @@ struct nb_update {
 	enum nb_time_source source;
 };
 
+struct nb_status_change {
+	enum nb_status status;
+	int64_t time;          /* author time of the commit that set it */
+	char *author;
+};
+
 struct nb_notice {
 	char *path;            /* in the repository: content/2010/slug.md */
+	/* from the history walk; NULL/0 before it */
+	char *first_path;      /* the path it was first published under: its identity */
+	char **old_paths;      /* earlier paths, for redirects */
+	size_t old_path_count;
+	char *author;          /* who added it */
+	int64_t added;         /* author time of the commit that added it */
+	int64_t edited;        /* last change to its title or text, or 0 */
+	char *edited_by;
+	struct nb_status_change *status_changes; /* oldest first */
+	size_t status_change_count;
 	char *slug;
 	char *title;
 	char **servers;        /* server ids as written */
@@ -81,9 +102,14 @@ void nb_notice_release(struct nb_notice *n);
  * the caller frees it; "" when the name has no letter or digit. */
 char *nb_notice_slug(const char *path);
 
+/* What identifies an update's content across versions: its stamp and text. */
+uint64_t nb_update_key(const char *stamp_text, const char *markdown);
+
 const char *nb_kind_name(enum nb_kind kind);
 const char *nb_status_name(enum nb_status status);
 const char *nb_severity_name(enum nb_severity severity);
+/* The status of that name for the kind; -1 when it is not one of its. */
+int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out);
 /* 1 for an incident not yet resolved or maintenance not yet completed. */
 int nb_status_is_open(enum nb_status status);
 

@@ -1,7 +1,11 @@
 #include "repo.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -75,8 +79,10 @@ void nb_repo_files_free(struct nb_repo_file *files, size_t count)
 {
 	size_t i;
 
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		free(files[i].path);
+		free(files[i].data);
+	}
 	free(files);
 }
 
@@ -86,6 +92,12 @@ static int safe_name(const char *name)
 
 	return len && strcmp(name, ".") && strcmp(name, "..") && !strchr(name, '/') &&
 	       !strchr(name, '\\') && nb_utf8_check(name, len) == len;
+}
+
+static int file_order(const void *a, const void *b)
+{
+	return strcmp(((const struct nb_repo_file *)a)->path,
+		      ((const struct nb_repo_file *)b)->path);
 }
 
 struct pending {
@@ -168,6 +180,8 @@ int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
 			files[*count].path = nb_buf_detach(&path);
 			git_oid_cpy(&files[*count].id, git_tree_entry_id(e));
 			files[*count].mode = git_tree_entry_filemode(e);
+			files[*count].data = NULL;
+			files[*count].len = 0;
 			(*count)++;
 		}
 		git_tree_free(cur.tree);
@@ -184,6 +198,7 @@ cleanup:
 	git_tree_entry_free(entry);
 	git_tree_free(root);
 	if (rc == 0) {
+		qsort(files, *count, sizeof(*files), file_order);
 		*out = files;
 	} else {
 		nb_repo_files_free(files, *count);
@@ -232,4 +247,103 @@ int nb_repo_read(char **data, size_t *len, git_repository *repo,
 	(*data)[size] = '\0';
 	git_blob_free(blob);
 	return 0;
+}
+
+static int read_file(const char *path, size_t size, char **data)
+{
+	FILE *f = fopen(path, "rb");
+	int rc = -1;
+
+	*data = nb_malloc(size + 1);
+	if (f && fread(*data, 1, size, f) == size && !ferror(f))
+		rc = 0;
+	if (f)
+		fclose(f);
+	(*data)[size] = '\0';
+	return rc;
+}
+
+static int add_worktree_file(struct nb_repo_file **files, size_t *count, size_t *alloc,
+			     const char *full, const char *rel, const struct stat *st,
+			     size_t max, struct nb_diags *diags)
+{
+	struct nb_repo_file *f;
+
+	nb_grow_array(files, alloc, *count + 1, sizeof(**files));
+	f = &(*files)[*count];
+	memset(f, 0, sizeof(*f));
+	f->path = nb_strdup(rel);
+	f->len = (size_t)st->st_size;
+	if (S_ISLNK(st->st_mode)) {
+		f->mode = GIT_FILEMODE_LINK;
+		f->len = 1; /* marks a work tree file */
+	} else {
+		f->mode = GIT_FILEMODE_BLOB;
+		if (f->len <= max) {
+			if (read_file(full, f->len, &f->data) < 0) {
+				free(f->path);
+				free(f->data);
+				return nb_diags_add(diags, rel, 0, "check the file's permissions",
+						    "cannot read the file: %s", strerror(errno));
+			}
+			git_odb_hash(&f->id, f->data, f->len, GIT_OBJECT_BLOB);
+		}
+	}
+	(*count)++;
+	return 0;
+}
+
+int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_repository *repo,
+			  const char *dir, size_t max, struct nb_diags *diags)
+{
+	const char *workdir = git_repository_workdir(repo);
+	char **stack = NULL;
+	size_t depth = 0, stack_alloc = 0, alloc = 0, root_len;
+	struct nb_repo_file *files = NULL;
+	struct nb_buf root = NB_BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!workdir)
+		return 1;
+	nb_buf_printf(&root, "%s%s", workdir, dir);
+	if (lstat(root.ptr, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		nb_buf_release(&root);
+		return 1;
+	}
+	root_len = strlen(workdir);
+	nb_grow_array(&stack, &stack_alloc, 1, sizeof(*stack));
+	stack[depth++] = nb_buf_detach(&root);
+	while (depth) {
+		char *cur = stack[--depth];
+		DIR *d = opendir(cur);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			struct nb_buf full = NB_BUF_INIT;
+
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			nb_buf_printf(&full, "%s/%s", cur, e->d_name);
+			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+				nb_grow_array(&stack, &stack_alloc, depth + 1, sizeof(*stack));
+				stack[depth++] = nb_buf_detach(&full);
+				continue;
+			}
+			if (lstat(full.ptr, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+			    add_worktree_file(&files, count, &alloc, full.ptr, full.ptr + root_len,
+					      &st, max, diags) < 0)
+				rc = -1;
+			nb_buf_release(&full);
+		}
+		if (d)
+			closedir(d);
+		free(cur);
+	}
+	free(stack);
+	qsort(files, *count, sizeof(*files), file_order);
+	*out = files;
+	return rc;
 }

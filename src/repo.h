@@ -11,6 +11,8 @@ struct nb_repo_file {
 	char *path;        /* repository-relative, '/'-separated */
 	git_oid id;
 	git_filemode_t mode;
+	char *data;        /* the bytes, for a file read from the work tree */
+	size_t len;
 };
 
 /*
@@ -34,6 +36,14 @@ int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
 int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
 		 git_commit *commit, const char *dir, struct nb_diags *diags);
 void nb_repo_files_free(struct nb_repo_file *files, size_t count);
+
+/*
+ * The same for the work tree's folder dir: each file's bytes (when not over
+ * max bytes; len is set either way) and the id git would give them.
+ * Returns 0, 1 when there is no work tree folder, -1 on failure.
+ */
+int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_repository *repo,
+			  const char *dir, size_t max, struct nb_diags *diags);
 
 /*
  * Reads a blob.  Returns 0 with its bytes in *data (the caller frees; NUL

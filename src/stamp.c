@@ -444,3 +444,25 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 	}
 	return -1;
 }
+
+int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
+			  const char *default_zone)
+{
+	int64_t day = nb_stamp_local_day(s, before, default_zone) + 1;
+	int i;
+
+	for (i = 0; i < 10; i++, day--) {
+		int y, m, d;
+		int64_t t;
+
+		nb_civil_from_days(day, &y, &m, &d);
+		if (s->wday >= 0 && nb_weekday(y, m, d) != s->wday)
+			continue;
+		t = nb_stamp_instant_on(s, y, m, d, default_zone);
+		if (t <= before) {
+			*out = t;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -52,6 +52,14 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 			 int inclusive, int64_t floor_day,
 			 const char *default_zone);
 
+/*
+ * Dates a stamp that states a time but no date by the commit that added
+ * it: the latest date, on its weekday if it names one, that puts it at or
+ * before `before`.  Returns 0 and the instant, or -1.
+ */
+int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
+			  const char *default_zone);
+
 /* The local date (days since the epoch) of instant t in the stamp's zone. */
 int64_t nb_stamp_local_day(const struct nb_stamp *s, int64_t t,
 			   const char *default_zone);

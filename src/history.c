@@ -1,0 +1,1669 @@
+#include "history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "content.h"
+#include "diag.h"
+#include "map.h"
+#include "notice.h"
+#include "repo.h"
+#include "stamp.h"
+#include "util.h"
+
+#define NB_CACHE_FORMAT 1
+#define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
+#define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
+
+/* ---- data ---- */
+
+struct sig {
+	int64_t time;      /* author time */
+	int offset;        /* minutes east of UTC */
+	size_t name;       /* index into names */
+	size_t email;
+	git_oid commit;
+};
+
+struct hupdate {
+	struct sig intro;  /* the commit that first had it */
+	int has_edit;
+	struct sig edit;   /* the latest commit that changed its text */
+};
+
+struct hstatus {
+	char *status;
+	struct sig sig;
+};
+
+struct hnotice {
+	char *first_path;  /* identity */
+	char *path;        /* latest path */
+	char **old_paths;
+	size_t old_count, old_alloc;
+	struct sig added;
+	int has_edit;
+	struct sig edit;   /* latest change of title or text */
+	struct hstatus *statuses;
+	size_t status_count, status_alloc;
+	int deleted;
+	struct sig deleted_sig;
+	char *title;       /* latest title */
+	int has_valid;
+	git_oid last_valid; /* latest version whose front matter parsed */
+	struct hupdate *updates;
+	size_t update_count, update_alloc;
+	struct nb_map keys; /* update key -> index into updates */
+};
+
+struct vupdate {
+	uint64_t key;
+	char *stamp;
+	char *text;
+};
+
+/* What the walk needs of one version of a notice file. */
+struct version {
+	git_oid id;
+	int valid;         /* its front matter parsed: its updates are known */
+	char *title;
+	char *status;      /* NULL when the file had problems */
+	uint64_t text_key; /* title and text before the first update */
+	struct vupdate *updates;
+	size_t count;
+};
+
+struct nb_history {
+	int has_tip;
+	git_oid tip;
+	struct hnotice *notices;
+	size_t count, alloc;
+	struct nb_map paths;         /* path -> notice holding it last */
+	char **names;
+	size_t name_count, name_alloc;
+	struct nb_map name_index;
+	struct nb_history_stats stats;
+	/* while walking only */
+	git_repository *repo;
+	struct nb_map trees;         /* commit id -> index into tree_ids */
+	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
+	size_t tree_count, tree_alloc;
+	struct version *versions[NB_VERSION_SLOTS];
+};
+
+struct change {
+	char *path;
+	int has_old, has_new;
+	git_oid old, new;
+	int done;
+};
+
+struct changes {
+	struct change *items;
+	size_t count, alloc;
+};
+
+static const git_oid zero_oid;
+
+static const char *git_message(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown error";
+}
+
+/* ---- names and signatures ---- */
+
+static size_t intern(struct nb_history *h, const char *s)
+{
+	size_t idx;
+
+	if (nb_map_gets(&h->name_index, s, &idx))
+		return idx;
+	nb_grow_array(&h->names, &h->name_alloc, h->name_count + 1, sizeof(*h->names));
+	h->names[h->name_count] = nb_strdup(s);
+	nb_map_sets(&h->name_index, s, h->name_count);
+	return h->name_count++;
+}
+
+static struct sig sig_of(struct nb_history *h, const git_commit *commit)
+{
+	const git_signature *a = git_commit_author(commit);
+	struct sig s;
+
+	s.time = (int64_t)a->when.time;
+	s.offset = a->when.offset;
+	s.name = intern(h, a->name ? a->name : "");
+	s.email = intern(h, a->email ? a->email : "");
+	git_oid_cpy(&s.commit, git_commit_id(commit));
+	return s;
+}
+
+/* Orders signatures by author time, then commit id. */
+static int sig_cmp(const struct sig *a, const struct sig *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return git_oid_cmp(&a->commit, &b->commit);
+}
+
+/* ---- versions ---- */
+
+static void version_free(struct version *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->count; i++) {
+		free(v->updates[i].stamp);
+		free(v->updates[i].text);
+	}
+	free(v->updates);
+	free(v->title);
+	free(v->status);
+	free(v);
+}
+
+static struct version *version_parse(struct nb_history *h, const git_oid *id,
+				     const char *data, size_t len)
+{
+	struct nb_diags ignored = NB_DIAGS_INIT;
+	struct version *v = nb_calloc(1, sizeof(*v));
+	git_blob *blob = NULL;
+	struct nb_notice n;
+	struct nb_buf text = NB_BUF_INIT;
+	size_t i;
+	int rc;
+
+	git_oid_cpy(&v->id, id);
+	if (!data) {
+		if (git_blob_lookup(&blob, h->repo, id) < 0)
+			return v; /* unreadable: not valid */
+		data = git_blob_rawcontent(blob);
+		len = (size_t)git_blob_rawsize(blob);
+	}
+	h->stats.versions_parsed++;
+	/* the zone changes no text, and text is all the walk compares */
+	rc = nb_notice_parse(&n, "", data, len, "UTC", &ignored);
+	v->valid = n.body != NULL;
+	v->title = n.title ? nb_strdup(n.title) : NULL;
+	v->status = rc == 0 ? nb_strdup(nb_status_name(n.status)) : NULL;
+	nb_buf_puts(&text, n.title ? n.title : "");
+	nb_buf_putc(&text, '\0');
+	nb_buf_puts(&text, n.body ? n.body : "");
+	v->text_key = nb_hash(text.ptr, text.len);
+	v->updates = nb_calloc(n.update_count, sizeof(*v->updates));
+	v->count = n.update_count;
+	for (i = 0; i < n.update_count; i++) {
+		struct nb_update *u = &n.updates[i];
+
+		v->updates[i].key = nb_update_key(u->stamp_text, u->markdown);
+		v->updates[i].stamp = u->stamp_text;
+		v->updates[i].text = u->markdown ? u->markdown : nb_strdup("");
+		u->stamp_text = NULL;
+		u->markdown = NULL;
+	}
+	nb_notice_release(&n);
+	nb_diags_clear(&ignored);
+	nb_buf_release(&text);
+	git_blob_free(blob);
+	return v;
+}
+
+/*
+ * The parsed version with that id, from the cache when it is there.  The
+ * cache keeps it unless that would drop `keep`; then *owned is set and the
+ * caller frees it.
+ */
+static struct version *version_get(struct nb_history *h, const git_oid *id,
+				   const char *data, size_t len,
+				   const struct version *keep, int *owned)
+{
+	size_t slot = nb_hash(id->id, GIT_OID_RAWSZ) % NB_VERSION_SLOTS;
+	struct version *v = h->versions[slot];
+
+	*owned = 0;
+	if (v && git_oid_equal(&v->id, id))
+		return v;
+	v = version_parse(h, id, data, len);
+	if (h->versions[slot] == keep && keep) {
+		*owned = 1;
+		return v;
+	}
+	version_free(h->versions[slot]);
+	h->versions[slot] = v;
+	return v;
+}
+
+/* ---- matching updates between two versions ---- */
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Word hashes of a text, sorted. */
+static uint64_t *words(const char *text, size_t *count)
+{
+	uint64_t *w = NULL;
+	size_t alloc = 0, n = 0;
+	const char *p = text;
+
+	while (*p) {
+		const char *s;
+
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		s = p;
+		while (*p && *p != ' ' && *p != '\n' && *p != '\t')
+			p++;
+		if (p > s) {
+			nb_grow_array(&w, &alloc, n + 1, sizeof(*w));
+			w[n++] = nb_hash(s, (size_t)(p - s));
+		}
+	}
+	if (n)
+		qsort(w, n, sizeof(*w), u64_cmp);
+	*count = n;
+	return w;
+}
+
+/* Percentage of words two texts share (Dice coefficient). */
+static int similarity(const char *a, const char *b)
+{
+	size_t na, nb, i = 0, j = 0, common = 0;
+	uint64_t *wa = words(a, &na), *wb = words(b, &nb);
+
+	while (i < na && j < nb) {
+		if (wa[i] == wb[j])
+			common++, i++, j++;
+		else if (wa[i] < wb[j])
+			i++;
+		else
+			j++;
+	}
+	free(wa);
+	free(wb);
+	if (!na && !nb)
+		return 100;
+	return (int)(200 * common / (na + nb));
+}
+
+enum { MATCH_NONE = -1 };
+
+/*
+ * For each update of `to`, the update of `from` it is (the same text), or
+ * was (an edit: the same stamp, or mostly the same words in the same
+ * order), or MATCH_NONE for a new update.  exact[j] tells the first case.
+ */
+static void match_updates(const struct version *from, const struct version *to,
+			  long *match, int *exact)
+{
+	int *taken = nb_calloc(from->count + 1, sizeof(*taken));
+	size_t i, j, next;
+
+	for (j = 0; j < to->count; j++) {
+		match[j] = MATCH_NONE;
+		exact[j] = 0;
+		for (i = 0; i < from->count; i++) {
+			if (!taken[i] && from->updates[i].key == to->updates[j].key) {
+				match[j] = (long)i;
+				exact[j] = taken[i] = 1;
+				break;
+			}
+		}
+	}
+	/* the same stamp, text changed */
+	for (j = 0; j < to->count; j++) {
+		if (match[j] != MATCH_NONE || !to->updates[j].stamp[0])
+			continue;
+		for (i = 0; i < from->count; i++) {
+			if (!taken[i] && strcmp(from->updates[i].stamp, to->updates[j].stamp) == 0) {
+				match[j] = (long)i;
+				taken[i] = 1;
+				break;
+			}
+		}
+	}
+	/* in order, mostly the same words */
+	next = 0;
+	for (j = 0; j < to->count; j++) {
+		if (match[j] != MATCH_NONE) {
+			if (match[j] >= (long)next)
+				next = (size_t)match[j] + 1;
+			continue;
+		}
+		for (i = next; i < from->count; i++) {
+			if (taken[i])
+				continue;
+			if (similarity(from->updates[i].text, to->updates[j].text) >=
+			    NB_EDIT_SIMILARITY) {
+				match[j] = (long)i;
+				taken[i] = 1;
+				next = i + 1;
+				break;
+			}
+		}
+	}
+	free(taken);
+}
+
+/* ---- notices ---- */
+
+static size_t notice_new(struct nb_history *h, const char *path, const struct sig *sig)
+{
+	struct hnotice *n;
+
+	nb_grow_array(&h->notices, &h->alloc, h->count + 1, sizeof(*h->notices));
+	n = &h->notices[h->count];
+	memset(n, 0, sizeof(*n));
+	n->first_path = nb_strdup(path);
+	n->path = nb_strdup(path);
+	n->added = *sig;
+	nb_map_sets(&h->paths, path, h->count);
+	return h->count++;
+}
+
+static size_t update_new(struct hnotice *n, uint64_t key, const struct sig *sig)
+{
+	struct hupdate *u;
+
+	nb_grow_array(&n->updates, &n->update_alloc, n->update_count + 1, sizeof(*n->updates));
+	u = &n->updates[n->update_count];
+	memset(u, 0, sizeof(*u));
+	u->intro = *sig;
+	nb_map_set64(&n->keys, key, n->update_count);
+	return n->update_count++;
+}
+
+static void note_edit(int *has, struct sig *edit, const struct sig *sig)
+{
+	if (!*has || sig_cmp(edit, sig) < 0) {
+		*edit = *sig;
+		*has = 1;
+	}
+}
+
+static void add_old_path(struct hnotice *n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n->old_count; i++)
+		if (strcmp(n->old_paths[i], path) == 0)
+			return;
+	nb_grow_array(&n->old_paths, &n->old_alloc, n->old_count + 1, sizeof(*n->old_paths));
+	n->old_paths[n->old_count++] = nb_strdup(path);
+}
+
+/* One notice went from version `from` (NULL: none) to `to` in a commit. */
+static void apply_versions(struct hnotice *n, const struct version *from,
+			   const struct version *to, const struct sig *sig)
+{
+	long *match;
+	int *exact;
+	size_t j, idx;
+
+	if (!to->valid)
+		return; /* a broken version: wait for the one that fixes it */
+	match = nb_calloc(to->count + 1, sizeof(*match));
+	exact = nb_calloc(to->count + 1, sizeof(*exact));
+	if (from)
+		match_updates(from, to, match, exact);
+	else
+		for (j = 0; j < to->count; j++)
+			match[j] = MATCH_NONE;
+	for (j = 0; j < to->count; j++) {
+		uint64_t key = to->updates[j].key;
+
+		if (match[j] != MATCH_NONE) {
+			uint64_t old_key = from->updates[match[j]].key;
+
+			if (!nb_map_get64(&n->keys, old_key, &idx))
+				idx = update_new(n, old_key, sig);
+			if (!exact[j]) {
+				if (!nb_map_get64(&n->keys, key, NULL))
+					nb_map_set64(&n->keys, key, idx);
+				note_edit(&n->updates[idx].has_edit, &n->updates[idx].edit, sig);
+			}
+		} else if (nb_map_get64(&n->keys, key, &idx)) {
+			/* seen before: on another branch, or removed and back */
+			if (sig_cmp(sig, &n->updates[idx].intro) < 0)
+				n->updates[idx].intro = *sig;
+		} else {
+			update_new(n, key, sig);
+		}
+	}
+	if (from && from->text_key != to->text_key)
+		note_edit(&n->has_edit, &n->edit, sig);
+	if (to->status && (!from || !from->status || strcmp(from->status, to->status) != 0)) {
+		struct hstatus *st;
+
+		nb_grow_array(&n->statuses, &n->status_alloc, n->status_count + 1,
+			      sizeof(*n->statuses));
+		st = &n->statuses[n->status_count++];
+		st->status = nb_strdup(to->status);
+		st->sig = *sig;
+	}
+	if (to->title) {
+		free(n->title);
+		n->title = nb_strdup(to->title);
+	}
+	n->has_valid = 1;
+	git_oid_cpy(&n->last_valid, &to->id);
+	free(match);
+	free(exact);
+}
+
+struct blob_ref {
+	const git_oid *id;
+	const char *data;   /* work tree bytes, or NULL to read the blob */
+	size_t len;
+};
+
+/* The notice at index went from blob `from` to blob `to`. */
+static void change_notice(struct nb_history *h, size_t index, const struct blob_ref *from,
+			  const struct blob_ref *to, const struct sig *sig)
+{
+	struct hnotice *n = &h->notices[index];
+	struct version *vf = NULL, *vt;
+	struct blob_ref last = { &n->last_valid, NULL, 0 };
+	int own_from = 0, own_to = 0;
+
+	if (from) {
+		vf = version_get(h, from->id, from->data, from->len, NULL, &own_from);
+		if (!vf->valid)
+			from = NULL; /* compare with the last version that parsed */
+	}
+	if (!from && n->has_valid) {
+		if (own_from)
+			version_free(vf);
+		vf = version_get(h, last.id, NULL, 0, NULL, &own_from);
+	} else if (!from) {
+		vf = NULL;
+	}
+	vt = version_get(h, to->id, to->data, to->len, vf, &own_to);
+	apply_versions(n, vf, vt, sig);
+	if (own_from)
+		version_free(vf);
+	if (own_to)
+		version_free(vt);
+}
+
+static void file_added(struct nb_history *h, const char *path, const struct blob_ref *to,
+		       const struct sig *sig)
+{
+	size_t idx;
+
+	if (nb_map_gets(&h->paths, path, &idx)) {
+		/* back at a path it had: the same notice, withdrawn no more */
+		h->notices[idx].deleted = 0;
+	} else {
+		idx = notice_new(h, path, sig);
+	}
+	change_notice(h, idx, NULL, to, sig);
+}
+
+static void file_changed(struct nb_history *h, const char *path, const struct blob_ref *from,
+			 const struct blob_ref *to, const struct sig *sig)
+{
+	size_t idx;
+
+	if (!nb_map_gets(&h->paths, path, &idx)) {
+		file_added(h, path, to, sig);
+		return;
+	}
+	change_notice(h, idx, from, to, sig);
+}
+
+static void file_deleted(struct nb_history *h, const char *path, const struct sig *sig)
+{
+	size_t idx;
+
+	if (!nb_map_gets(&h->paths, path, &idx))
+		return;
+	h->notices[idx].deleted = 1;
+	h->notices[idx].deleted_sig = *sig;
+}
+
+static void file_renamed(struct nb_history *h, const char *from_path, const char *to_path,
+			 const struct blob_ref *from, const struct blob_ref *to,
+			 const struct sig *sig)
+{
+	struct hnotice *n;
+	size_t idx;
+
+	if (!nb_map_gets(&h->paths, from_path, &idx)) {
+		file_added(h, to_path, to, sig);
+		return;
+	}
+	n = &h->notices[idx];
+	nb_map_remove(&h->paths, from_path, strlen(from_path));
+	nb_map_sets(&h->paths, to_path, idx);
+	add_old_path(n, from_path);
+	free(n->path);
+	n->path = nb_strdup(to_path);
+	n->deleted = 0;
+	change_notice(h, idx, from, to, sig);
+}
+
+/* ---- trees ---- */
+
+static int is_notice_entry(const git_tree_entry *e)
+{
+	const char *name = git_tree_entry_name(e);
+	size_t len = strlen(name);
+	git_filemode_t mode = git_tree_entry_filemode(e);
+
+	return (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+	       len > 3 && strcmp(name + len - 3, ".md") == 0;
+}
+
+static void changes_add(struct changes *c, const char *prefix, const git_tree_entry *old,
+			const git_tree_entry *new)
+{
+	const char *name = git_tree_entry_name(old ? old : new);
+	struct change *ch;
+	struct nb_buf path = NB_BUF_INIT;
+
+	nb_buf_printf(&path, "%s/%s", prefix, name);
+	nb_grow_array(&c->items, &c->alloc, c->count + 1, sizeof(*c->items));
+	ch = &c->items[c->count++];
+	memset(ch, 0, sizeof(*ch));
+	ch->path = nb_buf_detach(&path);
+	if (old) {
+		ch->has_old = 1;
+		git_oid_cpy(&ch->old, git_tree_entry_id(old));
+	}
+	if (new) {
+		ch->has_new = 1;
+		git_oid_cpy(&ch->new, git_tree_entry_id(new));
+	}
+}
+
+static void changes_clear(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++)
+		free(c->items[i].path);
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+struct tree_pair {
+	git_oid a, b;     /* zero: absent */
+	char *prefix;
+};
+
+static int lookup_tree(git_tree **out, git_repository *repo, const git_oid *id)
+{
+	*out = NULL;
+	if (git_oid_is_zero(id))
+		return 0;
+	return git_tree_lookup(out, repo, id);
+}
+
+/*
+ * The notice files that differ between content trees a and b (zero ids
+ * for none), comparing sorted entries and descending only into folders
+ * whose ids differ.
+ */
+static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
+		      struct changes *out, struct nb_diags *diags)
+{
+	struct tree_pair *stack = NULL;
+	size_t depth = 0, alloc = 0;
+	int rc = 0;
+
+	nb_grow_array(&stack, &alloc, 1, sizeof(*stack));
+	git_oid_cpy(&stack[0].a, a);
+	git_oid_cpy(&stack[0].b, b);
+	stack[0].prefix = nb_strdup(NB_CONTENT_DIR);
+	depth = 1;
+	while (depth) {
+		struct tree_pair cur = stack[--depth];
+		git_tree *ta = NULL, *tb = NULL;
+		size_t i = 0, j = 0, na, nb;
+
+		if (lookup_tree(&ta, h->repo, &cur.a) < 0 || lookup_tree(&tb, h->repo, &cur.b) < 0) {
+			nb_diags_add(diags, cur.prefix, 0, "run 'git fsck' on the repository",
+				     "cannot read a folder in the history: %s", git_message());
+			rc = -1;
+		}
+		na = ta ? git_tree_entrycount(ta) : 0;
+		nb = tb ? git_tree_entrycount(tb) : 0;
+		while (rc == 0 && (i < na || j < nb)) {
+			const git_tree_entry *ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
+			const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
+			int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+			int tree_a, tree_b;
+
+			if (c == 0 && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+			    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb)) {
+				i++, j++;
+				continue;
+			}
+			if (c > 0)
+				ea = NULL;
+			if (c < 0)
+				eb = NULL;
+			i += ea != NULL;
+			j += eb != NULL;
+			tree_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+			tree_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+			if (tree_a || tree_b) {
+				struct nb_buf p = NB_BUF_INIT;
+
+				nb_buf_printf(&p, "%s/%s", cur.prefix,
+					      git_tree_entry_name(tree_a ? ea : eb));
+				nb_grow_array(&stack, &alloc, depth + 1, sizeof(*stack));
+				memset(&stack[depth], 0, sizeof(*stack));
+				if (tree_a)
+					git_oid_cpy(&stack[depth].a, git_tree_entry_id(ea));
+				if (tree_b)
+					git_oid_cpy(&stack[depth].b, git_tree_entry_id(eb));
+				stack[depth++].prefix = nb_buf_detach(&p);
+			}
+			if ((ea && !tree_a && is_notice_entry(ea)) || (eb && !tree_b && is_notice_entry(eb)))
+				changes_add(out, cur.prefix,
+					    ea && !tree_a && is_notice_entry(ea) ? ea : NULL,
+					    eb && !tree_b && is_notice_entry(eb) ? eb : NULL);
+		}
+		git_tree_free(ta);
+		git_tree_free(tb);
+		free(cur.prefix);
+	}
+	while (depth)
+		free(stack[--depth].prefix);
+	free(stack);
+	return rc;
+}
+
+/* The id of commit's content/ tree (zero when it has none), cached. */
+static int content_tree(struct nb_history *h, const git_commit *commit, git_oid *out)
+{
+	const git_oid *cid = git_commit_id(commit);
+	git_tree *root = NULL;
+	const git_tree_entry *e;
+	size_t idx;
+
+	if (nb_map_get(&h->trees, cid->id, GIT_OID_RAWSZ, &idx)) {
+		*out = h->tree_ids[idx];
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	if (git_commit_tree(&root, commit) < 0)
+		return -1;
+	e = git_tree_entry_byname(root, NB_CONTENT_DIR);
+	if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_free(root);
+	nb_grow_array(&h->tree_ids, &h->tree_alloc, h->tree_count + 1, sizeof(*h->tree_ids));
+	h->tree_ids[h->tree_count] = *out;
+	nb_map_set(&h->trees, cid->id, GIT_OID_RAWSZ, h->tree_count++);
+	return 0;
+}
+
+/* ---- one commit ---- */
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct change *)a)->path, ((const struct change *)b)->path);
+}
+
+/* Pairs deletions with additions that git's similarity search calls renames. */
+static void similar_renames(struct nb_history *h, const git_oid *old_tree,
+			    const git_oid *new_tree, struct changes *ch,
+			    void (*pair)(struct changes *, size_t, size_t, struct nb_history *,
+					 const struct sig *),
+			    const struct sig *sig)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	char **paths = nb_calloc(ch->count + 1, sizeof(*paths));
+	size_t i, n = 0, k, prefix = strlen(NB_CONTENT_DIR) + 1;
+
+	for (i = 0; i < ch->count; i++)
+		if (!ch->items[i].done && (!ch->items[i].has_old || !ch->items[i].has_new))
+			paths[n++] = ch->items[i].path + prefix;
+	opts.pathspec.strings = paths;
+	opts.pathspec.count = n;
+	opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (lookup_tree(&ta, h->repo, old_tree) < 0 || lookup_tree(&tb, h->repo, new_tree) < 0 ||
+	    git_diff_tree_to_tree(&diff, h->repo, ta, tb, &opts) < 0 ||
+	    git_diff_find_similar(diff, &find) < 0)
+		goto cleanup;
+	for (k = 0; k < git_diff_num_deltas(diff); k++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, k);
+		size_t from = ch->count, to = ch->count;
+
+		if (d->status != GIT_DELTA_RENAMED)
+			continue;
+		for (i = 0; i < ch->count; i++) {
+			const struct change *c = &ch->items[i];
+
+			if (c->done)
+				continue;
+			if (!c->has_new && strcmp(c->path + prefix, d->old_file.path) == 0)
+				from = i;
+			if (!c->has_old && strcmp(c->path + prefix, d->new_file.path) == 0)
+				to = i;
+		}
+		if (from < ch->count && to < ch->count)
+			pair(ch, from, to, h, sig);
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	free(paths);
+}
+
+static void pair_rename(struct changes *ch, size_t from, size_t to, struct nb_history *h,
+			const struct sig *sig)
+{
+	struct change *d = &ch->items[from], *a = &ch->items[to];
+	struct blob_ref old = { &d->old, NULL, 0 }, new = { &a->new, NULL, 0 };
+
+	file_renamed(h, d->path, a->path, &old, &new, sig);
+	d->done = a->done = 1;
+}
+
+/* Applies one commit's changes: renames first, then the rest by path. */
+static void apply_changes(struct nb_history *h, struct changes *ch, const git_oid *old_tree,
+			  const git_oid *new_tree, const struct sig *sig)
+{
+	size_t i, j, deletes = 0, adds = 0;
+
+	qsort(ch->items, ch->count, sizeof(*ch->items), path_cmp);
+	/* renames with the same bytes */
+	for (i = 0; i < ch->count; i++) {
+		if (ch->items[i].has_new || ch->items[i].done)
+			continue;
+		for (j = 0; j < ch->count; j++) {
+			if (!ch->items[j].has_old && !ch->items[j].done &&
+			    git_oid_equal(&ch->items[i].old, &ch->items[j].new)) {
+				pair_rename(ch, i, j, h, sig);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < ch->count; i++) {
+		if (ch->items[i].done)
+			continue;
+		deletes += !ch->items[i].has_new;
+		adds += !ch->items[i].has_old;
+	}
+	if (deletes && adds && old_tree && !git_oid_is_zero(old_tree))
+		similar_renames(h, old_tree, new_tree, ch, pair_rename, sig);
+	for (i = 0; i < ch->count; i++) {
+		struct change *c = &ch->items[i];
+		struct blob_ref old = { &c->old, NULL, 0 }, new = { &c->new, NULL, 0 };
+
+		if (c->done)
+			continue;
+		if (c->has_old && c->has_new)
+			file_changed(h, c->path, &old, &new, sig);
+		else if (c->has_new)
+			file_added(h, c->path, &new, sig);
+		else
+			file_deleted(h, c->path, sig);
+	}
+}
+
+/* 1 when the blob at path in tree equals what a change leaves there. */
+static int tree_has(git_repository *repo, const git_oid *tree_id, const struct change *c)
+{
+	size_t prefix = strlen(NB_CONTENT_DIR) + 1;
+	git_tree_entry *e = NULL;
+	git_tree *tree = NULL;
+	int same;
+
+	if (git_oid_is_zero(tree_id) || git_tree_lookup(&tree, repo, tree_id) < 0)
+		return !c->has_new;
+	if (git_tree_entry_bypath(&e, tree, c->path + prefix) < 0)
+		same = !c->has_new;
+	else
+		same = c->has_new && git_oid_equal(git_tree_entry_id(e), &c->new);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	return same;
+}
+
+static int walk_commit(struct nb_history *h, git_commit *commit, struct nb_diags *diags)
+{
+	unsigned parents = git_commit_parentcount(commit), p;
+	struct changes ch = { NULL, 0, 0 };
+	git_oid tree, first = zero_oid, other;
+	git_commit *parent = NULL;
+	struct sig sig;
+	size_t i, kept;
+	int rc = -1;
+
+	if (content_tree(h, commit, &tree) < 0)
+		goto unreadable;
+	for (p = 0; p < parents; p++) {
+		if (git_commit_parent(&parent, commit, p) < 0 ||
+		    content_tree(h, parent, p ? &other : &first) < 0)
+			goto unreadable;
+		git_commit_free(parent);
+		parent = NULL;
+		/* a commit (or merge) leaving content/ as a parent had it adds nothing */
+		if (git_oid_equal(p ? &other : &first, &tree))
+			return 0;
+	}
+	h->stats.content_commits++;
+	if (diff_trees(h, &first, &tree, &ch, diags) < 0)
+		goto cleanup;
+	/* a merge: keep what no parent had, the merge's own work */
+	for (p = 1; p < parents; p++) {
+		if (git_commit_parent(&parent, commit, p) < 0 || content_tree(h, parent, &other) < 0)
+			goto unreadable;
+		git_commit_free(parent);
+		parent = NULL;
+		for (i = 0, kept = 0; i < ch.count; i++) {
+			if (tree_has(h->repo, &other, &ch.items[i]))
+				free(ch.items[i].path);
+			else
+				ch.items[kept++] = ch.items[i];
+		}
+		ch.count = kept;
+	}
+	sig = sig_of(h, commit);
+	apply_changes(h, &ch, parents ? &first : NULL, &tree, &sig);
+	rc = 0;
+	goto cleanup;
+unreadable:
+	{
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+		nb_diags_add(diags, NULL, 0, "run 'git fsck'; fetch what is missing",
+			     "cannot read commit %s or its parents: %s", hex, git_message());
+	}
+cleanup:
+	git_commit_free(parent);
+	changes_clear(&ch);
+	return rc;
+}
+
+/* ---- the cache ---- */
+
+/* Writes s as one field: bytes below '!' and '%' escaped, NULL as "-". */
+static void put_field(struct nb_buf *b, const char *s)
+{
+	nb_buf_putc(b, '\t');
+	if (!s) {
+		nb_buf_putc(b, '-');
+		return;
+	}
+	if (strcmp(s, "-") == 0) {
+		nb_buf_puts(b, "%2D");
+		return;
+	}
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x21 || c == '%')
+			nb_buf_printf(b, "%%%02X", c);
+		else
+			nb_buf_putc(b, (char)c);
+	}
+}
+
+static void put_sig(struct nb_buf *b, const struct sig *s, const size_t *name_rank)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), &s->commit);
+	nb_buf_printf(b, "\t%lld,%d,%s,%zu,%zu", (long long)s->time, s->offset, hex,
+		      name_rank[s->name], name_rank[s->email]);
+}
+
+static const struct nb_history *sort_h;
+
+static int name_order(const void *a, const void *b)
+{
+	return strcmp(sort_h->names[*(const size_t *)a], sort_h->names[*(const size_t *)b]);
+}
+
+static int notice_order(const void *a, const void *b)
+{
+	const struct hnotice *x = &sort_h->notices[*(const size_t *)a];
+	const struct hnotice *y = &sort_h->notices[*(const size_t *)b];
+	int c = strcmp(x->first_path, y->first_path);
+
+	return c ? c : sig_cmp(&x->added, &y->added);
+}
+
+static const struct hnotice *sort_n;
+static uint64_t *sort_min_key;
+
+static int update_order(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = sig_cmp(&sort_n->updates[i].intro, &sort_n->updates[j].intro);
+
+	if (c)
+		return c;
+	return (sort_min_key[i] > sort_min_key[j]) - (sort_min_key[i] < sort_min_key[j]);
+}
+
+static int status_order(const void *a, const void *b)
+{
+	const struct hstatus *x = a, *y = b;
+	int c = sig_cmp(&x->sig, &y->sig);
+
+	return c ? c : strcmp(x->status, y->status);
+}
+
+static int str_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct keyed {
+	uint64_t key;
+	size_t value;
+};
+
+static int keyed_order(const void *a, const void *b)
+{
+	uint64_t x = ((const struct keyed *)a)->key, y = ((const struct keyed *)b)->key;
+
+	return (x > y) - (x < y);
+}
+
+/* A map's entries sorted by key (64-bit keys). */
+static struct keyed *sorted_keys(const struct nb_map *m)
+{
+	struct keyed *k = nb_calloc(m->count + 1, sizeof(*k));
+	size_t i, n = 0;
+
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		memcpy(&k[n].key, m->slots[i].key, sizeof(uint64_t));
+		k[n++].value = m->slots[i].value;
+	}
+	qsort(k, n, sizeof(*k), keyed_order);
+	return k;
+}
+
+static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *name_rank)
+{
+	size_t *order = nb_calloc(n->update_count + 1, sizeof(*order));
+	size_t *rank = nb_calloc(n->update_count + 1, sizeof(*rank));
+	struct keyed *keys = sorted_keys(&n->keys);
+	size_t i;
+
+	nb_buf_puts(b, "notice");
+	put_field(b, n->first_path);
+	put_field(b, n->path);
+	put_sig(b, &n->added, name_rank);
+	if (n->deleted)
+		put_sig(b, &n->deleted_sig, name_rank);
+	else
+		put_field(b, NULL);
+	if (n->has_edit)
+		put_sig(b, &n->edit, name_rank);
+	else
+		put_field(b, NULL);
+	if (n->has_valid) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &n->last_valid);
+		put_field(b, hex);
+	} else {
+		put_field(b, NULL);
+	}
+	put_field(b, n->title);
+	nb_buf_putc(b, '\n');
+
+	for (i = 0; i < n->old_count; i++) {
+		nb_buf_puts(b, "old");
+		put_field(b, n->old_paths[i]);
+		nb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < n->status_count; i++) {
+		nb_buf_puts(b, "status");
+		put_field(b, n->statuses[i].status);
+		put_sig(b, &n->statuses[i].sig, name_rank);
+		nb_buf_putc(b, '\n');
+	}
+	/* updates in a canonical order: by introduction, then lowest key */
+	sort_min_key = nb_calloc(n->update_count + 1, sizeof(*sort_min_key));
+	for (i = 0; i < n->update_count; i++)
+		sort_min_key[i] = UINT64_MAX;
+	for (i = 0; i < n->keys.count; i++)
+		if (keys[i].key < sort_min_key[keys[i].value])
+			sort_min_key[keys[i].value] = keys[i].key;
+	for (i = 0; i < n->update_count; i++)
+		order[i] = i;
+	sort_n = n;
+	qsort(order, n->update_count, sizeof(*order), update_order);
+	for (i = 0; i < n->update_count; i++) {
+		const struct hupdate *u = &n->updates[order[i]];
+
+		rank[order[i]] = i;
+		nb_buf_puts(b, "update");
+		put_sig(b, &u->intro, name_rank);
+		if (u->has_edit)
+			put_sig(b, &u->edit, name_rank);
+		else
+			put_field(b, NULL);
+		nb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < n->keys.count; i++)
+		nb_buf_printf(b, "key\t%016llx\t%zu\n", (unsigned long long)keys[i].key,
+			      rank[keys[i].value]);
+	free(sort_min_key);
+	sort_min_key = NULL;
+	free(keys);
+	free(order);
+	free(rank);
+}
+
+void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
+{
+	size_t *names = nb_calloc(h->name_count + 1, sizeof(*names));
+	size_t *name_rank = nb_calloc(h->name_count + 1, sizeof(*name_rank));
+	size_t *order = nb_calloc(h->count + 1, sizeof(*order));
+	size_t *rank = nb_calloc(h->count + 1, sizeof(*rank));
+	char **paths = nb_calloc(h->paths.count + 1, sizeof(*paths));
+	char hex[GIT_OID_HEXSZ + 1] = "-";
+	size_t i, n = 0;
+
+	sort_h = h;
+	for (i = 0; i < h->name_count; i++)
+		names[i] = i;
+	qsort(names, h->name_count, sizeof(*names), name_order);
+	for (i = 0; i < h->name_count; i++)
+		name_rank[names[i]] = i;
+	for (i = 0; i < h->count; i++)
+		order[i] = i;
+	qsort(order, h->count, sizeof(*order), notice_order);
+	for (i = 0; i < h->count; i++)
+		rank[order[i]] = i;
+
+	if (h->has_tip)
+		git_oid_tostr(hex, sizeof(hex), &h->tip);
+	nb_buf_printf(out, "nocblog-history\t%d\n", NB_CACHE_FORMAT);
+	nb_buf_printf(out, "tip\t%s\n", hex);
+	for (i = 0; i < h->name_count; i++) {
+		nb_buf_puts(out, "name");
+		put_field(out, h->names[names[i]]);
+		nb_buf_putc(out, '\n');
+	}
+	for (i = 0; i < h->count; i++)
+		put_notice(out, &h->notices[order[i]], name_rank);
+	for (i = 0; i < h->paths.cap; i++) {
+		const struct nb_map_slot *s = &h->paths.slots[i];
+
+		if (!s->key)
+			continue;
+		paths[n] = nb_malloc(s->len + 32);
+		memcpy(paths[n], s->key, s->len);
+		paths[n][s->len] = '\0';
+		n++;
+	}
+	qsort(paths, n, sizeof(*paths), str_order);
+	for (i = 0; i < n; i++) {
+		size_t idx = 0;
+
+		nb_map_gets(&h->paths, paths[i], &idx);
+		nb_buf_puts(out, "path");
+		put_field(out, paths[i]);
+		nb_buf_printf(out, "\t%zu\n", rank[idx]);
+		free(paths[i]);
+	}
+	nb_buf_puts(out, "end\n");
+	free(paths);
+	free(names);
+	free(name_rank);
+	free(order);
+	free(rank);
+}
+
+static char *cache_path(git_repository *repo)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "%s%s", git_repository_path(repo), NB_HISTORY_CACHE);
+	return nb_buf_detach(&b);
+}
+
+int nb_history_save(const struct nb_history *h, git_repository *repo)
+{
+	struct nb_buf text = NB_BUF_INIT, tmp = NB_BUF_INIT, dir = NB_BUF_INIT;
+	char *path = cache_path(repo);
+	FILE *f = NULL;
+	int rc = -1;
+
+	nb_history_serialize(h, &text);
+	nb_buf_printf(&dir, "%snocblog", git_repository_path(repo));
+	mkdir(dir.ptr, 0755);
+	nb_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+	f = fopen(tmp.ptr, "wb");
+	if (!f)
+		goto cleanup;
+	if (fwrite(text.ptr, 1, text.len, f) != text.len || fflush(f) != 0 || ferror(f)) {
+		fclose(f);
+		remove(tmp.ptr);
+		goto cleanup;
+	}
+	if (fclose(f) != 0 || rename(tmp.ptr, path) < 0) {
+		remove(tmp.ptr);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	nb_buf_release(&text);
+	nb_buf_release(&tmp);
+	nb_buf_release(&dir);
+	free(path);
+	return rc;
+}
+
+/* ---- reading the cache back ---- */
+
+struct reader {
+	char *line;        /* the current line, split in place */
+	char *fields[16];
+	size_t count;
+};
+
+static char *unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	if (strcmp(s, "-") == 0)
+		return NULL;
+	while (*r) {
+		if (r[0] == '%' && r[1] && r[2]) {
+			char hexb[3] = { r[1], r[2], 0 };
+
+			*w++ = (char)strtol(hexb, NULL, 16);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+static size_t split(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (n < max) {
+		fields[n++] = p;
+		p = strchr(p, '\t');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static int read_sig(const struct nb_history *h, const char *field, struct sig *s)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	long long t;
+
+	if (sscanf(field, "%lld,%d,%40[0-9a-f],%zu,%zu", &t, &s->offset, hex, &s->name,
+		   &s->email) != 5 || s->name >= h->name_count || s->email >= h->name_count ||
+	    git_oid_fromstr(&s->commit, hex) < 0)
+		return -1;
+	s->time = t;
+	return 0;
+}
+
+static char *dup_or_null(char *s)
+{
+	return s ? nb_strdup(s) : NULL;
+}
+
+/* Loads the cache; -1 when it is missing, of another format or damaged. */
+static int history_load(struct nb_history *h, git_repository *repo)
+{
+	char *path = cache_path(repo), *text = NULL, *line, *save = NULL;
+	struct nb_buf data = NB_BUF_INIT;
+	struct hnotice *n = NULL;
+	char chunk[65536], *f[16];
+	size_t got, nf;
+	int ok = 0, rc = -1;
+	FILE *fp = fopen(path, "rb");
+
+	free(path);
+	if (!fp)
+		return -1;
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		nb_buf_put(&data, chunk, got);
+	fclose(fp);
+	text = nb_buf_detach(&data);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		nf = split(line, f, 16);
+		if (strcmp(f[0], "nocblog-history") == 0) {
+			if (nf != 2 || atoi(f[1]) != NB_CACHE_FORMAT)
+				goto cleanup;
+		} else if (strcmp(f[0], "tip") == 0 && nf == 2) {
+			h->has_tip = git_oid_fromstr(&h->tip, f[1]) == 0;
+		} else if (strcmp(f[0], "name") == 0 && nf == 2) {
+			char *s = unescape(f[1]);
+
+			nb_grow_array(&h->names, &h->name_alloc, h->name_count + 1, sizeof(*h->names));
+			h->names[h->name_count] = nb_strdup(s ? s : "");
+			nb_map_sets(&h->name_index, h->names[h->name_count], h->name_count);
+			h->name_count++;
+		} else if (strcmp(f[0], "notice") == 0 && nf == 8) {
+			char *first = unescape(f[1]), *cur = unescape(f[2]), *title = unescape(f[7]);
+
+			if (!first || !cur)
+				goto cleanup;
+			nb_grow_array(&h->notices, &h->alloc, h->count + 1, sizeof(*h->notices));
+			n = &h->notices[h->count++];
+			memset(n, 0, sizeof(*n));
+			n->first_path = nb_strdup(first);
+			n->path = nb_strdup(cur);
+			n->title = dup_or_null(title);
+			if (read_sig(h, f[3], &n->added) < 0)
+				goto cleanup;
+			if (strcmp(f[4], "-") != 0) {
+				n->deleted = 1;
+				if (read_sig(h, f[4], &n->deleted_sig) < 0)
+					goto cleanup;
+			}
+			if (strcmp(f[5], "-") != 0) {
+				n->has_edit = 1;
+				if (read_sig(h, f[5], &n->edit) < 0)
+					goto cleanup;
+			}
+			if (strcmp(f[6], "-") != 0) {
+				n->has_valid = 1;
+				if (git_oid_fromstr(&n->last_valid, f[6]) < 0)
+					goto cleanup;
+			}
+		} else if (strcmp(f[0], "old") == 0 && nf == 2 && n) {
+			char *p = unescape(f[1]);
+
+			if (!p)
+				goto cleanup;
+			add_old_path(n, p);
+		} else if (strcmp(f[0], "status") == 0 && nf == 3 && n) {
+			struct hstatus *st;
+			char *s = unescape(f[1]);
+
+			if (!s)
+				goto cleanup;
+			nb_grow_array(&n->statuses, &n->status_alloc, n->status_count + 1,
+				      sizeof(*n->statuses));
+			st = &n->statuses[n->status_count++];
+			st->status = nb_strdup(s);
+			if (read_sig(h, f[2], &st->sig) < 0)
+				goto cleanup;
+		} else if (strcmp(f[0], "update") == 0 && nf == 3 && n) {
+			struct hupdate *u;
+
+			nb_grow_array(&n->updates, &n->update_alloc, n->update_count + 1,
+				      sizeof(*n->updates));
+			u = &n->updates[n->update_count++];
+			memset(u, 0, sizeof(*u));
+			if (read_sig(h, f[1], &u->intro) < 0)
+				goto cleanup;
+			if (strcmp(f[2], "-") != 0) {
+				u->has_edit = 1;
+				if (read_sig(h, f[2], &u->edit) < 0)
+					goto cleanup;
+			}
+		} else if (strcmp(f[0], "key") == 0 && nf == 3 && n) {
+			unsigned long long key = strtoull(f[1], NULL, 16);
+			size_t idx = (size_t)strtoull(f[2], NULL, 10);
+
+			if (idx >= n->update_count)
+				goto cleanup;
+			nb_map_set64(&n->keys, (uint64_t)key, idx);
+		} else if (strcmp(f[0], "path") == 0 && nf == 3) {
+			char *p = unescape(f[1]);
+			size_t idx = (size_t)strtoull(f[2], NULL, 10);
+
+			if (!p || idx >= h->count)
+				goto cleanup;
+			nb_map_sets(&h->paths, p, idx);
+		} else if (strcmp(f[0], "end") == 0) {
+			ok = 1;
+		} else {
+			goto cleanup;
+		}
+	}
+	rc = ok && h->has_tip ? 0 : -1;
+cleanup:
+	free(text);
+	return rc;
+}
+
+/* ---- walking ---- */
+
+/* Puts what order of walking could change into one order. */
+static void normalize(struct nb_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->count; i++) {
+		struct hnotice *n = &h->notices[i];
+
+		qsort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
+		qsort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
+	}
+}
+
+static void notice_release(struct hnotice *n)
+{
+	size_t i;
+
+	free(n->first_path);
+	free(n->path);
+	for (i = 0; i < n->old_count; i++)
+		free(n->old_paths[i]);
+	free(n->old_paths);
+	for (i = 0; i < n->status_count; i++)
+		free(n->statuses[i].status);
+	free(n->statuses);
+	free(n->title);
+	free(n->updates);
+	nb_map_release(&n->keys);
+}
+
+static void history_clear(struct nb_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->count; i++)
+		notice_release(&h->notices[i]);
+	free(h->notices);
+	h->notices = NULL;
+	h->count = h->alloc = 0;
+	nb_map_release(&h->paths);
+	for (i = 0; i < h->name_count; i++)
+		free(h->names[i]);
+	free(h->names);
+	h->names = NULL;
+	h->name_count = h->name_alloc = 0;
+	nb_map_release(&h->name_index);
+	h->has_tip = 0;
+}
+
+void nb_history_free(struct nb_history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	history_clear(h);
+	nb_map_release(&h->trees);
+	free(h->tree_ids);
+	for (i = 0; i < NB_VERSION_SLOTS; i++)
+		version_free(h->versions[i]);
+	free(h);
+}
+
+const struct nb_history_stats *nb_history_stats(const struct nb_history *h)
+{
+	return &h->stats;
+}
+
+static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *hide,
+		      struct nb_diags *diags)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc = -1, err;
+
+	if (git_revwalk_new(&walk, h->repo) < 0)
+		goto failed;
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (git_revwalk_push(walk, from) < 0 || (hide && git_revwalk_hide(walk, hide) < 0))
+		goto failed;
+	while ((err = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *commit = NULL;
+
+		if (git_commit_lookup(&commit, h->repo, &id) < 0)
+			goto failed;
+		h->stats.commits++;
+		err = walk_commit(h, commit, diags);
+		git_commit_free(commit);
+		if (err < 0)
+			goto cleanup;
+	}
+	if (err != GIT_ITEROVER)
+		goto failed;
+	rc = 0;
+	goto cleanup;
+failed:
+	nb_diags_add(diags, NULL, 0, "run 'git fsck'; fetch what is missing",
+		     "cannot walk the history: %s", git_message());
+cleanup:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *commit,
+		    int use_cache, struct nb_diags *diags)
+{
+	struct nb_history *h = nb_calloc(1, sizeof(*h));
+	const git_oid *id = git_commit_id(commit);
+	git_oid hide;
+	int incremental = 0;
+
+	*out = NULL;
+	h->repo = repo;
+	if (git_repository_is_shallow(repo) == 1) {
+		nb_diags_add(diags, NULL, 0,
+			     "run 'git fetch --unshallow' (or clone without --depth)",
+			     "the repository is a shallow clone: the commits that first "
+			     "published older notices are missing, so their times and feed "
+			     "ids would be wrong");
+		nb_history_free(h);
+		return -1;
+	}
+	if (use_cache && history_load(h, repo) == 0) {
+		if (git_oid_equal(&h->tip, id)) {
+			h->stats.from_cache = 1;
+			goto done;
+		}
+		if (git_graph_descendant_of(repo, id, &h->tip) == 1) {
+			git_oid_cpy(&hide, &h->tip);
+			incremental = 1;
+			h->stats.from_cache = 1;
+		}
+	}
+	if (!incremental)
+		history_clear(h);
+	if (walk_range(h, id, incremental ? &hide : NULL, diags) < 0) {
+		nb_history_free(h);
+		return -1;
+	}
+	normalize(h);
+	git_oid_cpy(&h->tip, id);
+	h->has_tip = 1;
+done:
+	*out = h;
+	return 0;
+}
+
+/* ---- the work tree ---- */
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct nb_repo_file *)a)->path, ((const struct nb_repo_file *)b)->path);
+}
+
+int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
+			    const struct nb_repo_file *head, size_t head_count,
+			    const struct nb_repo_file *work, size_t work_count,
+			    int64_t now, const char *author, struct nb_diags *diags)
+{
+	struct nb_repo_file *a = nb_calloc(head_count + 1, sizeof(*a));
+	struct nb_repo_file *b = nb_calloc(work_count + 1, sizeof(*b));
+	struct sig sig;
+	size_t i = 0, j = 0;
+
+	(void)diags;
+	h->repo = repo;
+	memcpy(a, head, head_count * sizeof(*a));
+	memcpy(b, work, work_count * sizeof(*b));
+	qsort(a, head_count, sizeof(*a), file_cmp);
+	qsort(b, work_count, sizeof(*b), file_cmp);
+	memset(&sig, 0, sizeof(sig));
+	sig.time = now;
+	sig.name = intern(h, author);
+	sig.email = intern(h, "");
+	while (i < head_count || j < work_count) {
+		int c = i == head_count ? 1 : j == work_count ? -1 : strcmp(a[i].path, b[j].path);
+		struct blob_ref from = { i < head_count ? &a[i].id : NULL, NULL, 0 };
+		struct blob_ref to = { j < work_count ? &b[j].id : NULL,
+				       j < work_count ? b[j].data : NULL,
+				       j < work_count ? b[j].len : 0 };
+		size_t len = strlen(c <= 0 ? a[i].path : b[j].path);
+		const char *path = c <= 0 ? a[i].path : b[j].path;
+		int notice = len > 3 && strcmp(path + len - 3, ".md") == 0;
+
+		if (c == 0 && notice && !git_oid_equal(&a[i].id, &b[j].id))
+			file_changed(h, path, &from, &to, &sig);
+		else if (c > 0 && notice && b[j].mode != GIT_FILEMODE_LINK)
+			file_added(h, path, &to, &sig);
+		else if (c < 0 && notice)
+			file_deleted(h, path, &sig);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+/* ---- dating the notices ---- */
+
+static char *name_of(const struct nb_history *h, size_t idx)
+{
+	return nb_strdup(idx < h->name_count ? h->names[idx] : "");
+}
+
+static void date_update(const struct nb_history *h, const struct nb_notice *n,
+			struct nb_update *u, const struct hupdate *hu, const char *zone,
+			struct nb_diags *diags)
+{
+	u->author = name_of(h, hu->intro.name);
+	u->added = hu->intro.time;
+	if (hu->has_edit) {
+		u->edited = hu->edit.time;
+		u->edited_by = name_of(h, hu->edit.name);
+	}
+	if (u->source == NB_TIME_UNSET && u->stamp_text[0] && nb_stamp_has_time(&u->stamp)) {
+		if (nb_stamp_infer_before(&u->time, &u->stamp, hu->intro.time, zone) == 0)
+			u->source = NB_TIME_DAY_FROM_COMMIT;
+	} else if (u->source == NB_TIME_UNSET && !u->stamp_text[0]) {
+		u->time = hu->intro.time;
+		u->source = NB_TIME_COMMIT;
+	} else if (u->source == NB_TIME_STATED && u->time > hu->intro.time + NB_FUTURE_SLACK) {
+		nb_diags_add(diags, n->path, u->line, "correct the stamp's date or time",
+			     "stamp '%s' is in the future: later than the commit that added the update",
+			     u->stamp_text);
+	}
+	if (!n->has_date && u->source != NB_TIME_UNSET && u->time < n->published - NB_COMMIT_LAG)
+		nb_diags_add(diags, n->path, u->line,
+			     "correct the stamp: the notice was first committed after it",
+			     "update '%s' is dated before the notice was published",
+			     u->stamp_text[0] ? u->stamp_text : "Update");
+}
+
+static void date_notice(const struct nb_history *h, const struct hnotice *hn,
+			struct nb_notice *n, const char *zone, struct nb_diags *diags)
+{
+	size_t i, k;
+
+	n->first_path = nb_strdup(hn->first_path);
+	n->old_paths = nb_calloc(hn->old_count + 1, sizeof(*n->old_paths));
+	for (i = 0; i < hn->old_count; i++)
+		if (strcmp(hn->old_paths[i], n->path) != 0)
+			n->old_paths[n->old_path_count++] = nb_strdup(hn->old_paths[i]);
+	n->author = name_of(h, hn->added.name);
+	n->added = hn->added.time;
+	if (!n->has_date) {
+		n->published = hn->added.time;
+		n->published_source = NB_TIME_COMMIT;
+	}
+	if (hn->has_edit) {
+		n->edited = hn->edit.time;
+		n->edited_by = name_of(h, hn->edit.name);
+	}
+	n->status_changes = nb_calloc(hn->status_count + 1, sizeof(*n->status_changes));
+	for (i = 0; i < hn->status_count; i++) {
+		struct nb_status_change *sc = &n->status_changes[n->status_change_count];
+
+		if (nb_status_from_name(n->kind, hn->statuses[i].status, &sc->status) < 0)
+			continue;
+		sc->time = hn->statuses[i].sig.time;
+		sc->author = name_of(h, hn->statuses[i].sig.name);
+		n->status_change_count++;
+	}
+	for (i = 0; i < n->update_count; i++) {
+		struct nb_update *u = &n->updates[i];
+
+		if (nb_map_get64(&hn->keys, nb_update_key(u->stamp_text, u->markdown), &k))
+			date_update(h, n, u, &hn->updates[k], zone, diags);
+	}
+}
+
+static int withdrawn_order(const void *a, const void *b)
+{
+	return strcmp(((const struct nb_withdrawn *)a)->first_path,
+		      ((const struct nb_withdrawn *)b)->first_path);
+}
+
+int nb_history_apply(const struct nb_history *h, struct nb_content *c,
+		     struct nb_diags *diags)
+{
+	const char *zone = c->site.timezone ? c->site.timezone : "UTC";
+	char *live = nb_calloc(h->count + 1, 1);
+	size_t i, idx, before = diags->count;
+
+	for (i = 0; i < c->count; i++) {
+		struct nb_notice *n = &c->notices[i];
+
+		if (!nb_map_gets(&h->paths, n->path, &idx))
+			continue;
+		live[idx] = 1;
+		date_notice(h, &h->notices[idx], n, zone, diags);
+	}
+	c->withdrawn = nb_calloc(h->count + 1, sizeof(*c->withdrawn));
+	for (i = 0; i < h->count; i++) {
+		const struct hnotice *hn = &h->notices[i];
+		struct nb_withdrawn *w;
+
+		if (live[i] || !hn->deleted)
+			continue;
+		w = &c->withdrawn[c->withdrawn_count++];
+		w->first_path = nb_strdup(hn->first_path);
+		w->path = nb_strdup(hn->path);
+		w->title = nb_strdup(hn->title ? hn->title : hn->first_path);
+		w->added = hn->added.time;
+		w->withdrawn = hn->deleted_sig.time;
+		w->author = name_of(h, hn->deleted_sig.name);
+	}
+	qsort(c->withdrawn, c->withdrawn_count, sizeof(*c->withdrawn), withdrawn_order);
+	free(live);
+	return diags->count > before ? -1 : 0;
+}
