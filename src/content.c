@@ -113,7 +113,7 @@ static void check_slugs(const struct nb_content *c, struct nb_diags *diags)
 
 	for (i = 0; i < c->count; i++)
 		order[i] = &c->notices[i];
-	qsort(order, c->count, sizeof(*order), slug_cmp);
+	nb_sort(order, c->count, sizeof(*order), slug_cmp);
 	for (i = 1; i < c->count; i++) {
 		struct nb_buf hint = NB_BUF_INIT;
 

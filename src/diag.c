@@ -71,7 +71,7 @@ void nb_diags_sort(struct nb_diags *d)
 	order = nb_calloc(d->count, sizeof(*order));
 	for (i = 0; i < d->count; i++)
 		order[i] = &d->items[i];
-	qsort(order, d->count, sizeof(*order), diag_ptr_cmp);
+	nb_sort(order, d->count, sizeof(*order), diag_ptr_cmp);
 	sorted = nb_calloc(d->count, sizeof(*sorted));
 	for (i = 0; i < d->count; i++)
 		sorted[i] = *order[i];

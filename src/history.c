@@ -178,7 +178,6 @@ static struct version *version_parse(struct nb_history *h, const git_oid *id,
 	struct nb_notice n;
 	struct nb_buf text = NB_BUF_INIT;
 	size_t i;
-	int rc;
 
 	git_oid_cpy(&v->id, id);
 	if (!data) {
@@ -189,10 +188,10 @@ static struct version *version_parse(struct nb_history *h, const git_oid *id,
 	}
 	h->stats.versions_parsed++;
 	/* the zone changes no text, and text is all the walk compares */
-	rc = nb_notice_parse(&n, "", data, len, "UTC", &ignored);
+	nb_notice_parse(&n, "", data, len, "UTC", &ignored);
 	v->valid = n.body != NULL;
 	v->title = n.title ? nb_strdup(n.title) : NULL;
-	v->status = rc == 0 ? nb_strdup(nb_status_name(n.status)) : NULL;
+	v->status = n.has_status ? nb_strdup(nb_status_name(n.status)) : NULL;
 	nb_buf_puts(&text, n.title ? n.title : "");
 	nb_buf_putc(&text, '\0');
 	nb_buf_puts(&text, n.body ? n.body : "");
@@ -249,28 +248,36 @@ static int u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Word hashes of a text, sorted. */
+static int word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80;
+}
+
+/* Hashes of a text's words (letters and digits, case folded), sorted. */
 static uint64_t *words(const char *text, size_t *count)
 {
+	const unsigned char *p = (const unsigned char *)text;
 	uint64_t *w = NULL;
 	size_t alloc = 0, n = 0;
-	const char *p = text;
 
 	while (*p) {
-		const char *s;
+		uint64_t h = 0xcbf29ce484222325ull;
 
-		while (*p == ' ' || *p == '\n' || *p == '\t')
+		while (*p && !word_byte(*p))
 			p++;
-		s = p;
-		while (*p && *p != ' ' && *p != '\n' && *p != '\t')
-			p++;
-		if (p > s) {
-			nb_grow_array(&w, &alloc, n + 1, sizeof(*w));
-			w[n++] = nb_hash(s, (size_t)(p - s));
+		if (!*p)
+			break;
+		for (; *p && word_byte(*p); p++) {
+			unsigned char c = *p >= 'A' && *p <= 'Z' ? (unsigned char)(*p + 32) : *p;
+
+			h = (h ^ c) * 0x100000001b3ull;
 		}
+		nb_grow_array(&w, &alloc, n + 1, sizeof(*w));
+		w[n++] = h;
 	}
 	if (n)
-		qsort(w, n, sizeof(*w), u64_cmp);
+		nb_sort(w, n, sizeof(*w), u64_cmp);
 	*count = n;
 	return w;
 }
@@ -785,7 +792,7 @@ static void apply_changes(struct nb_history *h, struct changes *ch, const git_oi
 {
 	size_t i, j, deletes = 0, adds = 0;
 
-	qsort(ch->items, ch->count, sizeof(*ch->items), path_cmp);
+	nb_sort(ch->items, ch->count, sizeof(*ch->items), path_cmp);
 	/* renames with the same bytes */
 	for (i = 0; i < ch->count; i++) {
 		if (ch->items[i].has_new || ch->items[i].done)
@@ -996,7 +1003,7 @@ static struct keyed *sorted_keys(const struct nb_map *m)
 		memcpy(&k[n].key, m->slots[i].key, sizeof(uint64_t));
 		k[n++].value = m->slots[i].value;
 	}
-	qsort(k, n, sizeof(*k), keyed_order);
+	nb_sort(k, n, sizeof(*k), keyed_order);
 	return k;
 }
 
@@ -1051,7 +1058,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	for (i = 0; i < n->update_count; i++)
 		order[i] = i;
 	sort_n = n;
-	qsort(order, n->update_count, sizeof(*order), update_order);
+	nb_sort(order, n->update_count, sizeof(*order), update_order);
 	for (i = 0; i < n->update_count; i++) {
 		const struct hupdate *u = &n->updates[order[i]];
 
@@ -1087,12 +1094,12 @@ void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
 	sort_h = h;
 	for (i = 0; i < h->name_count; i++)
 		names[i] = i;
-	qsort(names, h->name_count, sizeof(*names), name_order);
+	nb_sort(names, h->name_count, sizeof(*names), name_order);
 	for (i = 0; i < h->name_count; i++)
 		name_rank[names[i]] = i;
 	for (i = 0; i < h->count; i++)
 		order[i] = i;
-	qsort(order, h->count, sizeof(*order), notice_order);
+	nb_sort(order, h->count, sizeof(*order), notice_order);
 	for (i = 0; i < h->count; i++)
 		rank[order[i]] = i;
 
@@ -1117,7 +1124,7 @@ void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
 		paths[n][s->len] = '\0';
 		n++;
 	}
-	qsort(paths, n, sizeof(*paths), str_order);
+	nb_sort(paths, n, sizeof(*paths), str_order);
 	for (i = 0; i < n; i++) {
 		size_t idx = 0;
 
@@ -1364,8 +1371,8 @@ static void normalize(struct nb_history *h)
 	for (i = 0; i < h->count; i++) {
 		struct hnotice *n = &h->notices[i];
 
-		qsort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
-		qsort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
+		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
+		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
 	}
 }
 
@@ -1524,8 +1531,8 @@ int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
 	h->repo = repo;
 	memcpy(a, head, head_count * sizeof(*a));
 	memcpy(b, work, work_count * sizeof(*b));
-	qsort(a, head_count, sizeof(*a), file_cmp);
-	qsort(b, work_count, sizeof(*b), file_cmp);
+	nb_sort(a, head_count, sizeof(*a), file_cmp);
+	nb_sort(b, work_count, sizeof(*b), file_cmp);
 	memset(&sig, 0, sizeof(sig));
 	sig.time = now;
 	sig.name = intern(h, author);
@@ -1663,7 +1670,7 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 		w->withdrawn = hn->deleted_sig.time;
 		w->author = name_of(h, hn->deleted_sig.name);
 	}
-	qsort(c->withdrawn, c->withdrawn_count, sizeof(*c->withdrawn), withdrawn_order);
+	nb_sort(c->withdrawn, c->withdrawn_count, sizeof(*c->withdrawn), withdrawn_order);
 	free(live);
 	return diags->count > before ? -1 : 0;
 }

@@ -322,10 +322,14 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 	} else if (n->kind == NB_MAINTENANCE) {
 		if ((k = choose(ps, ps->status_node, "maintenance status", status_names,
 				NB_SCHEDULED, NB_COMPLETED + 1)) >= 0)
+			{
 			n->status = (enum nb_status)k;
+			n->has_status = 1;
+		}
 	} else if ((k = choose(ps, ps->status_node, "incident status", status_names,
 			       NB_INVESTIGATING, NB_RESOLVED + 1)) >= 0) {
 		n->status = (enum nb_status)k;
+		n->has_status = 1;
 	}
 	if (window && n->kind != NB_MAINTENANCE)
 		problem(ps, (window)->line, "set 'kind: maintenance', or remove the window",

@@ -75,6 +75,7 @@ struct nb_notice {
 	int servers_line;
 	enum nb_kind kind;
 	enum nb_status status;
+	int has_status;        /* status: is one of its kind's */
 	enum nb_severity severity;
 	int has_date;          /* date: given: a text-dated notice */
 	int date_line;

@@ -164,7 +164,7 @@ static int index_page(const struct nb_content *c, struct nb_publish *pub,
 	for (i = 0; i < c->count; i++)
 		order[i] = &c->notices[i];
 	sort_content = c;
-	qsort(order, c->count, sizeof(*order), newest_first);
+	nb_sort(order, c->count, sizeof(*order), newest_first);
 	page_head(&page, c, c->site.title, "");
 	nb_buf_puts(&page, "<ul class=\"notices\">\n");
 	for (i = 0; i < c->count; i++) {

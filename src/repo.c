@@ -198,7 +198,7 @@ cleanup:
 	git_tree_entry_free(entry);
 	git_tree_free(root);
 	if (rc == 0) {
-		qsort(files, *count, sizeof(*files), file_order);
+		nb_sort(files, *count, sizeof(*files), file_order);
 		*out = files;
 	} else {
 		nb_repo_files_free(files, *count);
@@ -343,7 +343,7 @@ int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_reposito
 		free(cur);
 	}
 	free(stack);
-	qsort(files, *count, sizeof(*files), file_order);
+	nb_sort(files, *count, sizeof(*files), file_order);
 	*out = files;
 	return rc;
 }

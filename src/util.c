@@ -56,6 +56,12 @@ void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size)
 	*alloc = n;
 }
 
+void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 char *nb_strndup(const char *s, size_t n)
 {
 	char *p = nb_malloc(n + 1);

@@ -13,6 +13,8 @@ void *nb_calloc(size_t n, size_t size);
 void *nb_realloc(void *p, size_t n);
 /* Grows *items (of *alloc elements of size each) to hold at least need. */
 void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size);
+/* qsort, also for an empty or NULL array. */
+void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Copies the caller frees. */
 char *nb_strdup(const char *s);
 char *nb_strndup(const char *s, size_t n);

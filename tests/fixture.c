@@ -150,7 +150,7 @@ void fx_copy_tree(struct fx_repo *r, const char *from, const char *to)
 }
 
 static void commit_index(struct fx_repo *r, git_index *index, const char *message,
-			 int64_t when, int offset_min)
+			 int64_t when, int offset_min, const char *author)
 {
 	git_signature *sig = NULL;
 	git_oid tree_id, commit_id;
@@ -169,7 +169,7 @@ static void commit_index(struct fx_repo *r, git_index *index, const char *messag
 			die("peel");
 		parents[nparents++] = parent;
 	}
-	if (git_signature_new(&sig, "Ann Operator", "ann@noc.example", (git_time_t)when,
+	if (git_signature_new(&sig, author, "noc@noc.example", (git_time_t)when,
 			      offset_min) < 0)
 		die("signature");
 	if (git_commit_create(&commit_id, r->repo, "HEAD", sig, sig, NULL, message, tree,
@@ -183,13 +183,19 @@ static void commit_index(struct fx_repo *r, git_index *index, const char *messag
 
 void fx_commit(struct fx_repo *r, const char *message, int64_t when, int offset_min)
 {
+	fx_commit_as(r, message, when, offset_min, "Ann Operator");
+}
+
+void fx_commit_as(struct fx_repo *r, const char *message, int64_t when, int offset_min,
+		  const char *author)
+{
 	git_index *index = NULL;
 
 	if (git_repository_index(&index, r->repo) < 0 ||
 	    git_index_add_all(index, NULL, 0, NULL, NULL) < 0 ||
 	    git_index_update_all(index, NULL, NULL, NULL) < 0)
 		die("index");
-	commit_index(r, index, message, when, offset_min);
+	commit_index(r, index, message, when, offset_min, author);
 	git_index_free(index);
 }
 
@@ -207,7 +213,7 @@ void fx_commit_gitlink(struct fx_repo *r, const char *path, int64_t when)
 	if (git_oid_fromstr(&entry.id, "0123456789abcdef0123456789abcdef01234567") < 0 ||
 	    git_index_add(index, &entry) < 0)
 		die("gitlink");
-	commit_index(r, index, "add a submodule", when, 0);
+	commit_index(r, index, "add a submodule", when, 0, "Ann Operator");
 	git_index_free(index);
 }
 
@@ -296,4 +302,39 @@ int64_t fx_utc_iso(const char *iso)
 	if (z != 'Z')
 		return -1;
 	return fx_utc(y, mo, d, h, mi) + sec;
+}
+
+int fx_git(struct fx_repo *r, int64_t when, const char *const *args)
+{
+	char date[64];
+	pid_t pid;
+	int status;
+
+	snprintf(date, sizeof(date), "@%lld +0000", (long long)when);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		const char *argv[40];
+		size_t i = 0;
+
+		setenv("GIT_AUTHOR_NAME", "Dana Netops", 1);
+		setenv("GIT_AUTHOR_EMAIL", "dana@noc.example", 1);
+		setenv("GIT_COMMITTER_NAME", "Dana Netops", 1);
+		setenv("GIT_COMMITTER_EMAIL", "dana@noc.example", 1);
+		setenv("GIT_AUTHOR_DATE", date, 1);
+		setenv("GIT_COMMITTER_DATE", date, 1);
+		setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+		argv[i++] = "git";
+		argv[i++] = "-C";
+		argv[i++] = r->dir;
+		while (*args && i < 39)
+			argv[i++] = *args++;
+		argv[i] = NULL;
+		execvp("git", (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }

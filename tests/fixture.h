@@ -30,6 +30,15 @@ void fx_copy_tree(struct fx_repo *r, const char *from, const char *to);
  * committer time (seconds since the epoch) and offset (minutes east).
  */
 void fx_commit(struct fx_repo *r, const char *message, int64_t when, int offset_min);
+/* The same by another author. */
+void fx_commit_as(struct fx_repo *r, const char *message, int64_t when, int offset_min,
+		  const char *author);
+/*
+ * Runs the git command line in the work tree (args NULL-terminated, without
+ * "git"), with author and committer date `when` and a fixed identity.
+ * Returns its exit status.
+ */
+int fx_git(struct fx_repo *r, int64_t when, const char *const *args);
 /* Commits a gitlink (submodule entry) at path, plus the work tree. */
 void fx_commit_gitlink(struct fx_repo *r, const char *path, int64_t when);
 
