@@ -3,62 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "content.h"
 #include "diag.h"
+#include "history_impl.h"
 #include "map.h"
 #include "notice.h"
 #include "repo.h"
 #include "stamp.h"
 #include "util.h"
 
-#define NB_CACHE_FORMAT 1
-#define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
-
-/* ---- data ---- */
-
-struct sig {
-	int64_t time;      /* author time */
-	int offset;        /* minutes east of UTC */
-	size_t name;       /* index into names */
-	size_t email;
-	git_oid commit;
-};
-
-struct hupdate {
-	struct sig intro;  /* the commit that first had it */
-	int has_edit;
-	struct sig edit;   /* the latest commit that changed its text */
-};
-
-struct hstatus {
-	char *status;
-	struct sig sig;
-};
-
-struct hnotice {
-	char *first_path;  /* identity */
-	char *path;        /* latest path */
-	char **old_paths;
-	size_t old_count, old_alloc;
-	struct sig added;
-	int has_edit;
-	struct sig edit;   /* latest change of title or text */
-	struct hstatus *statuses;
-	size_t status_count, status_alloc;
-	int deleted;
-	struct sig deleted_sig;
-	char *title;       /* latest title */
-	int has_valid;
-	git_oid last_valid; /* latest version whose front matter parsed */
-	struct hupdate *updates;
-	size_t update_count, update_alloc;
-	struct nb_map keys; /* update key -> index into updates */
-};
 
 struct vupdate {
 	uint64_t key;
@@ -75,24 +31,6 @@ struct version {
 	uint64_t text_key; /* title and text before the first update */
 	struct vupdate *updates;
 	size_t count;
-};
-
-struct nb_history {
-	int has_tip;
-	git_oid tip;
-	struct hnotice *notices;
-	size_t count, alloc;
-	struct nb_map paths;         /* path -> notice holding it last */
-	char **names;
-	size_t name_count, name_alloc;
-	struct nb_map name_index;
-	struct nb_history_stats stats;
-	/* while walking only */
-	git_repository *repo;
-	struct nb_map trees;         /* commit id -> index into tree_ids */
-	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
-	size_t tree_count, tree_alloc;
-	struct version *versions[NB_VERSION_SLOTS];
 };
 
 struct change {
@@ -143,8 +81,7 @@ static struct sig sig_of(struct nb_history *h, const git_commit *commit)
 	return s;
 }
 
-/* Orders signatures by author time, then commit id. */
-static int sig_cmp(const struct sig *a, const struct sig *b)
+int nb_hsig_cmp(const struct sig *a, const struct sig *b)
 {
 	if (a->time != b->time)
 		return a->time < b->time ? -1 : 1;
@@ -392,13 +329,13 @@ static size_t update_new(struct hnotice *n, uint64_t key, const struct sig *sig)
 
 static void note_edit(int *has, struct sig *edit, const struct sig *sig)
 {
-	if (!*has || sig_cmp(edit, sig) < 0) {
+	if (!*has || nb_hsig_cmp(edit, sig) < 0) {
 		*edit = *sig;
 		*has = 1;
 	}
 }
 
-static void add_old_path(struct hnotice *n, const char *path)
+void nb_hnotice_add_old_path(struct hnotice *n, const char *path)
 {
 	size_t i;
 
@@ -441,7 +378,7 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 			}
 		} else if (nb_map_get64(&n->keys, key, &idx)) {
 			/* seen before: on another branch, or removed and back */
-			if (sig_cmp(sig, &n->updates[idx].intro) < 0)
+			if (nb_hsig_cmp(sig, &n->updates[idx].intro) < 0)
 				n->updates[idx].intro = *sig;
 		} else {
 			update_new(n, key, sig);
@@ -553,7 +490,7 @@ static void file_renamed(struct nb_history *h, const char *from_path, const char
 	n = &h->notices[idx];
 	nb_map_remove(&h->paths, from_path, strlen(from_path));
 	nb_map_sets(&h->paths, to_path, idx);
-	add_old_path(n, from_path);
+	nb_hnotice_add_old_path(n, from_path);
 	free(n->path);
 	n->path = nb_strdup(to_path);
 	n->deleted = 0;
@@ -904,477 +841,7 @@ cleanup:
 	return rc;
 }
 
-/* ---- the cache ---- */
-
-/* Writes s as one field: bytes below '!' and '%' escaped, NULL as "-". */
-static void put_field(struct nb_buf *b, const char *s)
-{
-	nb_buf_putc(b, '\t');
-	if (!s) {
-		nb_buf_putc(b, '-');
-		return;
-	}
-	if (strcmp(s, "-") == 0) {
-		nb_buf_puts(b, "%2D");
-		return;
-	}
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x21 || c == '%')
-			nb_buf_printf(b, "%%%02X", c);
-		else
-			nb_buf_putc(b, (char)c);
-	}
-}
-
-static void put_sig(struct nb_buf *b, const struct sig *s, const size_t *name_rank)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-
-	git_oid_tostr(hex, sizeof(hex), &s->commit);
-	nb_buf_printf(b, "\t%lld,%d,%s,%zu,%zu", (long long)s->time, s->offset, hex,
-		      name_rank[s->name], name_rank[s->email]);
-}
-
-static const struct nb_history *sort_h;
-
-static int name_order(const void *a, const void *b)
-{
-	return strcmp(sort_h->names[*(const size_t *)a], sort_h->names[*(const size_t *)b]);
-}
-
-static int notice_order(const void *a, const void *b)
-{
-	const struct hnotice *x = &sort_h->notices[*(const size_t *)a];
-	const struct hnotice *y = &sort_h->notices[*(const size_t *)b];
-	int c = strcmp(x->first_path, y->first_path);
-
-	return c ? c : sig_cmp(&x->added, &y->added);
-}
-
-static const struct hnotice *sort_n;
-static uint64_t *sort_min_key;
-
-static int update_order(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = sig_cmp(&sort_n->updates[i].intro, &sort_n->updates[j].intro);
-
-	if (c)
-		return c;
-	return (sort_min_key[i] > sort_min_key[j]) - (sort_min_key[i] < sort_min_key[j]);
-}
-
-static int status_order(const void *a, const void *b)
-{
-	const struct hstatus *x = a, *y = b;
-	int c = sig_cmp(&x->sig, &y->sig);
-
-	return c ? c : strcmp(x->status, y->status);
-}
-
-static int str_order(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct keyed {
-	uint64_t key;
-	size_t value;
-};
-
-static int keyed_order(const void *a, const void *b)
-{
-	uint64_t x = ((const struct keyed *)a)->key, y = ((const struct keyed *)b)->key;
-
-	return (x > y) - (x < y);
-}
-
-/* A map's entries sorted by key (64-bit keys). */
-static struct keyed *sorted_keys(const struct nb_map *m)
-{
-	struct keyed *k = nb_calloc(m->count + 1, sizeof(*k));
-	size_t i, n = 0;
-
-	for (i = 0; i < m->cap; i++) {
-		if (!m->slots[i].key)
-			continue;
-		memcpy(&k[n].key, m->slots[i].key, sizeof(uint64_t));
-		k[n++].value = m->slots[i].value;
-	}
-	nb_sort(k, n, sizeof(*k), keyed_order);
-	return k;
-}
-
-static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *name_rank)
-{
-	size_t *order = nb_calloc(n->update_count + 1, sizeof(*order));
-	size_t *rank = nb_calloc(n->update_count + 1, sizeof(*rank));
-	struct keyed *keys = sorted_keys(&n->keys);
-	size_t i;
-
-	nb_buf_puts(b, "notice");
-	put_field(b, n->first_path);
-	put_field(b, n->path);
-	put_sig(b, &n->added, name_rank);
-	if (n->deleted)
-		put_sig(b, &n->deleted_sig, name_rank);
-	else
-		put_field(b, NULL);
-	if (n->has_edit)
-		put_sig(b, &n->edit, name_rank);
-	else
-		put_field(b, NULL);
-	if (n->has_valid) {
-		char hex[GIT_OID_HEXSZ + 1];
-
-		git_oid_tostr(hex, sizeof(hex), &n->last_valid);
-		put_field(b, hex);
-	} else {
-		put_field(b, NULL);
-	}
-	put_field(b, n->title);
-	nb_buf_putc(b, '\n');
-
-	for (i = 0; i < n->old_count; i++) {
-		nb_buf_puts(b, "old");
-		put_field(b, n->old_paths[i]);
-		nb_buf_putc(b, '\n');
-	}
-	for (i = 0; i < n->status_count; i++) {
-		nb_buf_puts(b, "status");
-		put_field(b, n->statuses[i].status);
-		put_sig(b, &n->statuses[i].sig, name_rank);
-		nb_buf_putc(b, '\n');
-	}
-	/* updates in a canonical order: by introduction, then lowest key */
-	sort_min_key = nb_calloc(n->update_count + 1, sizeof(*sort_min_key));
-	for (i = 0; i < n->update_count; i++)
-		sort_min_key[i] = UINT64_MAX;
-	for (i = 0; i < n->keys.count; i++)
-		if (keys[i].key < sort_min_key[keys[i].value])
-			sort_min_key[keys[i].value] = keys[i].key;
-	for (i = 0; i < n->update_count; i++)
-		order[i] = i;
-	sort_n = n;
-	nb_sort(order, n->update_count, sizeof(*order), update_order);
-	for (i = 0; i < n->update_count; i++) {
-		const struct hupdate *u = &n->updates[order[i]];
-
-		rank[order[i]] = i;
-		nb_buf_puts(b, "update");
-		put_sig(b, &u->intro, name_rank);
-		if (u->has_edit)
-			put_sig(b, &u->edit, name_rank);
-		else
-			put_field(b, NULL);
-		nb_buf_putc(b, '\n');
-	}
-	for (i = 0; i < n->keys.count; i++)
-		nb_buf_printf(b, "key\t%016llx\t%zu\n", (unsigned long long)keys[i].key,
-			      rank[keys[i].value]);
-	free(sort_min_key);
-	sort_min_key = NULL;
-	free(keys);
-	free(order);
-	free(rank);
-}
-
-void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
-{
-	size_t *names = nb_calloc(h->name_count + 1, sizeof(*names));
-	size_t *name_rank = nb_calloc(h->name_count + 1, sizeof(*name_rank));
-	size_t *order = nb_calloc(h->count + 1, sizeof(*order));
-	size_t *rank = nb_calloc(h->count + 1, sizeof(*rank));
-	char **paths = nb_calloc(h->paths.count + 1, sizeof(*paths));
-	char hex[GIT_OID_HEXSZ + 1] = "-";
-	size_t i, n = 0;
-
-	sort_h = h;
-	for (i = 0; i < h->name_count; i++)
-		names[i] = i;
-	nb_sort(names, h->name_count, sizeof(*names), name_order);
-	for (i = 0; i < h->name_count; i++)
-		name_rank[names[i]] = i;
-	for (i = 0; i < h->count; i++)
-		order[i] = i;
-	nb_sort(order, h->count, sizeof(*order), notice_order);
-	for (i = 0; i < h->count; i++)
-		rank[order[i]] = i;
-
-	if (h->has_tip)
-		git_oid_tostr(hex, sizeof(hex), &h->tip);
-	nb_buf_printf(out, "nocblog-history\t%d\n", NB_CACHE_FORMAT);
-	nb_buf_printf(out, "tip\t%s\n", hex);
-	for (i = 0; i < h->name_count; i++) {
-		nb_buf_puts(out, "name");
-		put_field(out, h->names[names[i]]);
-		nb_buf_putc(out, '\n');
-	}
-	for (i = 0; i < h->count; i++)
-		put_notice(out, &h->notices[order[i]], name_rank);
-	for (i = 0; i < h->paths.cap; i++) {
-		const struct nb_map_slot *s = &h->paths.slots[i];
-
-		if (!s->key)
-			continue;
-		paths[n] = nb_malloc(s->len + 32);
-		memcpy(paths[n], s->key, s->len);
-		paths[n][s->len] = '\0';
-		n++;
-	}
-	nb_sort(paths, n, sizeof(*paths), str_order);
-	for (i = 0; i < n; i++) {
-		size_t idx = 0;
-
-		nb_map_gets(&h->paths, paths[i], &idx);
-		nb_buf_puts(out, "path");
-		put_field(out, paths[i]);
-		nb_buf_printf(out, "\t%zu\n", rank[idx]);
-		free(paths[i]);
-	}
-	nb_buf_puts(out, "end\n");
-	free(paths);
-	free(names);
-	free(name_rank);
-	free(order);
-	free(rank);
-}
-
-static char *cache_path(git_repository *repo)
-{
-	struct nb_buf b = NB_BUF_INIT;
-
-	nb_buf_printf(&b, "%s%s", git_repository_path(repo), NB_HISTORY_CACHE);
-	return nb_buf_detach(&b);
-}
-
-int nb_history_save(const struct nb_history *h, git_repository *repo)
-{
-	struct nb_buf text = NB_BUF_INIT, tmp = NB_BUF_INIT, dir = NB_BUF_INIT;
-	char *path = cache_path(repo);
-	FILE *f = NULL;
-	int rc = -1;
-
-	nb_history_serialize(h, &text);
-	nb_buf_printf(&dir, "%snocblog", git_repository_path(repo));
-	mkdir(dir.ptr, 0755);
-	nb_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp.ptr, "wb");
-	if (!f)
-		goto cleanup;
-	if (fwrite(text.ptr, 1, text.len, f) != text.len || fflush(f) != 0 || ferror(f)) {
-		fclose(f);
-		remove(tmp.ptr);
-		goto cleanup;
-	}
-	if (fclose(f) != 0 || rename(tmp.ptr, path) < 0) {
-		remove(tmp.ptr);
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	nb_buf_release(&text);
-	nb_buf_release(&tmp);
-	nb_buf_release(&dir);
-	free(path);
-	return rc;
-}
-
-/* ---- reading the cache back ---- */
-
-struct reader {
-	char *line;        /* the current line, split in place */
-	char *fields[16];
-	size_t count;
-};
-
-static char *unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	if (strcmp(s, "-") == 0)
-		return NULL;
-	while (*r) {
-		if (r[0] == '%' && r[1] && r[2]) {
-			char hexb[3] = { r[1], r[2], 0 };
-
-			*w++ = (char)strtol(hexb, NULL, 16);
-			r += 3;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return s;
-}
-
-static size_t split(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-
-	while (n < max) {
-		fields[n++] = p;
-		p = strchr(p, '\t');
-		if (!p)
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
-
-static int read_sig(const struct nb_history *h, const char *field, struct sig *s)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-	long long t;
-
-	if (sscanf(field, "%lld,%d,%40[0-9a-f],%zu,%zu", &t, &s->offset, hex, &s->name,
-		   &s->email) != 5 || s->name >= h->name_count || s->email >= h->name_count ||
-	    git_oid_fromstr(&s->commit, hex) < 0)
-		return -1;
-	s->time = t;
-	return 0;
-}
-
-static char *dup_or_null(char *s)
-{
-	return s ? nb_strdup(s) : NULL;
-}
-
-/* Loads the cache; -1 when it is missing, of another format or damaged. */
-static int history_load(struct nb_history *h, git_repository *repo)
-{
-	char *path = cache_path(repo), *text = NULL, *line, *save = NULL;
-	struct nb_buf data = NB_BUF_INIT;
-	struct hnotice *n = NULL;
-	char chunk[65536], *f[16];
-	size_t got, nf;
-	int ok = 0, rc = -1;
-	FILE *fp = fopen(path, "rb");
-
-	free(path);
-	if (!fp)
-		return -1;
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		nb_buf_put(&data, chunk, got);
-	fclose(fp);
-	text = nb_buf_detach(&data);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		nf = split(line, f, 16);
-		if (strcmp(f[0], "nocblog-history") == 0) {
-			if (nf != 2 || atoi(f[1]) != NB_CACHE_FORMAT)
-				goto cleanup;
-		} else if (strcmp(f[0], "tip") == 0 && nf == 2) {
-			h->has_tip = git_oid_fromstr(&h->tip, f[1]) == 0;
-		} else if (strcmp(f[0], "name") == 0 && nf == 2) {
-			char *s = unescape(f[1]);
-
-			nb_grow_array(&h->names, &h->name_alloc, h->name_count + 1, sizeof(*h->names));
-			h->names[h->name_count] = nb_strdup(s ? s : "");
-			nb_map_sets(&h->name_index, h->names[h->name_count], h->name_count);
-			h->name_count++;
-		} else if (strcmp(f[0], "notice") == 0 && nf == 8) {
-			char *first = unescape(f[1]), *cur = unescape(f[2]), *title = unescape(f[7]);
-
-			if (!first || !cur)
-				goto cleanup;
-			nb_grow_array(&h->notices, &h->alloc, h->count + 1, sizeof(*h->notices));
-			n = &h->notices[h->count++];
-			memset(n, 0, sizeof(*n));
-			n->first_path = nb_strdup(first);
-			n->path = nb_strdup(cur);
-			n->title = dup_or_null(title);
-			if (read_sig(h, f[3], &n->added) < 0)
-				goto cleanup;
-			if (strcmp(f[4], "-") != 0) {
-				n->deleted = 1;
-				if (read_sig(h, f[4], &n->deleted_sig) < 0)
-					goto cleanup;
-			}
-			if (strcmp(f[5], "-") != 0) {
-				n->has_edit = 1;
-				if (read_sig(h, f[5], &n->edit) < 0)
-					goto cleanup;
-			}
-			if (strcmp(f[6], "-") != 0) {
-				n->has_valid = 1;
-				if (git_oid_fromstr(&n->last_valid, f[6]) < 0)
-					goto cleanup;
-			}
-		} else if (strcmp(f[0], "old") == 0 && nf == 2 && n) {
-			char *p = unescape(f[1]);
-
-			if (!p)
-				goto cleanup;
-			add_old_path(n, p);
-		} else if (strcmp(f[0], "status") == 0 && nf == 3 && n) {
-			struct hstatus *st;
-			char *s = unescape(f[1]);
-
-			if (!s)
-				goto cleanup;
-			nb_grow_array(&n->statuses, &n->status_alloc, n->status_count + 1,
-				      sizeof(*n->statuses));
-			st = &n->statuses[n->status_count++];
-			st->status = nb_strdup(s);
-			if (read_sig(h, f[2], &st->sig) < 0)
-				goto cleanup;
-		} else if (strcmp(f[0], "update") == 0 && nf == 3 && n) {
-			struct hupdate *u;
-
-			nb_grow_array(&n->updates, &n->update_alloc, n->update_count + 1,
-				      sizeof(*n->updates));
-			u = &n->updates[n->update_count++];
-			memset(u, 0, sizeof(*u));
-			if (read_sig(h, f[1], &u->intro) < 0)
-				goto cleanup;
-			if (strcmp(f[2], "-") != 0) {
-				u->has_edit = 1;
-				if (read_sig(h, f[2], &u->edit) < 0)
-					goto cleanup;
-			}
-		} else if (strcmp(f[0], "key") == 0 && nf == 3 && n) {
-			unsigned long long key = strtoull(f[1], NULL, 16);
-			size_t idx = (size_t)strtoull(f[2], NULL, 10);
-
-			if (idx >= n->update_count)
-				goto cleanup;
-			nb_map_set64(&n->keys, (uint64_t)key, idx);
-		} else if (strcmp(f[0], "path") == 0 && nf == 3) {
-			char *p = unescape(f[1]);
-			size_t idx = (size_t)strtoull(f[2], NULL, 10);
-
-			if (!p || idx >= h->count)
-				goto cleanup;
-			nb_map_sets(&h->paths, p, idx);
-		} else if (strcmp(f[0], "end") == 0) {
-			ok = 1;
-		} else {
-			goto cleanup;
-		}
-	}
-	rc = ok && h->has_tip ? 0 : -1;
-cleanup:
-	free(text);
-	return rc;
-}
-
 /* ---- walking ---- */
-
-/* Puts what order of walking could change into one order. */
-static void normalize(struct nb_history *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->count; i++) {
-		struct hnotice *n = &h->notices[i];
-
-		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
-		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
-	}
-}
 
 static void notice_release(struct hnotice *n)
 {
@@ -1485,7 +952,7 @@ int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *c
 		nb_history_free(h);
 		return -1;
 	}
-	if (use_cache && history_load(h, repo) == 0) {
+	if (use_cache && nb_history_load(h, repo) == 0) {
 		if (git_oid_equal(&h->tip, id)) {
 			h->stats.from_cache = 1;
 			goto done;
@@ -1502,7 +969,7 @@ int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *c
 		nb_history_free(h);
 		return -1;
 	}
-	normalize(h);
+	nb_history_normalize(h);
 	git_oid_cpy(&h->tip, id);
 	h->has_tip = 1;
 done:
