@@ -7,7 +7,7 @@ CFLAGS     ?= -O2 -g
 ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Debian packages the build, the tests and the sample site need.
-DEBS = gcc make pkg-config git tzdata \
+DEBS = gcc make pkg-config git tzdata python3 \
        libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
        libcmocka-dev libxml2-utils
 
