@@ -79,6 +79,11 @@ static int status_order(const void *a, const void *b)
 	return c ? c : strcmp(x->status, y->status);
 }
 
+static int change_order(const void *a, const void *b)
+{
+	return nb_hsig_cmp(a, b);
+}
+
 static int str_order(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -147,6 +152,11 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 		put_field(b, n->old_paths[i]);
 		nb_buf_putc(b, '\n');
 	}
+	for (i = 0; i < n->change_count; i++) {
+		nb_buf_puts(b, "change");
+		put_sig(b, &n->changes[i], name_rank);
+		nb_buf_putc(b, '\n');
+	}
 	for (i = 0; i < n->status_count; i++) {
 		nb_buf_puts(b, "status");
 		put_field(b, n->statuses[i].status);
@@ -196,6 +206,7 @@ void nb_history_normalize(struct nb_history *h)
 
 		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
 		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
+		nb_sort(n->changes, n->change_count, sizeof(*n->changes), change_order);
 	}
 }
 
@@ -420,6 +431,12 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 			if (!p)
 				goto cleanup;
 			nb_hnotice_add_old_path(n, p);
+		} else if (strcmp(f[0], "change") == 0 && nf == 2 && n) {
+			struct sig sig;
+
+			if (read_sig(h, f[1], &sig) < 0)
+				goto cleanup;
+			nb_hnotice_add_change(n, &sig);
 		} else if (strcmp(f[0], "status") == 0 && nf == 3 && n) {
 			struct hstatus *st;
 			char *s = unescape(f[1]);

@@ -411,6 +411,12 @@ struct blob_ref {
 	size_t len;
 };
 
+void nb_hnotice_add_change(struct hnotice *n, const struct sig *sig)
+{
+	nb_grow_array(&n->changes, &n->change_alloc, n->change_count + 1, sizeof(*n->changes));
+	n->changes[n->change_count++] = *sig;
+}
+
 /* The notice at index went from blob `from` to blob `to`. */
 static void change_notice(struct nb_history *h, size_t index, const struct blob_ref *from,
 			  const struct blob_ref *to, const struct sig *sig)
@@ -420,6 +426,7 @@ static void change_notice(struct nb_history *h, size_t index, const struct blob_
 	struct blob_ref last = { &n->last_valid, NULL, 0 };
 	int own_from = 0, own_to = 0;
 
+	nb_hnotice_add_change(n, sig);
 	if (from) {
 		vf = version_get(h, from->id, from->data, from->len, NULL, &own_from);
 		if (!vf->valid)
@@ -474,6 +481,7 @@ static void file_deleted(struct nb_history *h, const char *path, const struct si
 		return;
 	h->notices[idx].deleted = 1;
 	h->notices[idx].deleted_sig = *sig;
+	nb_hnotice_add_change(&h->notices[idx], sig);
 }
 
 static void file_renamed(struct nb_history *h, const char *from_path, const char *to_path,
@@ -857,6 +865,7 @@ static void notice_release(struct hnotice *n)
 	free(n->statuses);
 	free(n->title);
 	free(n->updates);
+	free(n->changes);
 	nb_map_release(&n->keys);
 }
 
@@ -1035,10 +1044,20 @@ static char *name_of(const struct nb_history *h, size_t idx)
 	return nb_strdup(idx < h->name_count ? h->names[idx] : "");
 }
 
+/* The commit's id in hex, "" for the work tree (no commit). */
+static void commit_hex(char *out, const struct sig *sig)
+{
+	if (git_oid_is_zero(&sig->commit))
+		out[0] = '\0';
+	else
+		git_oid_tostr(out, NB_COMMIT_HEX, &sig->commit);
+}
+
 static void date_update(const struct nb_history *h, const struct nb_notice *n,
 			struct nb_update *u, const struct hupdate *hu, const char *zone,
 			struct nb_diags *diags)
 {
+	commit_hex(u->commit, &hu->intro);
 	u->author = name_of(h, hu->intro.name);
 	u->added = hu->intro.time;
 	if (hu->has_edit) {
@@ -1083,6 +1102,13 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 		n->edited = hn->edit.time;
 		n->edited_by = name_of(h, hn->edit.name);
 	}
+	n->commits = nb_calloc(hn->change_count + 1, sizeof(*n->commits));
+	for (i = 0; i < hn->change_count; i++) {
+		commit_hex(n->commits[i].id, &hn->changes[i]);
+		n->commits[i].time = hn->changes[i].time;
+		n->commits[i].author = name_of(h, hn->changes[i].name);
+	}
+	n->commit_count = hn->change_count;
 	n->status_changes = nb_calloc(hn->status_count + 1, sizeof(*n->status_changes));
 	for (i = 0; i < hn->status_count; i++) {
 		struct nb_status_change *sc = &n->status_changes[n->status_change_count];

@@ -14,7 +14,7 @@
 
 /* Bump when what the walk derives from a version changes: old caches
  * are then ignored and rebuilt. */
-#define NB_CACHE_FORMAT 2
+#define NB_CACHE_FORMAT 3
 #define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
 
 struct sig {
@@ -54,6 +54,8 @@ struct hnotice {
 	struct hupdate *updates;
 	size_t update_count, update_alloc;
 	struct nb_map keys; /* update key -> index into updates */
+	struct sig *changes; /* every commit that changed its file */
+	size_t change_count, change_alloc;
 };
 
 struct version;
@@ -78,6 +80,8 @@ struct nb_history {
 
 /* Orders signatures by author time, then commit id. */
 int nb_hsig_cmp(const struct sig *a, const struct sig *b);
+/* Records a commit that changed a notice's file. */
+void nb_hnotice_add_change(struct hnotice *n, const struct sig *sig);
 /* Records an earlier path of a notice, once. */
 void nb_hnotice_add_old_path(struct hnotice *n, const char *path);
 /* Puts what the order of walking could change into one order. */

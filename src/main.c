@@ -390,6 +390,11 @@ static void show_notice(const struct nb_content *c, const struct nb_notice *n)
 		put_time(zone, n->edited);
 		printf(" by %s\n", n->edited_by);
 	}
+	for (i = 0; i < n->commit_count; i++) {
+		printf("  commit     %.10s ", n->commits[i].id[0] ? n->commits[i].id : "work tree");
+		put_time(zone, n->commits[i].time);
+		printf(" by %s\n", n->commits[i].author);
+	}
 	for (i = 0; i < n->status_change_count; i++) {
 		printf("  status     %-13s ", nb_status_name(n->status_changes[i].status));
 		put_time(zone, n->status_changes[i].time);
@@ -406,7 +411,7 @@ static void show_notice(const struct nb_content *c, const struct nb_notice *n)
 		if (u->author) {
 			printf("    added    ");
 			put_time(zone, u->added);
-			printf(" by %s\n", u->author);
+			printf(" by %s in %.10s\n", u->author, u->commit[0] ? u->commit : "the work tree");
 		}
 		if (u->edited) {
 			printf("    edited   ");

@@ -872,6 +872,9 @@ void nb_notice_release(struct nb_notice *n)
 	for (i = 0; i < n->status_change_count; i++)
 		free(n->status_changes[i].author);
 	free(n->status_changes);
+	for (i = 0; i < n->commit_count; i++)
+		free(n->commits[i].author);
+	free(n->commits);
 	free(n->first_path);
 	free(n->author);
 	free(n->edited_by);

@@ -34,9 +34,12 @@ enum nb_time_source {
 	NB_TIME_COMMIT,       /* no stamp: the author time of that commit */
 };
 
+#define NB_COMMIT_HEX 41     /* a commit id in hex, with its NUL */
+
 struct nb_update {
 	int line;              /* file line where the update starts */
 	/* from the history walk; NULL/0 before it */
+	char commit[NB_COMMIT_HEX]; /* the commit that added it; "" for the work tree */
 	char *author;          /* who committed it first */
 	int64_t added;         /* author time of that commit */
 	int64_t edited;        /* author time of the last change to its text, or 0 */
@@ -56,6 +59,13 @@ struct nb_status_change {
 	char *author;
 };
 
+/* A commit that changed a notice's file. */
+struct nb_commit_ref {
+	char id[NB_COMMIT_HEX]; /* "" for the work tree */
+	int64_t time;           /* author time */
+	char *author;
+};
+
 struct nb_notice {
 	char *path;            /* in the repository: content/2010/slug.md */
 	/* from the history walk; NULL/0 before it */
@@ -68,6 +78,8 @@ struct nb_notice {
 	char *edited_by;
 	struct nb_status_change *status_changes; /* oldest first */
 	size_t status_change_count;
+	struct nb_commit_ref *commits; /* every commit that changed it, oldest first */
+	size_t commit_count;
 	char *slug;
 	char *title;
 	char **servers;        /* server ids as written */

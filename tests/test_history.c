@@ -138,6 +138,12 @@ static void test_git_dated(void **state)
 	assert_int_equal(n->updates[2].source, NB_TIME_STATED);
 	assert_string_equal(n->updates[2].author, "Dana Netops");
 	assert_int_equal(n->updates[2].edited, 0);
+	/* every commit that changed it */
+	assert_int_equal(n->commit_count, 4);
+	assert_int_equal(n->commits[0].time, fx_utc(2010, 10, 15, 12, 0));
+	assert_string_equal(n->commits[3].author, "Dana Netops");
+	assert_int_equal(strlen(n->commits[3].id), 40);
+	assert_string_equal(n->updates[2].commit, n->commits[3].id);
 	/* status changes dated by the commits that made them */
 	assert_int_equal(n->status_change_count, 3);
 	assert_int_equal(n->status_changes[0].status, NB_INVESTIGATING);
@@ -239,6 +245,7 @@ static void test_rename(void **state)
 	assert_int_equal(n->published, fx_utc(2010, 10, 15, 12, 0));
 	assert_string_equal(n->author, "Ann Operator");
 	assert_int_equal(n->old_path_count, 2);
+	assert_int_equal(n->commit_count, 4);
 	assert_string_equal(n->old_paths[0], "content/2010/mid-name.md");
 	assert_string_equal(n->old_paths[1], "content/2010/old-name.md");
 	assert_int_equal(n->updates[0].time, fx_utc(2010, 10, 15, 13, 0));
