@@ -1,5 +1,6 @@
 #include "publish.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -39,6 +40,34 @@ static int remove_tree(const char *path)
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Staging folders of builds that died: ours now, since we hold the lock. */
+static void remove_stale_stages(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	struct nb_buf dir = NB_BUF_INIT, prefix = NB_BUF_INIT, path = NB_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+
+	if (slash)
+		nb_buf_put(&dir, out, (size_t)(slash - out) + (slash == out));
+	else
+		nb_buf_puts(&dir, ".");
+	nb_buf_printf(&prefix, "%s.stage-", slash ? slash + 1 : out);
+	d = opendir(dir.ptr);
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, prefix.ptr, prefix.len) != 0)
+			continue;
+		nb_buf_truncate(&path, 0);
+		nb_buf_printf(&path, "%s/%s", dir.ptr, e->d_name);
+		remove_tree(path.ptr);
+	}
+	if (d)
+		closedir(d);
+	nb_buf_release(&dir);
+	nb_buf_release(&prefix);
+	nb_buf_release(&path);
+}
+
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT;
@@ -58,6 +87,7 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 		io_error(diags, path.ptr, "lock");
 		goto cleanup;
 	}
+	remove_stale_stages(p->out);
 	nb_buf_truncate(&path, 0);
 	nb_buf_printf(&path, "%s.stage-XXXXXX", p->out);
 	if (!mkdtemp(path.ptr)) {
@@ -105,10 +135,35 @@ static int make_parents(char *path, size_t from)
 	return 0;
 }
 
+/* 1 when the file at path holds exactly data. */
+static int same_bytes(const char *path, const char *data, size_t len)
+{
+	char chunk[65536];
+	struct stat st;
+	size_t off = 0, got;
+	int same = 0;
+	FILE *f;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (off + got > len || memcmp(chunk, data + off, got) != 0)
+			goto done;
+		off += got;
+	}
+	same = off == len && !ferror(f);
+done:
+	fclose(f);
+	return same;
+}
+
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		     size_t len, struct nb_diags *diags)
 {
-	struct nb_buf path = NB_BUF_INIT;
+	struct nb_buf path = NB_BUF_INIT, live = NB_BUF_INIT;
 	FILE *f = NULL;
 	int rc = -1;
 
@@ -116,8 +171,14 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		return nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 				    "refusing to write outside the output folder");
 	nb_buf_printf(&path, "%s/%s", p->stage, rel);
+	nb_buf_printf(&live, "%s/%s", p->out, rel);
 	if (make_parents(path.ptr, strlen(p->stage) + 1) < 0) {
 		io_error(diags, path.ptr, "create the folder");
+		goto cleanup;
+	}
+	if (same_bytes(live.ptr, data, len) && link(live.ptr, path.ptr) == 0) {
+		p->kept++;
+		rc = 0;
 		goto cleanup;
 	}
 	f = fopen(path.ptr, "wbx");
@@ -129,11 +190,13 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		io_error(diags, path.ptr, "write");
 		goto cleanup;
 	}
+	p->written++;
 	rc = 0;
 cleanup:
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = io_error(diags, path.ptr, "write");
 	nb_buf_release(&path);
+	nb_buf_release(&live);
 	return rc;
 }
 

@@ -198,7 +198,7 @@ static int copy_style(const char *theme_dir, struct nb_publish *pub,
 	FILE *f;
 	int rc = -1;
 
-	nb_buf_printf(&path, "%s/style.css", theme_dir);
+	nb_buf_printf(&path, "%s/static/style.css", theme_dir);
 	f = fopen(path.ptr, "rb");
 	if (!f) {
 		nb_diags_add(diags, path.ptr, 0, "pass --theme DIR with a complete theme",

@@ -1,0 +1,271 @@
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "content.h"
+#include "map.h"
+#include "notice.h"
+#include "site.h"
+#include "tz.h"
+#include "util.h"
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void item_init(struct nb_item *it, const struct nb_notice *n, const char *zone)
+{
+	struct nb_civil c;
+	struct nb_buf url = NB_BUF_INIT;
+	size_t i;
+
+	it->notice = n;
+	nb_tz_from_utc(zone, n->published, &c, NULL);
+	it->year = c.year;
+	nb_buf_printf(&url, "%04d/%02d/%s/", c.year, c.month, n->slug);
+	it->url = nb_buf_detach(&url);
+	it->updated = max64(n->published, n->edited);
+	for (i = 0; i < n->update_count; i++) {
+		it->updated = max64(it->updated, n->updates[i].time);
+		it->updated = max64(it->updated, n->updates[i].edited);
+	}
+	for (i = 0; i < n->status_change_count; i++) {
+		const struct nb_status_change *sc = &n->status_changes[i];
+
+		it->updated = max64(it->updated, sc->time);
+		if (sc->status == n->status && (i == 0 || n->status_changes[i - 1].status != sc->status))
+			it->status_since = sc->time;
+	}
+	if (!nb_status_is_open(n->status))
+		it->resolved = it->status_since ? it->status_since : it->updated;
+}
+
+static const struct nb_model *sort_model;
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct nb_item *x = &sort_model->items[*(const size_t *)a];
+	const struct nb_item *y = &sort_model->items[*(const size_t *)b];
+
+	if (x->notice->published != y->notice->published)
+		return x->notice->published < y->notice->published ? 1 : -1;
+	return strcmp(x->notice->path, y->notice->path);
+}
+
+static int item_newest_first(const void *a, const void *b)
+{
+	const struct nb_item *x = a, *y = b;
+
+	if (x->notice->published != y->notice->published)
+		return x->notice->published < y->notice->published ? 1 : -1;
+	return strcmp(x->notice->path, y->notice->path);
+}
+
+/* Open incidents first, worst and newest first; then maintenance, soonest first. */
+static int open_order(const void *a, const void *b)
+{
+	const struct nb_item *x = &sort_model->items[*(const size_t *)a];
+	const struct nb_item *y = &sort_model->items[*(const size_t *)b];
+	const struct nb_notice *m = x->notice, *n = y->notice;
+
+	if (m->kind != n->kind)
+		return m->kind == NB_INCIDENT ? -1 : 1;
+	if (m->kind == NB_INCIDENT && m->severity != n->severity)
+		return m->severity > n->severity ? -1 : 1;
+	if (m->kind == NB_MAINTENANCE && m->has_window && n->has_window &&
+	    m->window_start != n->window_start)
+		return m->window_start < n->window_start ? -1 : 1;
+	return newest_first(a, b);
+}
+
+static int year_order(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x < y) - (x > y);
+}
+
+static void server_state(struct nb_server_view *v, const struct nb_model *m)
+{
+	enum nb_severity worst = NB_SEVERITY_NONE;
+	int incident = 0, maintenance = 0;
+	size_t i;
+
+	for (i = 0; i < v->count; i++) {
+		const struct nb_notice *n = m->items[v->items[i]].notice;
+
+		if (!nb_status_is_open(n->status))
+			continue;
+		if (n->kind == NB_INCIDENT) {
+			incident = 1;
+			if (n->severity > worst)
+				worst = n->severity;
+		} else if (n->status == NB_IN_PROGRESS) {
+			maintenance = 1;
+		}
+	}
+	if (incident)
+		v->state = worst >= NB_MAJOR ? "outage" : "degraded";
+	else if (maintenance)
+		v->state = "maintenance";
+	else
+		v->state = "operational";
+}
+
+static void add_to_server(struct nb_model *m, struct nb_server_view *v, size_t *alloc,
+			  size_t i)
+{
+	const struct nb_notice *n = m->items[i].notice;
+
+	if (v->count && v->items[v->count - 1] == i)
+		return; /* a group named with one of its members */
+	nb_grow_array(&v->items, alloc, v->count + 1, sizeof(*v->items));
+	v->items[v->count++] = i;
+	if (n->kind == NB_INCIDENT)
+		v->incidents++;
+	else
+		v->maintenance++;
+	if (nb_status_is_open(n->status)) {
+		v->open++;
+		v->open_incidents += n->kind == NB_INCIDENT;
+	} else if (n->kind == NB_INCIDENT && m->items[i].resolved >= n->published) {
+		v->resolve_total += m->items[i].resolved - n->published;
+		v->resolved_count++;
+	}
+}
+
+static void build_servers(struct nb_model *m)
+{
+	const struct nb_site *site = &m->content->site;
+	size_t *alloc = nb_calloc(site->server_count + 1, sizeof(*alloc));
+	struct nb_map index = NB_MAP_INIT;
+	size_t i, j, s, g;
+
+	m->servers = nb_calloc(site->server_count + 1, sizeof(*m->servers));
+	m->server_count = site->server_count;
+	for (s = 0; s < site->server_count; s++) {
+		m->servers[s].server = &site->servers[s];
+		m->servers[s].members = nb_calloc(site->server_count + 1, sizeof(size_t));
+		nb_map_sets(&index, site->servers[s].id, s);
+	}
+	for (s = 0; s < site->server_count; s++) {
+		if (site->servers[s].group && nb_map_gets(&index, site->servers[s].group, &g)) {
+			struct nb_server_view *gv = &m->servers[g];
+
+			gv->members[gv->member_count++] = s;
+		}
+	}
+	for (i = 0; i < m->count; i++) {
+		const struct nb_notice *n = m->items[i].notice;
+
+		for (j = 0; j < n->server_count; j++) {
+			if (!nb_map_gets(&index, n->servers[j], &s))
+				continue;
+			add_to_server(m, &m->servers[s], &alloc[s], i);
+			if (site->servers[s].group && nb_map_gets(&index, site->servers[s].group, &g))
+				add_to_server(m, &m->servers[g], &alloc[g], i);
+		}
+	}
+	for (s = 0; s < m->server_count; s++)
+		server_state(&m->servers[s], m);
+	nb_map_release(&index);
+	free(alloc);
+}
+
+static void build_redirects(struct nb_model *m, const char *zone)
+{
+	struct nb_map taken = NB_MAP_INIT;
+	size_t i, j, alloc = 0;
+
+	for (i = 0; i < m->count; i++)
+		nb_map_sets(&taken, m->items[i].url, i);
+	for (i = 0; i < m->count; i++) {
+		const struct nb_notice *n = m->items[i].notice;
+		struct nb_civil c;
+
+		nb_tz_from_utc(zone, n->published, &c, NULL);
+		for (j = 0; j < n->old_path_count; j++) {
+			char *slug = nb_notice_slug(n->old_paths[j]);
+			struct nb_buf url = NB_BUF_INIT;
+
+			nb_buf_printf(&url, "%04d/%02d/%s/", c.year, c.month, slug);
+			free(slug);
+			if (nb_map_gets(&taken, url.ptr, NULL)) {
+				nb_buf_release(&url);
+				continue;
+			}
+			nb_map_sets(&taken, url.ptr, i);
+			nb_grow_array(&m->redirects, &alloc, m->redirect_count + 1,
+				      sizeof(*m->redirects));
+			m->redirects[m->redirect_count].from = nb_buf_detach(&url);
+			m->redirects[m->redirect_count++].to = nb_strdup(m->items[i].url);
+		}
+	}
+	nb_map_release(&taken);
+}
+
+void nb_model_build(struct nb_model *m, const struct nb_content *c)
+{
+	const char *zone = c->site.timezone ? c->site.timezone : "UTC";
+	size_t i, alloc = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->content = c;
+	m->items = nb_calloc(c->count + 1, sizeof(*m->items));
+	m->count = c->count;
+	for (i = 0; i < c->count; i++)
+		item_init(&m->items[i], &c->notices[i], zone);
+	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
+	sort_model = m;
+	m->open = nb_calloc(m->count + 1, sizeof(*m->open));
+	for (i = 0; i < m->count; i++) {
+		m->updated = max64(m->updated, m->items[i].updated);
+		if (nb_status_is_open(m->items[i].notice->status))
+			m->open[m->open_count++] = i;
+	}
+	nb_sort(m->open, m->open_count, sizeof(*m->open), open_order);
+	build_servers(m);
+	for (i = 0; i < m->count; i++) {
+		if (m->year_count && m->years[m->year_count - 1] == m->items[i].year)
+			continue;
+		nb_grow_array(&m->years, &alloc, m->year_count + 1, sizeof(*m->years));
+		m->years[m->year_count++] = m->items[i].year;
+	}
+	nb_sort(m->years, m->year_count, sizeof(*m->years), year_order);
+	build_redirects(m, zone);
+}
+
+void nb_model_release(struct nb_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->count; i++)
+		free(m->items[i].url);
+	free(m->items);
+	free(m->open);
+	for (i = 0; i < m->server_count; i++) {
+		free(m->servers[i].items);
+		free(m->servers[i].members);
+	}
+	free(m->servers);
+	free(m->years);
+	for (i = 0; i < m->redirect_count; i++) {
+		free(m->redirects[i].from);
+		free(m->redirects[i].to);
+	}
+	free(m->redirects);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct nb_item *nb_model_item(const struct nb_model *m, const struct nb_notice *n)
+{
+	size_t i;
+
+	for (i = 0; i < m->count; i++)
+		if (m->items[i].notice == n)
+			return &m->items[i];
+	return NULL;
+}
