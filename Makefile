@@ -7,7 +7,7 @@ CFLAGS     ?= -O2 -g
 ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Debian packages the build, the tests and the sample site need.
-DEBS = gcc make pkg-config git tzdata python3 \
+DEBS = gcc make pkg-config git tzdata python3 tidy \
        libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
        libcmocka-dev libxml2-utils
 
@@ -20,8 +20,8 @@ NB_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-LIB_SRC = buf util diag map tz stamp yml site notice repo content history histcache model publish render
-TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable
+LIB_SRC = buf util diag map tz stamp yml site notice repo content history histcache model publish render tmpl
+TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_publish
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)
 ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)

@@ -11,6 +11,7 @@
 #include "content.h"
 #include "diag.h"
 #include "history.h"
+#include "model.h"
 #include "publish.h"
 #include "render.h"
 #include "repo.h"
@@ -249,11 +250,60 @@ static char *find_theme(const struct options *o, git_repository *repo)
 	return nb_strdup("themes/default");
 }
 
+struct progress {
+	int shown;
+	size_t last;
+};
+
+/* A bar on a terminal: [#####.....] 123/456 pages */
+static void show_progress(size_t done, size_t total, void *payload)
+{
+	struct progress *p = payload;
+	size_t width = 30, filled = total ? done * width / total : width, i;
+
+	if (done != total && total > 100 && done - p->last < total / 100)
+		return;
+	p->last = done;
+	p->shown = 1;
+	fputs("\r[", stderr);
+	for (i = 0; i < width; i++)
+		fputc(i < filled ? '#' : '.', stderr);
+	fprintf(stderr, "] %zu/%zu files", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static char *default_out(git_repository *repo)
+{
+	const char *wd = git_repository_workdir(repo);
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "%sout", wd ? wd : "./");
+	return nb_buf_detach(&b);
+}
+
+static int check_theme(const char *theme, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	nb_buf_printf(&path, "%s/templates", theme);
+	if (stat(path.ptr, &st) < 0 || !S_ISDIR(st.st_mode))
+		rc = nb_diags_add(diags, theme, 0,
+				  "pass --theme DIR, a folder with templates/ and static/",
+				  "no theme here: templates/ is missing");
+	nb_buf_release(&path);
+	return rc;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	struct nb_diags diags = NB_DIAGS_INIT;
 	struct nb_publish pub = NB_PUBLISH_INIT;
+	struct progress bar = { 0, 0 };
 	struct nb_content content;
+	struct nb_model model;
 	struct nb_history *history = NULL;
 	git_repository *repo = NULL;
 	char *theme = NULL, *out = NULL;
@@ -261,32 +311,40 @@ static int cmd_build(int argc, char **argv)
 	int rc;
 
 	memset(&content, 0, sizeof(content));
+	memset(&model, 0, sizeof(model));
 	if (parse_options(&o, argc, argv, CMD_BUILD) < 0)
 		return EXIT_USAGE;
 	rc = load(&o, &repo, &content, &history, &diags);
 	if (rc)
 		goto cleanup;
 	theme = find_theme(&o, repo);
-	if (o.out) {
-		out = nb_strdup(o.out);
-	} else {
-		const char *wd = git_repository_workdir(repo);
-
-		out = nb_malloc(strlen(wd ? wd : "./") + sizeof("out"));
-		sprintf(out, "%sout", wd ? wd : "./");
+	out = o.out ? nb_strdup(o.out) : default_out(repo);
+	if (check_theme(theme, &diags) < 0) {
+		rc = EXIT_ENV;
+		goto cleanup;
 	}
-	if (nb_publish_begin(&pub, out, &diags) < 0 ||
-	    nb_render_site(&content, theme, &pub, &diags) < 0 ||
-	    nb_publish_commit(&pub, &diags) < 0) {
+	nb_model_build(&model, &content);
+	if (nb_publish_begin(&pub, out, &diags) < 0) {
+		rc = EXIT_ENV;
+		goto cleanup;
+	}
+	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
+			   &bar, &diags) < 0) {
+		rc = EXIT_CONTENT;
+		goto cleanup;
+	}
+	if (nb_publish_commit(&pub, &diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}
 	if (!o.quiet)
-		fprintf(stderr, "nocblog: built %zu notices into %s\n", content.count, out);
+		fprintf(stderr, "nocblog: %zu notices, %zu files (%zu written, %zu unchanged) in %s\n",
+			content.count, pub.written + pub.kept, pub.written, pub.kept, out);
 cleanup:
 	nb_publish_release(&pub);
 	print_diags(&diags);
 	nb_diags_clear(&diags);
+	nb_model_release(&model);
 	nb_content_release(&content);
 	nb_history_free(history);
 	nb_repo_close(repo);

@@ -1,234 +1,909 @@
 #include "render.h"
 
 #include <cmark.h>
+#include <dirent.h>
+#include <libxml/xmlwriter.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "content.h"
 #include "diag.h"
+#include "map.h"
+#include "model.h"
+#include "notice.h"
 #include "publish.h"
+#include "site.h"
+#include "tmpl.h"
 #include "tz.h"
 #include "util.h"
 
-static void html_escape(struct nb_buf *out, const char *s)
+#define NB_SUMMARY_CHARS 180     /* the latest update's text on a card */
+#define NB_THEME_FILE_MAX (8u << 20)
+
+struct ctx {
+	const struct nb_model *m;
+	const struct nb_site *site;
+	const char *zone;
+	const char *theme_dir;
+	struct nb_publish *pub;
+	struct nb_diags *diags;
+	nb_progress_fn progress;
+	void *payload;
+	size_t done, total;
+	struct nb_tmpl_set *templates;
+	struct nb_tmpl_arena *arena;  /* the data of the page being made */
+};
+
+/* ---- data for the templates, in the page's arena ---- */
+
+static struct nb_tmpl_value *d_map(struct ctx *x)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': nb_buf_puts(out, "&amp;"); break;
-		case '<': nb_buf_puts(out, "&lt;"); break;
-		case '>': nb_buf_puts(out, "&gt;"); break;
-		case '"': nb_buf_puts(out, "&quot;"); break;
-		case '\'': nb_buf_puts(out, "&#39;"); break;
-		default: nb_buf_putc(out, *s);
-		}
+	return nb_tmpl_map_new(x->arena);
+}
+
+static struct nb_tmpl_value *d_list(struct ctx *x)
+{
+	return nb_tmpl_list_new(x->arena);
+}
+
+static void d_set(struct nb_tmpl_value *map, const char *key, struct nb_tmpl_value *v)
+{
+	nb_tmpl_map_set(map, key, v);
+}
+
+/* Sets a string; a NULL one sets null, which hides the key of an outer
+ * context (a card without an author must not show the page's). */
+static void d_str(struct nb_tmpl_value *map, const char *key, const char *s)
+{
+	nb_tmpl_map_set_str(map, key, s);
+}
+
+static void d_null(struct ctx *x, struct nb_tmpl_value *map, const char *key)
+{
+	nb_tmpl_map_set(map, key, nb_tmpl_null(x->arena));
+}
+
+#define d_strf nb_tmpl_map_set_strf
+#define d_bool nb_tmpl_map_set_bool
+#define d_push nb_tmpl_list_push
+
+/* ---- formatting ---- */
+
+/* {iso: 2010-10-10T06:47:00-04:00, text: Sun 10 Oct 2010, 06:47 EDT} */
+static struct nb_tmpl_value *d_time(struct ctx *x, int64_t t)
+{
+	struct nb_tmpl_value *v = d_map(x);
+	char iso[40], text[64];
+	size_t n;
+
+	n = nb_tz_format(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S%z", x->zone, t);
+	if (n >= 5) {
+		/* -0400 -> -04:00 */
+		memmove(iso + n - 1, iso + n - 2, 3);
+		iso[n - 2] = ':';
 	}
+	nb_tz_format(text, sizeof(text), "%a %-d %b %Y, %H:%M %Z", x->zone, t);
+	d_str(v, "iso", iso);
+	d_str(v, "text", text);
+	return v;
 }
 
-static void markdown(struct nb_buf *out, const char *md, int unsafe)
+/* "3 d 4 h", "2 h 15 min", "45 min" */
+static void duration(struct nb_buf *out, int64_t seconds)
 {
-	char *html = cmark_markdown_to_html(md, strlen(md),
-					    unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
+	int64_t min = seconds / 60, h = min / 60, d = h / 24;
 
-	nb_buf_puts(out, html);
-	free(html);
+	if (d > 0)
+		nb_buf_printf(out, "%lld d %lld h", (long long)d, (long long)(h % 24));
+	else if (h > 0)
+		nb_buf_printf(out, "%lld h %lld min", (long long)h, (long long)(min % 60));
+	else
+		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
 }
 
-static int64_t published(const struct nb_content *c, const struct nb_notice *n)
+static char *markdown(const struct ctx *x, const char *md)
 {
-	return n->published_source != NB_TIME_UNSET ? n->published : c->commit_time;
+	return cmark_markdown_to_html(md ? md : "", md ? strlen(md) : 0,
+				      x->site->unsafe_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
 }
 
-static void when(struct nb_buf *out, const struct nb_content *c, int64_t t)
+/* The first words of a Markdown text, as plain text. */
+static char *summary(const char *md)
 {
-	char text[64], iso[32];
+	cmark_node *doc = cmark_parse_document(md ? md : "", md ? strlen(md) : 0,
+					       CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	struct nb_buf b = NB_BUF_INIT;
+	cmark_event_type ev;
 
-	nb_tz_format(text, sizeof(text), "%a %-d %b %Y, %H:%M %Z", c->site.timezone, t);
-	nb_tz_format(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S%z", c->site.timezone, t);
-	nb_buf_printf(out, "<time datetime=\"%s\">%s</time>", iso, text);
-}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && b.len < NB_SUMMARY_CHARS) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
 
-static void notice_dir(struct nb_buf *out, const struct nb_content *c,
-		       const struct nb_notice *n)
-{
-	char ym[16];
-
-	nb_tz_format(ym, sizeof(ym), "%Y/%m", c->site.timezone, published(c, n));
-	nb_buf_printf(out, "%s/%s/", ym, n->slug);
-}
-
-static void page_head(struct nb_buf *out, const struct nb_content *c,
-		      const char *title, const char *root)
-{
-	nb_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	html_escape(out, title);
-	if (strcmp(title, c->site.title) != 0) {
-		nb_buf_puts(out, " \u2014 ");
-		html_escape(out, c->site.title);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)
+			nb_buf_puts(&b, cmark_node_get_literal(n));
+		else if ((type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK ||
+			  type == CMARK_NODE_PARAGRAPH) && b.len && b.ptr[b.len - 1] != ' ')
+			nb_buf_putc(&b, ' ');
 	}
-	nb_buf_printf(out, "</title>\n<link rel=\"stylesheet\" href=\"%sstyle.css\">\n</head>\n<body>\n"
-		      "<header><a href=\"%s\">", root, root);
-	html_escape(out, c->site.title);
-	nb_buf_puts(out, "</a></header>\n<main>\n");
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	if (b.len > NB_SUMMARY_CHARS) {
+		size_t cut = NB_SUMMARY_CHARS;
+
+		while (cut > 0 && b.ptr[cut] != ' ')
+			cut--;
+		/* never cut inside a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)b.ptr[cut] & 0xc0) == 0x80)
+			cut--;
+		nb_buf_truncate(&b, cut ? cut : NB_SUMMARY_CHARS);
+		nb_buf_puts(&b, "\u2026");
+	}
+	while (b.len && b.ptr[b.len - 1] == ' ')
+		nb_buf_truncate(&b, b.len - 1);
+	return nb_buf_detach(&b);
 }
 
-static void meta_line(struct nb_buf *out, const struct nb_notice *n)
+static const char *label(const char *name)
 {
+	static const char *const labels[][2] = {
+		{ "investigating", "Investigating" }, { "identified", "Identified" },
+		{ "monitoring", "Monitoring" }, { "resolved", "Resolved" },
+		{ "scheduled", "Scheduled" }, { "in-progress", "In progress" },
+		{ "completed", "Completed" }, { "incident", "Incident" },
+		{ "maintenance", "Maintenance" }, { "minor", "Minor" }, { "major", "Major" },
+		{ "critical", "Critical" }, { "operational", "Operational" },
+		{ "degraded", "Degraded" }, { "outage", "Outage" },
+	};
 	size_t i;
 
-	nb_buf_printf(out, "<p class=\"meta\"><span class=\"status %s\">%s</span> %s",
-		      nb_status_name(n->status), nb_status_name(n->status),
-		      nb_kind_name(n->kind));
-	if (n->severity != NB_SEVERITY_NONE)
-		nb_buf_printf(out, ", %s", nb_severity_name(n->severity));
-	nb_buf_puts(out, " \u00b7 ");
+	for (i = 0; i < NB_ARRAY_LEN(labels); i++)
+		if (strcmp(labels[i][0], name) == 0)
+			return labels[i][1];
+	return name;
+}
+
+/* ---- notices ---- */
+
+static struct nb_tmpl_value *d_server_link(struct ctx *x, const struct nb_server *sv,
+					   const char *root)
+{
+	struct nb_tmpl_value *v = d_map(x);
+
+	d_str(v, "id", sv->id);
+	d_str(v, "name", sv->name);
+	d_strf(v, "href", "%sservers/%s/", root, sv->id);
+	return v;
+}
+
+static struct nb_tmpl_value *d_servers_of(struct ctx *x, const struct nb_notice *n,
+					  const char *root)
+{
+	struct nb_tmpl_value *list = d_list(x);
+	size_t i;
+
 	for (i = 0; i < n->server_count; i++) {
-		if (i)
-			nb_buf_puts(out, ", ");
-		html_escape(out, n->servers[i]);
+		const struct nb_server *sv = nb_site_server(x->site, n->servers[i]);
+
+		if (sv)
+			d_push(list, d_server_link(x, sv, root));
 	}
-	nb_buf_puts(out, "</p>\n");
+	return list;
 }
 
-static int notice_page(const struct nb_content *c, const struct nb_notice *n,
-		       struct nb_publish *pub, struct nb_diags *diags)
+/* What a card and a notice page both show. */
+static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item *it,
+					     const char *root)
 {
-	struct nb_buf page = NB_BUF_INIT, path = NB_BUF_INIT;
-	size_t i;
-	int rc;
+	const struct nb_notice *n = it->notice;
+	struct nb_tmpl_value *v = d_map(x);
 
-	page_head(&page, c, n->title, "../../../");
-	nb_buf_puts(&page, "<article>\n<h1>");
-	html_escape(&page, n->title);
-	nb_buf_puts(&page, "</h1>\n");
-	meta_line(&page, n);
-	nb_buf_puts(&page, "<p class=\"published\">Published ");
-	when(&page, c, published(c, n));
-	nb_buf_puts(&page, "</p>\n");
-	if (n->has_window) {
-		nb_buf_puts(&page, "<p class=\"window\">Window: ");
-		when(&page, c, n->window_start);
-		nb_buf_puts(&page, " to ");
-		when(&page, c, n->window_end);
-		nb_buf_puts(&page, "</p>\n");
+	d_str(v, "title", n->title);
+	d_strf(v, "href", "%s%s", root, it->url);
+	d_strf(v, "url", "%s%s", x->site->base_url, it->url);
+	d_str(v, "kind", nb_kind_name(n->kind));
+	d_str(v, "kind_label", label(nb_kind_name(n->kind)));
+	d_str(v, "status", nb_status_name(n->status));
+	d_str(v, "status_label", label(nb_status_name(n->status)));
+	d_bool(v, "open", nb_status_is_open(n->status));
+	if (n->severity != NB_SEVERITY_NONE) {
+		d_str(v, "severity", nb_severity_name(n->severity));
+		d_str(v, "severity_label", label(nb_severity_name(n->severity)));
+	} else {
+		d_null(x, v, "severity");
 	}
-	markdown(&page, n->body ? n->body : "", c->site.unsafe_html);
+	d_set(v, "servers", d_servers_of(x, n, root));
+	d_set(v, "published", d_time(x, n->published));
+	d_set(v, "updated", d_time(x, it->updated));
 	if (n->update_count)
-		nb_buf_puts(&page, "<section class=\"updates\">\n<h2>Updates</h2>\n");
+		d_strf(v, "update_count", "%zu", n->update_count);
+	else
+		d_null(x, v, "update_count");
+	d_bool(v, "one_update", n->update_count == 1);
+	return v;
+}
+
+static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, const char *root)
+{
+	const struct nb_notice *n = it->notice;
+	struct nb_tmpl_value *v = d_notice_common(x, it, root);
+
+	if (n->update_count) {
+		const struct nb_update *u = &n->updates[n->update_count - 1];
+		struct nb_tmpl_value *latest = d_map(x);
+		char *text = summary(u->markdown);
+
+		d_set(latest, "time", d_time(x, u->time));
+		d_str(latest, "summary", text);
+		d_set(v, "last_update", latest);
+		free(text);
+	} else {
+		d_null(x, v, "last_update");
+	}
+	return v;
+}
+
+static struct nb_tmpl_value *d_cards(struct ctx *x, const size_t *items, size_t count,
+				     const char *root)
+{
+	struct nb_tmpl_value *list = d_list(x);
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		d_push(list, d_card(x, &x->m->items[items ? items[i] : i], root));
+	return list;
+}
+
+static struct nb_tmpl_value *d_edit(struct ctx *x, int64_t when, const char *by)
+{
+	struct nb_tmpl_value *v = d_time(x, when);
+
+	d_str(v, "by", by);
+	return v;
+}
+
+static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
+				      const char *root)
+{
+	const struct nb_notice *n = it->notice;
+	struct nb_tmpl_value *v = d_notice_common(x, it, root), *updates = d_list(x);
+	char *html = markdown(x, n->body);
+	size_t i;
+
+	d_str(v, "body", html);
+	free(html);
+	d_str(v, "author", n->author);
+	d_null(x, v, "status_since");
+	d_null(x, v, "edited");
+	d_null(x, v, "window");
+	d_null(x, v, "resolved");
+	d_null(x, v, "latest_box");
+	if (it->status_since)
+		d_set(v, "status_since", d_time(x, it->status_since));
+	if (n->edited)
+		d_set(v, "edited", d_edit(x, n->edited, n->edited_by));
+	if (n->has_window) {
+		struct nb_tmpl_value *w = d_map(x);
+
+		d_set(w, "start", d_time(x, n->window_start));
+		d_set(w, "end", d_time(x, n->window_end));
+		d_set(v, "window", w);
+	}
+	if (it->resolved && n->kind == NB_INCIDENT && it->resolved >= n->published) {
+		struct nb_tmpl_value *r = d_map(x);
+		struct nb_buf d = NB_BUF_INIT;
+
+		duration(&d, it->resolved - n->published);
+		d_set(r, "time", d_time(x, it->resolved));
+		d_str(r, "duration", d.ptr);
+		d_str(r, "resolved_label", "Resolved");
+		d_set(v, "resolved", r);
+		nb_buf_release(&d);
+	}
 	for (i = 0; i < n->update_count; i++) {
 		const struct nb_update *u = &n->updates[i];
+		struct nb_tmpl_value *uv = d_map(x);
 
-		nb_buf_printf(&page, "<div class=\"update\" id=\"update-%zu\">\n<h3>", i + 1);
-		if (u->source != NB_TIME_UNSET)
-			when(&page, c, u->time);
+		d_strf(uv, "anchor", "update-%zu", i + 1);
+		d_set(uv, "time", d_time(x, u->time));
+		d_str(uv, "author", u->author);
+		if (u->edited)
+			d_set(uv, "edited", d_edit(x, u->edited, u->edited_by));
 		else
-			html_escape(&page, u->stamp_text[0] ? u->stamp_text : "Update");
-		nb_buf_puts(&page, "</h3>\n");
-		markdown(&page, u->markdown ? u->markdown : "", c->site.unsafe_html);
-		nb_buf_puts(&page, "</div>\n");
+			d_null(x, uv, "edited");
+		html = markdown(x, u->markdown);
+		d_str(uv, "body", html);
+		free(html);
+		d_push(updates, uv);
+		if (i + 1 == n->update_count) {
+			struct nb_tmpl_value *latest = d_map(x);
+
+			d_set(latest, "time", d_time(x, u->time));
+			d_strf(latest, "anchor", "update-%zu", i + 1);
+			if (n->update_count > 3)
+				d_set(v, "latest_box", latest);
+		}
 	}
-	if (n->update_count)
-		nb_buf_puts(&page, "</section>\n");
-	nb_buf_puts(&page, "</article>\n</main>\n</body>\n</html>\n");
-	notice_dir(&path, c, n);
-	nb_buf_puts(&path, "index.html");
-	rc = nb_publish_write(pub, path.ptr, page.ptr, page.len, diags);
-	nb_buf_release(&page);
-	nb_buf_release(&path);
+	d_set(v, "updates", updates);
+	d_bool(v, "has_updates", n->update_count > 0);
+	return v;
+}
+
+/* ---- pages ---- */
+
+/* The data every page has.  rel is the page's path ("2010/10/x/"). */
+static struct nb_tmpl_value *d_page(struct ctx *x, const char *rel, const char *title)
+{
+	struct nb_tmpl_value *v = d_map(x), *site = d_map(x), *feeds = d_list(x), *f;
+	struct nb_buf root = NB_BUF_INIT;
+	const char *p;
+
+	for (p = rel; *p; p++)
+		if (*p == '/')
+			nb_buf_puts(&root, "../");
+	d_str(v, "root", root.len ? root.ptr : "./");
+	d_str(site, "title", x->site->title);
+	d_str(site, "base_url", x->site->base_url);
+	d_str(site, "timezone", x->site->timezone);
+	d_str(site, "author", x->site->author);
+	d_set(v, "site", site);
+	d_str(v, "page_title", title);
+	d_strf(v, "canonical", "%s%s", x->site->base_url, rel);
+	f = d_map(x);
+	d_strf(f, "href", "%satom.xml", x->site->base_url);
+	d_str(f, "type", "application/atom+xml");
+	d_strf(f, "title", "%s (Atom)", x->site->title);
+	d_push(feeds, f);
+	f = d_map(x);
+	d_strf(f, "href", "%srss.xml", x->site->base_url);
+	d_str(f, "type", "application/rss+xml");
+	d_strf(f, "title", "%s (RSS)", x->site->title);
+	d_push(feeds, f);
+	f = d_map(x);
+	d_strf(f, "href", "%supdates.xml", x->site->base_url);
+	d_str(f, "type", "application/atom+xml");
+	d_strf(f, "title", "%s: every update (Atom)", x->site->title);
+	d_push(feeds, f);
+	d_set(v, "feeds", feeds);
+	nb_buf_release(&root);
+	return v;
+}
+
+static const char *root_of(struct nb_tmpl_value *page)
+{
+	return nb_tmpl_value_str(nb_tmpl_map_get(page, "root"));
+}
+
+static void progress(struct ctx *x)
+{
+	x->done++;
+	if (x->progress)
+		x->progress(x->done, x->total, x->payload);
+}
+
+/* Renders template `name` with data into the file rel, and starts the
+ * next page's data afresh. */
+static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, const char *rel)
+{
+	struct nb_tmpl_data d = nb_tmpl_value_data(data);
+	struct nb_buf out = NB_BUF_INIT;
+	int rc = nb_tmpl_set_render(x->templates, name, &d, &out, x->diags);
+
+	if (rc == 0)
+		rc = nb_publish_write(x->pub, rel, nb_buf_cstr(&out), out.len, x->diags);
+	nb_tmpl_arena_free(x->arena);
+	x->arena = nb_tmpl_arena_new();
+	nb_buf_release(&out);
+	progress(x);
 	return rc;
 }
 
-
-static const struct nb_content *sort_content;
-
-static int newest_first(const void *a, const void *b)
+static size_t page_count(const struct nb_model *m)
 {
-	const struct nb_notice *const *x = a, *const *y = b;
-	int64_t ta = published(sort_content, *x), tb = published(sort_content, *y);
-
-	if (ta != tb)
-		return ta < tb ? 1 : -1;
-	return strcmp((*x)->path, (*y)->path);
+	return m->count ? (m->count + NB_PER_PAGE - 1) / NB_PER_PAGE : 1;
 }
 
-static int index_page(const struct nb_content *c, struct nb_publish *pub,
-		      struct nb_diags *diags)
+static const char *overall(const struct nb_model *m, const char **label_out, const char **text)
 {
-	const struct nb_notice **order = nb_calloc(c->count, sizeof(*order));
-	struct nb_buf page = NB_BUF_INIT, path = NB_BUF_INIT;
+	int incident = 0, maintenance = 0, major = 0;
 	size_t i;
+
+	for (i = 0; i < m->open_count; i++) {
+		const struct nb_notice *n = m->items[m->open[i]].notice;
+
+		if (n->kind == NB_INCIDENT) {
+			incident = 1;
+			major |= n->severity >= NB_MAJOR;
+		} else if (n->status == NB_IN_PROGRESS) {
+			maintenance = 1;
+		}
+	}
+	if (incident && major) {
+		*label_out = "Major service disruption";
+		*text = "We are working on it; the notices below have the latest.";
+		return "outage";
+	}
+	if (incident) {
+		*label_out = "Some services are affected";
+		*text = "We are working on it; the notices below have the latest.";
+		return "degraded";
+	}
+	if (maintenance) {
+		*label_out = "Maintenance in progress";
+		*text = "Planned work is under way; see the notice below.";
+		return "maintenance";
+	}
+	*label_out = "All systems operational";
+	*text = "No incident is open.";
+	return "operational";
+}
+
+static int home_pages(struct ctx *x)
+{
+	size_t pages = page_count(x->m), p;
+
+	for (p = 1; p <= pages; p++) {
+		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
+		struct nb_tmpl_value *v;
+		size_t first = (p - 1) * NB_PER_PAGE, count = x->m->count - first;
+		const char *state, *state_label, *state_text;
+		int rc;
+
+		if (p > 1)
+			nb_buf_printf(&rel, "page/%zu/", p);
+		v = d_page(x, nb_buf_cstr(&rel), x->site->title);
+		if (count > NB_PER_PAGE)
+			count = NB_PER_PAGE;
+		d_bool(v, "nav_home", 1);
+		d_bool(v, "first_page", p == 1);
+		if (p > 1)
+			d_strf(v, "page_number", "%zu", p);
+		if (pages > 1) {
+			struct nb_tmpl_value *pager = d_map(x);
+
+			d_strf(pager, "page_number", "%zu", p);
+			d_strf(pager, "page_count", "%zu", pages);
+			if (p == 2)
+				d_str(pager, "newer", root_of(v));
+			else if (p > 2)
+				d_strf(pager, "newer", "%spage/%zu/", root_of(v), p - 1);
+			if (p < pages)
+				d_strf(pager, "older", "%spage/%zu/", root_of(v), p + 1);
+			d_set(v, "pager", pager);
+		}
+		d_strf(v, "page_count", "%zu", pages);
+		state = overall(x->m, &state_label, &state_text);
+		d_str(v, "overall", state);
+		d_str(v, "overall_label", state_label);
+		d_str(v, "overall_text", state_text);
+		d_bool(v, "has_open", x->m->open_count > 0);
+		d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
+		d_bool(v, "has_latest", count > 0);
+		{
+			size_t *idx = nb_calloc(count + 1, sizeof(*idx)), i;
+
+			for (i = 0; i < count; i++)
+				idx[i] = first + i;
+			d_set(v, "latest", d_cards(x, idx, count, root_of(v)));
+			free(idx);
+		}
+		nb_buf_printf(&file, "%sindex.html", nb_buf_cstr(&rel));
+		rc = emit(x, "home", v, file.ptr);
+		nb_buf_release(&rel);
+		nb_buf_release(&file);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int notice_pages(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->m->count; i++) {
+		const struct nb_item *it = &x->m->items[i];
+		struct nb_tmpl_value *v = d_page(x, it->url, it->notice->title);
+		struct nb_buf file = NB_BUF_INIT;
+		int rc;
+
+		d_set(v, "notice", d_notice(x, it, root_of(v)));
+		nb_buf_printf(&file, "%sindex.html", it->url);
+		rc = emit(x, "notice", v, file.ptr);
+		nb_buf_release(&file);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int redirect_pages(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->m->redirect_count; i++) {
+		const struct nb_redirect *r = &x->m->redirects[i];
+		struct nb_tmpl_value *v = d_page(x, r->from, "Moved");
+		struct nb_buf file = NB_BUF_INIT;
+		int rc;
+
+		d_strf(v, "target", "%s%s", root_of(v), r->to);
+		d_strf(v, "canonical", "%s%s", x->site->base_url, r->to);
+		nb_buf_printf(&file, "%sindex.html", r->from);
+		rc = emit(x, "redirect", v, file.ptr);
+		nb_buf_release(&file);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void ttr(struct nb_tmpl_value *v, const struct nb_server_view *s)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	if (s->resolved_count)
+		duration(&b, s->resolve_total / (int64_t)s->resolved_count);
+	else
+		nb_buf_puts(&b, "\u2014");
+	d_str(v, "ttr", b.ptr);
+	nb_buf_release(&b);
+}
+
+static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
+{
+	const struct nb_server_view *sv = &x->m->servers[s];
+	struct nb_tmpl_value *v = d_server_link(x, sv->server, root), *members = d_list(x);
+	size_t i;
+
+	d_str(v, "description", sv->server->description);
+	d_str(v, "state", sv->state);
+	d_str(v, "state_label", label(sv->state));
+	d_strf(v, "open", "%zu", sv->open);
+	d_strf(v, "incidents", "%zu", sv->incidents);
+	d_strf(v, "maintenance", "%zu", sv->maintenance);
+	ttr(v, sv);
+	d_bool(v, "member", sv->server->group != NULL);
+	d_null(x, v, "group");
+	if (sv->server->group) {
+		const struct nb_server *g = nb_site_server(x->site, sv->server->group);
+
+		if (g)
+			d_set(v, "group", d_server_link(x, g, root));
+	}
+	for (i = 0; i < sv->member_count; i++)
+		d_push(members, d_server_link(x, x->m->servers[sv->members[i]].server, root));
+	d_set(v, "members", members);
+	d_bool(v, "has_members", sv->member_count > 0);
+	return v;
+}
+
+static int server_pages(struct ctx *x)
+{
+	struct nb_tmpl_value *v = d_page(x, "servers/", "Servers"), *list = d_list(x);
+	size_t s, g;
 	int rc;
 
-	for (i = 0; i < c->count; i++)
-		order[i] = &c->notices[i];
-	sort_content = c;
-	nb_sort(order, c->count, sizeof(*order), newest_first);
-	page_head(&page, c, c->site.title, "");
-	nb_buf_puts(&page, "<ul class=\"notices\">\n");
-	for (i = 0; i < c->count; i++) {
-		const struct nb_notice *n = order[i];
+	/* each top-level server, then its members */
+	for (s = 0; s < x->m->server_count; s++) {
+		const struct nb_server_view *sv = &x->m->servers[s];
 
-		nb_buf_truncate(&path, 0);
-		notice_dir(&path, c, n);
-		nb_buf_puts(&page, "<li><a href=\"");
-		html_escape(&page, path.ptr);
-		nb_buf_puts(&page, "\">");
-		html_escape(&page, n->title);
-		nb_buf_puts(&page, "</a> ");
-		when(&page, c, published(c, n));
-		meta_line(&page, n);
-		nb_buf_puts(&page, "</li>\n");
+		if (sv->server->group && nb_site_server(x->site, sv->server->group))
+			continue;
+		d_push(list, d_server(x, s, root_of(v)));
+		for (g = 0; g < sv->member_count; g++)
+			d_push(list, d_server(x, sv->members[g], root_of(v)));
 	}
-	nb_buf_puts(&page, "</ul>\n</main>\n</body>\n</html>\n");
-	rc = nb_publish_write(pub, "index.html", page.ptr, page.len, diags);
-	nb_buf_release(&page);
-	nb_buf_release(&path);
-	free(order);
+	d_set(v, "servers", list);
+	d_bool(v, "nav_servers", 1);
+	d_bool(v, "has_open", x->m->open_count > 0);
+	d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
+	if (emit(x, "servers", v, "servers/index.html") < 0)
+		return -1;
+	for (s = 0; s < x->m->server_count; s++) {
+		const struct nb_server_view *sv = &x->m->servers[s];
+		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
+
+		nb_buf_printf(&rel, "servers/%s/", sv->server->id);
+		nb_buf_printf(&file, "%sindex.html", rel.ptr);
+		v = d_page(x, rel.ptr, sv->server->name);
+		{
+			struct nb_tmpl_value *feeds = nb_tmpl_map_get(v, "feeds"), *f = d_map(x);
+
+			d_strf(f, "href", "%s%satom.xml", x->site->base_url, rel.ptr);
+			d_str(f, "type", "application/atom+xml");
+			d_strf(f, "title", "%s (Atom)", sv->server->name);
+			d_push(feeds, f);
+			f = d_map(x);
+			d_strf(f, "href", "%s%srss.xml", x->site->base_url, rel.ptr);
+			d_str(f, "type", "application/rss+xml");
+			d_strf(f, "title", "%s (RSS)", sv->server->name);
+			d_push(feeds, f);
+		}
+		d_set(v, "server", d_server(x, s, root_of(v)));
+		d_bool(v, "nav_servers", 1);
+		d_bool(v, "has_notices", sv->count > 0);
+		d_set(v, "notices", d_cards(x, sv->items, sv->count, root_of(v)));
+		rc = emit(x, "server", v, file.ptr);
+		nb_buf_release(&rel);
+		nb_buf_release(&file);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static struct nb_tmpl_value *d_years(struct ctx *x, const char *root, int current)
+{
+	struct nb_tmpl_value *list = d_list(x);
+	size_t i, j;
+
+	for (i = 0; i < x->m->year_count; i++) {
+		struct nb_tmpl_value *y = d_map(x);
+		size_t count = 0;
+
+		for (j = 0; j < x->m->count; j++)
+			count += x->m->items[j].year == x->m->years[i];
+		d_strf(y, "year", "%d", x->m->years[i]);
+		d_strf(y, "href", "%sarchive/%d/", root, x->m->years[i]);
+		d_strf(y, "count", "%zu", count);
+		d_bool(y, "current", x->m->years[i] == current);
+		d_push(list, y);
+	}
+	return list;
+}
+
+static int archive_pages(struct ctx *x)
+{
+	struct nb_tmpl_value *v = d_page(x, "archive/", "Archive");
+	size_t i, j;
+
+	d_set(v, "years", d_years(x, root_of(v), 0));
+	d_bool(v, "nav_archive", 1);
+	if (emit(x, "archive", v, "archive/index.html") < 0)
+		return -1;
+	for (i = 0; i < x->m->year_count; i++) {
+		int year = x->m->years[i];
+		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
+		size_t *idx = nb_calloc(x->m->count + 1, sizeof(*idx)), n = 0;
+		int rc;
+
+		for (j = 0; j < x->m->count; j++)
+			if (x->m->items[j].year == year)
+				idx[n++] = j;
+		nb_buf_printf(&rel, "archive/%d/", year);
+		nb_buf_printf(&file, "%sindex.html", rel.ptr);
+		v = d_page(x, rel.ptr, "Archive");
+		d_strf(v, "year", "%d", year);
+		d_set(v, "years", d_years(x, root_of(v), year));
+		d_bool(v, "nav_archive", 1);
+		d_bool(v, "has_notices", n > 0);
+		d_set(v, "notices", d_cards(x, idx, n, root_of(v)));
+		rc = emit(x, "archive", v, file.ptr);
+		free(idx);
+		nb_buf_release(&rel);
+		nb_buf_release(&file);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int not_found_page(struct ctx *x)
+{
+	struct nb_tmpl_value *v = d_page(x, "", "Not found");
+
+	/* served for any missing address: links must not be relative */
+	d_str(v, "root", x->site->base_url);
+	d_strf(v, "canonical", "%s404.html", x->site->base_url);
+	return emit(x, "404", v, "404.html");
+}
+
+/* ---- sitemap.xml ---- */
+
+static void sitemap_url(xmlTextWriterPtr w, const struct ctx *x, const char *rel, int64_t t)
+{
+	char iso[40];
+	struct nb_buf loc = NB_BUF_INIT;
+
+	nb_buf_printf(&loc, "%s%s", x->site->base_url, rel);
+	xmlTextWriterStartElement(w, BAD_CAST "url");
+	xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST loc.ptr);
+	if (t) {
+		nb_tz_format(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", "UTC", t);
+		xmlTextWriterWriteElement(w, BAD_CAST "lastmod", BAD_CAST iso);
+	}
+	xmlTextWriterEndElement(w);
+	nb_buf_release(&loc);
+}
+
+static int sitemap(struct ctx *x)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	struct nb_buf rel = NB_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	if (!w)
+		goto cleanup;
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "urlset",
+				    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	sitemap_url(w, x, "", x->m->updated);
+	sitemap_url(w, x, "servers/", x->m->updated);
+	for (i = 0; i < x->m->server_count; i++) {
+		const struct nb_server_view *sv = &x->m->servers[i];
+
+		nb_buf_truncate(&rel, 0);
+		nb_buf_printf(&rel, "servers/%s/", sv->server->id);
+		sitemap_url(w, x, rel.ptr, sv->count ? x->m->items[sv->items[0]].updated : 0);
+	}
+	sitemap_url(w, x, "archive/", 0);
+	for (i = 0; i < x->m->year_count; i++) {
+		nb_buf_truncate(&rel, 0);
+		nb_buf_printf(&rel, "archive/%d/", x->m->years[i]);
+		sitemap_url(w, x, rel.ptr, 0);
+	}
+	for (i = 0; i < x->m->count; i++)
+		sitemap_url(w, x, x->m->items[i].url, x->m->items[i].updated);
+	xmlTextWriterEndElement(w);
+	if (xmlTextWriterEndDocument(w) < 0)
+		goto cleanup;
+	xmlFreeTextWriter(w);
+	w = NULL;
+	rc = nb_publish_write(x->pub, "sitemap.xml", (const char *)xmlBufferContent(buf),
+			      (size_t)xmlBufferLength(buf), x->diags);
+cleanup:
+	if (rc < 0 && !x->diags->count)
+		nb_diags_add(x->diags, "sitemap.xml", 0, "this is a bug in nocblog",
+			     "cannot write the sitemap");
+	if (w)
+		xmlFreeTextWriter(w);
+	if (buf)
+		xmlBufferFree(buf);
+	nb_buf_release(&rel);
+	progress(x);
 	return rc;
 }
 
-static int copy_style(const char *theme_dir, struct nb_publish *pub,
-		      struct nb_diags *diags)
+/* ---- the theme's static files ---- */
+
+static int copy_file(struct ctx *x, const char *path, const char *rel)
 {
-	struct nb_buf path = NB_BUF_INIT, data = NB_BUF_INIT;
-	char chunk[8192];
+	struct nb_buf data = NB_BUF_INIT;
+	char chunk[65536];
 	size_t got;
-	FILE *f;
+	FILE *f = fopen(path, "rb");
 	int rc = -1;
 
-	nb_buf_printf(&path, "%s/static/style.css", theme_dir);
-	f = fopen(path.ptr, "rb");
-	if (!f) {
-		nb_diags_add(diags, path.ptr, 0, "pass --theme DIR with a complete theme",
-			     "the theme has no style.css");
-		goto cleanup;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	if (!f)
+		return nb_diags_add(x->diags, path, 0, "check the theme's files",
+				    "cannot read the theme file");
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len <= NB_THEME_FILE_MAX)
 		nb_buf_put(&data, chunk, got);
-	if (ferror(f)) {
-		nb_diags_add(diags, path.ptr, 0, "check the file", "cannot read the stylesheet");
-		goto cleanup;
-	}
-	rc = nb_publish_write(pub, "style.css", nb_buf_cstr(&data), data.len, diags);
-cleanup:
-	if (f)
-		fclose(f);
-	nb_buf_release(&path);
+	if (ferror(f) || data.len > NB_THEME_FILE_MAX)
+		nb_diags_add(x->diags, path, 0, "keep theme files under 8 MiB",
+			     "cannot read the theme file, or it is too large");
+	else
+		rc = nb_publish_write(x->pub, rel, nb_buf_cstr(&data), data.len, x->diags);
+	fclose(f);
 	nb_buf_release(&data);
 	return rc;
 }
 
-int nb_render_site(const struct nb_content *c, const char *theme_dir,
-		   struct nb_publish *pub, struct nb_diags *diags)
+static int static_files(struct ctx *x)
 {
-	size_t i;
+	char **stack = NULL;
+	size_t depth = 0, alloc = 0, base;
+	struct nb_buf root = NB_BUF_INIT;
+	int rc = 0;
 
-	if (copy_style(theme_dir, pub, diags) < 0 || index_page(c, pub, diags) < 0)
-		return -1;
-	for (i = 0; i < c->count; i++)
-		if (notice_page(c, &c->notices[i], pub, diags) < 0)
-			return -1;
-	return 0;
+	nb_buf_printf(&root, "%s/static", x->theme_dir);
+	base = root.len + 1;
+	nb_grow_array(&stack, &alloc, 1, sizeof(*stack));
+	stack[depth++] = nb_buf_detach(&root);
+	while (depth) {
+		char *dir = stack[--depth];
+		struct dirent **names = NULL;
+		int n = scandir(dir, &names, NULL, alphasort), i;
+
+		for (i = 0; i < n; i++) {
+			struct nb_buf path = NB_BUF_INIT;
+			struct stat st;
+
+			if (names[i]->d_name[0] == '.') {
+				free(names[i]);
+				continue;
+			}
+			nb_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
+			free(names[i]);
+			if (lstat(path.ptr, &st) < 0)
+				continue;
+			if (S_ISDIR(st.st_mode)) {
+				nb_grow_array(&stack, &alloc, depth + 1, sizeof(*stack));
+				stack[depth++] = nb_buf_detach(&path);
+				continue;
+			}
+			if (S_ISREG(st.st_mode) && rc == 0)
+				rc = copy_file(x, path.ptr, path.ptr + base);
+			nb_buf_release(&path);
+		}
+		free(names);
+		free(dir);
+	}
+	free(stack);
+	return rc;
+}
+
+/* ---- the whole site ---- */
+
+size_t nb_render_count(const struct nb_model *m)
+{
+	return page_count(m) + m->count + m->redirect_count + 1 + m->server_count + 1 +
+	       m->year_count + 1 + 1;
+}
+
+/* Reads templates/<name>.mustache of the theme. */
+static int read_template(void *ud, const char *name, struct nb_buf *text,
+			 struct nb_buf *path, struct nb_diags *diags)
+{
+	const struct ctx *x = ud;
+	char chunk[65536];
+	size_t got, i;
+	FILE *f;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '-' || name[i] == '_'))
+			return 0; /* not a template name: missing */
+	nb_buf_printf(path, "%s/templates/%s.mustache", x->theme_dir, name);
+	f = fopen(path->ptr, "rb");
+	if (!f)
+		return 0;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text->len <= NB_THEME_FILE_MAX)
+		nb_buf_put(text, chunk, got);
+	if (ferror(f) || text->len > NB_THEME_FILE_MAX) {
+		fclose(f);
+		return nb_diags_add(diags, path->ptr, 0, "keep templates under 8 MiB and readable",
+				    "cannot read the template");
+	}
+	fclose(f);
+	return 1;
+}
+
+int nb_render_site(const struct nb_model *m, const char *theme_dir,
+		   struct nb_publish *pub, nb_progress_fn progress_fn, void *payload,
+		   struct nb_diags *diags)
+{
+	struct ctx x;
+	int rc = -1;
+
+	memset(&x, 0, sizeof(x));
+	x.m = m;
+	x.site = &m->content->site;
+	x.zone = x.site->timezone;
+	x.theme_dir = theme_dir;
+	x.pub = pub;
+	x.diags = diags;
+	x.progress = progress_fn;
+	x.payload = payload;
+	x.total = nb_render_count(m);
+	x.templates = nb_tmpl_set_new(read_template, &x);
+	x.arena = nb_tmpl_arena_new();
+	if (home_pages(&x) == 0 && notice_pages(&x) == 0 && redirect_pages(&x) == 0 &&
+	    server_pages(&x) == 0 && archive_pages(&x) == 0 && not_found_page(&x) == 0 &&
+	    sitemap(&x) == 0 && static_files(&x) == 0)
+		rc = 0;
+	nb_tmpl_set_free(x.templates);
+	nb_tmpl_arena_free(x.arena);
+	return rc;
 }

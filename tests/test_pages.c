@@ -1,0 +1,432 @@
+/*
+ * The pages: golden files for a small site, escaping of hostile text,
+ * byte-identical builds, and every page of the sample site valid HTML.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+
+#define EDT (-240)
+
+static char *slurp(const char *path)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		nb_buf_put(&b, chunk, got);
+	fclose(f);
+	return nb_buf_detach(&b);
+}
+
+static void build(struct fx_repo *r, const char *out)
+{
+	struct nb_buf theme = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
+				       "--quiet", NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 0)
+		fail_msg("build failed (%d): %s", status, text);
+	free(text);
+	nb_buf_release(&theme);
+}
+
+/* Every file below dir, relative paths, sorted. */
+static void list_files(const char *dir, const char *rel, struct nb_buf *out)
+{
+	struct dirent **names = NULL;
+	struct nb_buf path = NB_BUF_INIT;
+	int n, i;
+
+	nb_buf_printf(&path, "%s%s", dir, rel);
+	n = scandir(path.ptr, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
+		struct stat st;
+
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
+			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
+			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode))
+				list_files(dir, sub.ptr, out);
+			else
+				nb_buf_printf(out, "%s\n", sub.ptr);
+		}
+		nb_buf_release(&sub);
+		nb_buf_release(&full);
+		free(names[i]);
+	}
+	free(names);
+	nb_buf_release(&path);
+}
+
+/* ---- a small site, its pages compared with reviewed golden files ---- */
+
+static const char small_site[] =
+	"title: Example NOC\n"
+	"base_url: https://noc.example.com/\n"
+	"timezone: America/New_York\n"
+	"author: Example NOC\n"
+	"servers:\n"
+	"  LOUIE:     {name: LOUIE, description: Exchange 2010 network}\n"
+	"  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n"
+	"  SCROOGE:   {name: SCROOGE, description: Exchange 2007 mailbox server}\n";
+
+static void small_repo(struct fx_repo *r)
+{
+	fx_repo_init(r);
+	fx_write(r, "content/site.yaml", small_site);
+	fx_write(r, "content/2010/scrooge-array.md",
+		 "---\ntitle: SCROOGE storage array failure\nservers: [SCROOGE]\n"
+		 "status: investigating\nseverity: major\n---\n"
+		 "We are rebooting the servers in the SCROOGE network.\n");
+	fx_commit_as(r, "add", fx_utc(2010, 10, 10, 10, 30), EDT, "Ann Operator");
+	fx_write(r, "content/2010/louie-cas.md",
+		 "---\ntitle: LOUIECAS3 joins the CAS array\nservers: [LOUIECAS3]\n"
+		 "kind: maintenance\nstatus: completed\n"
+		 "window: {start: 2010-10-12T21:00-04:00, end: 2010-10-12T23:00-04:00}\n---\n"
+		 "Tonight we add **LOUIECAS3** to the CAS array.\n");
+	fx_commit_as(r, "add", fx_utc(2010, 10, 11, 14, 0), EDT, "Bob Sysadmin");
+	fx_write(r, "content/2010/scrooge-array.md",
+		 "---\ntitle: SCROOGE storage array failure\nservers: [SCROOGE]\n"
+		 "status: resolved\nseverity: major\n---\n"
+		 "We are rebooting the servers in the SCROOGE network.\n\n"
+		 "Update 6:47 AM: We are replacing the storage array.\n\n"
+		 "Update: Service is restored.\n");
+	fx_commit_as(r, "resolve", fx_utc(2010, 10, 10, 14, 0), EDT, "Chen Oncall");
+	/* renamed: the old address redirects */
+	fx_remove(r, "content/2010/scrooge-array.md");
+	fx_write(r, "content/2010/scrooge-storage.md",
+		 "---\ntitle: SCROOGE storage array failure\nservers: [SCROOGE]\n"
+		 "status: resolved\nseverity: major\n---\n"
+		 "We are rebooting the servers in the SCROOGE network.\n\n"
+		 "Update 6:47 AM: We are replacing the storage array.\n\n"
+		 "Update: Service is restored.\n");
+	fx_commit_as(r, "rename", fx_utc(2010, 10, 12, 9, 0), EDT, "Ann Operator");
+	fx_write(r, "content/2010/louie-latency.md",
+		 "---\ntitle: Slow OWA on LOUIE\nservers: [LOUIE]\nstatus: identified\n"
+		 "severity: minor\n---\nOWA is slow for some users.\n");
+	fx_commit_as(r, "add", fx_utc(2010, 10, 13, 13, 0), EDT, "Dana Netops");
+}
+
+static void expect_golden(const char *out, const char *rel, const char *golden)
+{
+	struct nb_buf path = NB_BUF_INIT, gpath = NB_BUF_INIT;
+	char *got, *want;
+
+	nb_buf_printf(&path, "%s/%s", out, rel);
+	nb_buf_printf(&gpath, "%s/tests/golden/%s", fx_srcdir(), golden);
+	got = slurp(path.ptr);
+	want = slurp(gpath.ptr);
+	if (!got)
+		fail_msg("no %s", path.ptr);
+	if (getenv("NOCBLOG_GOLDEN_SHOW"))
+		printf("==== %s\n%s", rel, got);
+	if (!want)
+		fail_msg("no golden file %s", gpath.ptr);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s differs from tests/golden/%s:\n%s", rel, golden, got);
+	free(got);
+	free(want);
+	nb_buf_release(&path);
+	nb_buf_release(&gpath);
+}
+
+static void test_golden_pages(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, files = NB_BUF_INIT;
+
+	(void)state;
+	small_repo(&r);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	list_files(out.ptr, "", &files);
+	if (strcmp(files.ptr,
+		   "/2010/10/louie-cas/index.html\n"
+		   "/2010/10/louie-latency/index.html\n"
+		   "/2010/10/scrooge-array/index.html\n"
+		   "/2010/10/scrooge-storage/index.html\n"
+		   "/404.html\n"
+		   "/archive/2010/index.html\n"
+		   "/archive/index.html\n"
+		   "/index.html\n"
+		   "/servers/LOUIE/index.html\n"
+		   "/servers/LOUIECAS3/index.html\n"
+		   "/servers/SCROOGE/index.html\n"
+		   "/servers/index.html\n"
+		   "/sitemap.xml\n"
+		   "/style.css\n") != 0)
+		fail_msg("files written:\n%s", files.ptr);
+	expect_golden(out.ptr, "index.html", "index.html");
+	expect_golden(out.ptr, "2010/10/scrooge-storage/index.html", "notice.html");
+	expect_golden(out.ptr, "2010/10/scrooge-array/index.html", "redirect.html");
+	expect_golden(out.ptr, "2010/10/louie-cas/index.html", "maintenance.html");
+	expect_golden(out.ptr, "servers/index.html", "servers.html");
+	expect_golden(out.ptr, "servers/LOUIE/index.html", "server-group.html");
+	expect_golden(out.ptr, "sitemap.xml", "sitemap.xml");
+	nb_buf_release(&out);
+	nb_buf_release(&files);
+	fx_repo_free(&r);
+}
+
+/* ---- hostile text ---- */
+
+static void scan_inert(const char *dir, const char *rel)
+{
+	struct dirent **names = NULL;
+	struct nb_buf path = NB_BUF_INIT;
+	int n, i;
+
+	nb_buf_printf(&path, "%s%s", dir, rel);
+	n = scandir(path.ptr, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
+		struct stat st;
+
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
+			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
+			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+				scan_inert(dir, sub.ptr);
+			} else {
+				char *text = slurp(full.ptr), *p;
+
+				/* inside every tag: no script element, no event handler
+				 * attribute, no javascript: address */
+				for (p = text; (p = strchr(p, '<')); p++) {
+					char *end = strchr(p, '>'), *tag, *q;
+
+					if (!end)
+						break;
+					tag = strndup(p, (size_t)(end - p));
+					if (strncasecmp(tag, "<script", 7) == 0 ||
+					    strncasecmp(tag, "<img", 4) == 0 ||
+					    strncasecmp(tag, "<iframe", 7) == 0 ||
+					    strcasestr(tag, "javascript:"))
+						fail_msg("%s holds live markup: %s>", sub.ptr, tag);
+					for (q = tag; (q = strcasestr(q, " on")); q++) {
+						char *r = q + 3;
+
+						while (*r >= 'a' && *r <= 'z')
+							r++;
+						if (r > q + 3 && *r == '=')
+							fail_msg("%s holds an event handler: %s>", sub.ptr, tag);
+					}
+					free(tag);
+				}
+				/* the payloads are there, as text */
+				free(text);
+			}
+		}
+		nb_buf_release(&sub);
+		nb_buf_release(&full);
+		free(names[i]);
+	}
+	free(names);
+	nb_buf_release(&path);
+}
+
+static void test_hostile_text_is_inert(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, page = NB_BUF_INIT;
+	char *text;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml",
+		 "title: \"<script>alert('site')</script> NOC\"\n"
+		 "base_url: https://noc.example.com/\n"
+		 "timezone: UTC\n"
+		 "servers:\n"
+		 "  EVIL: {name: \"<script>alert('name')</script>\", "
+		 "description: \"<img src=x onerror=alert(1)>\"}\n");
+	fx_write(&r, "content/x.md",
+		 "---\ntitle: \"<script>alert('title')</script>\"\nservers: [EVIL]\n"
+		 "status: investigating\n---\n"
+		 "<script>alert('body')</script>\n\n"
+		 "<img src=x onerror=alert(2)>\n\n"
+		 "[click](javascript:alert(3)) and <a href=\"javascript:alert(4)\">raw</a>\n\n"
+		 "Update: <iframe src=\"https://evil.example/\"></iframe> "
+		 "[more](JAVASCRIPT:alert(5))\n");
+	/* git refuses angle brackets in names; quotes get through */
+	fx_commit_as(&r, "add", fx_utc(2020, 1, 1, 0, 0), 0, "Mallory \" onmouseover=\"alert('author')");
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	scan_inert(out.ptr, "");
+	/* the text itself is shown, escaped */
+	nb_buf_printf(&page, "%s/2020/01/x/index.html", out.ptr);
+	text = slurp(page.ptr);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"));
+	assert_non_null(strstr(text, "Mallory &quot; onmouseover=&quot;alert(&#39;author&#39;)"));
+	free(text);
+	nb_buf_release(&out);
+	nb_buf_release(&page);
+	fx_repo_free(&r);
+}
+
+/* ---- determinism ---- */
+
+static void snapshot(const char *dir, struct nb_buf *out)
+{
+	struct nb_buf files = NB_BUF_INIT;
+	char *line, *save = NULL;
+
+	list_files(dir, "", &files);
+	for (line = strtok_r(files.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct nb_buf path = NB_BUF_INIT;
+		char *text;
+
+		nb_buf_printf(&path, "%s%s", dir, line);
+		text = slurp(path.ptr);
+		nb_buf_printf(out, "== %s\n%s\n", line, text ? text : "(unreadable)");
+		free(text);
+		nb_buf_release(&path);
+	}
+	nb_buf_release(&files);
+}
+
+static void test_same_commit_same_bytes(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf a = NB_BUF_INIT, b = NB_BUF_INIT, c = NB_BUF_INIT;
+	struct nb_buf sa = NB_BUF_INIT, sb = NB_BUF_INIT, sc = NB_BUF_INIT;
+	struct nb_buf clone = NB_BUF_INIT;
+	struct fx_repo second;
+
+	(void)state;
+	small_repo(&r);
+	fx_copy_tree(&r, "content", "content");
+	fx_commit(&r, "sample content too", fx_utc(2023, 1, 1, 0, 0), 0);
+	nb_buf_printf(&a, "%s/out-a", r.dir);
+	nb_buf_printf(&b, "%s/out-b", r.dir);
+	build(&r, a.ptr);
+	sleep(1);
+	build(&r, b.ptr);
+	snapshot(a.ptr, &sa);
+	snapshot(b.ptr, &sb);
+	if (strcmp(sa.ptr, sb.ptr) != 0)
+		fail_msg("two builds of one commit differ");
+	/* a second clone, elsewhere, with no cache */
+	fx_repo_init(&second);
+	nb_buf_printf(&clone, "%s/clone", second.dir);
+	{
+		const char *args[] = { "clone", "-q", r.dir, clone.ptr, NULL };
+
+		assert_int_equal(fx_git(&second, 0, args), 0);
+	}
+	{
+		struct fx_repo cl = { clone.ptr, NULL };
+
+		nb_buf_printf(&c, "%s/out-c", second.dir);
+		build(&cl, c.ptr);
+	}
+	snapshot(c.ptr, &sc);
+	if (strcmp(sa.ptr, sc.ptr) != 0)
+		fail_msg("a build from a second clone differs");
+	nb_buf_release(&a);
+	nb_buf_release(&b);
+	nb_buf_release(&c);
+	nb_buf_release(&sa);
+	nb_buf_release(&sb);
+	nb_buf_release(&sc);
+	nb_buf_release(&clone);
+	fx_repo_free(&second);
+	fx_repo_free(&r);
+}
+
+/* ---- valid HTML ---- */
+
+static void tidy_all(const char *dir, const char *rel, int *checked)
+{
+	struct dirent **names = NULL;
+	struct nb_buf path = NB_BUF_INIT;
+	int n, i;
+
+	nb_buf_printf(&path, "%s%s", dir, rel);
+	n = scandir(path.ptr, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT, cmd = NB_BUF_INIT;
+		struct stat st;
+
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
+			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
+			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+				tidy_all(dir, sub.ptr, checked);
+			} else if (strstr(sub.ptr, ".html")) {
+				int status;
+
+				nb_buf_printf(&cmd, "tidy -errors -quiet '%s' 2>&1", full.ptr);
+				status = system(cmd.ptr);
+				/* tidy: 0 clean, 1 warnings, 2 errors */
+				if (!WIFEXITED(status) || WEXITSTATUS(status) >= 2)
+					fail_msg("tidy finds errors in %s", sub.ptr);
+				(*checked)++;
+			}
+		}
+		nb_buf_release(&sub);
+		nb_buf_release(&full);
+		nb_buf_release(&cmd);
+		free(names[i]);
+	}
+	free(names);
+	nb_buf_release(&path);
+}
+
+static void test_sample_site_is_valid_html(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	int checked = 0;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_copy_tree(&r, "content", "content");
+	fx_commit(&r, "sample content", fx_utc(2023, 1, 1, 0, 0), 0);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	tidy_all(out.ptr, "", &checked);
+	assert_true(checked > 30);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_pages),
+		cmocka_unit_test(test_hostile_text_is_inert),
+		cmocka_unit_test(test_same_commit_same_bytes),
+		cmocka_unit_test(test_sample_site_is_valid_html),
+	};
+
+	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
+}

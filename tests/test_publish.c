@@ -1,0 +1,332 @@
+/*
+ * Publishing: a reader never sees a missing or half-written page, a killed
+ * build leaves the old site, unchanged pages keep their files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+
+#define READER_SECONDS 20    /* the reader stops by itself after this */
+
+struct site {
+	struct fx_repo repo;
+	char out[512];
+	int64_t t;
+};
+
+static void generate(struct site *s, int incidents, int commits)
+{
+	struct nb_buf cmd = NB_BUF_INIT, gen = NB_BUF_INIT;
+
+	fx_repo_init(&s->repo);
+	if (getenv("NOCBLOG_SHARED"))
+		nb_buf_printf(&gen, "%s/bench/gen-history.py", getenv("NOCBLOG_SHARED"));
+	else
+		nb_buf_printf(&gen, "%s/../shared/bench/gen-history.py", fx_srcdir());
+	/* the generator makes the repository itself: replace the empty one */
+	git_repository_free(s->repo.repo);
+	s->repo.repo = NULL;
+	nb_buf_printf(&cmd, "rm -rf '%s' && python3 '%s' '%s' --incidents %d --commits %d "
+		      ">/dev/null", s->repo.dir, gen.ptr, s->repo.dir, incidents, commits);
+	if (system(cmd.ptr) != 0)
+		fail_msg("the generator failed: %s", cmd.ptr);
+	assert_int_equal(git_repository_open(&s->repo.repo, s->repo.dir), 0);
+	snprintf(s->out, sizeof(s->out), "%s/out", s->repo.dir);
+	s->t = 1893456000; /* 2030: after the generated history */
+	nb_buf_release(&cmd);
+	nb_buf_release(&gen);
+}
+
+static int build(struct site *s, int quiet_ok)
+{
+	const char *args[] = { "build", "--repo", s->repo.dir, "--out", s->out, "--quiet", NULL };
+	char *out = NULL;
+	int status = fx_run(&out, args);
+
+	if (status != 0 && !quiet_ok)
+		fail_msg("build failed (%d): %s", status, out);
+	free(out);
+	return status;
+}
+
+/* Appends an update to the first notice and commits. */
+static void new_update(struct site *s, int n)
+{
+	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT;
+	struct dirent *e;
+	char *data;
+	DIR *d;
+	FILE *f;
+	long size;
+
+	nb_buf_printf(&path, "%s/content", s->repo.dir);
+	d = opendir(path.ptr);
+	assert_non_null(d);
+	while ((e = readdir(d)) && !strstr(e->d_name, ".md"))
+		;
+	assert_non_null(e);
+	nb_buf_printf(&path, "/%s", e->d_name);
+	closedir(d);
+	f = fopen(path.ptr, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = malloc((size_t)size + 1);
+	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
+	data[size] = '\0';
+	fclose(f);
+	nb_buf_printf(&text, "%s\nUpdate: publishing test %d.\n", data, n);
+	f = fopen(path.ptr, "wb");
+	fputs(text.ptr, f);
+	fclose(f);
+	fx_commit(&s->repo, "update", s->t += 600, 0);
+	free(data);
+	nb_buf_release(&path);
+	nb_buf_release(&text);
+}
+
+/* Every regular file under dir, as "path\0bytes" records, sorted. */
+static void snapshot(const char *dir, const char *rel, struct nb_buf *out)
+{
+	struct dirent **names = NULL;
+	int n, i;
+	struct nb_buf path = NB_BUF_INIT;
+
+	nb_buf_printf(&path, "%s%s", dir, rel);
+	n = scandir(path.ptr, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
+		struct stat st;
+
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
+			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
+			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+				snapshot(dir, sub.ptr, out);
+			} else {
+				FILE *f = fopen(full.ptr, "rb");
+				char chunk[8192];
+				size_t got;
+
+				nb_buf_printf(out, "%s", sub.ptr);
+				nb_buf_putc(out, '\0');
+				while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+					nb_buf_put(out, chunk, got);
+				if (f)
+					fclose(f);
+				nb_buf_putc(out, '\0');
+			}
+		}
+		nb_buf_release(&sub);
+		nb_buf_release(&full);
+		free(names[i]);
+	}
+	free(names);
+	nb_buf_release(&path);
+}
+
+/* A page is whole when it ends the way every page ends. */
+static int page_whole(const char *path)
+{
+	char tail[16];
+	long size;
+	FILE *f = fopen(path, "rb");
+	int ok;
+
+	if (!f)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	ok = size > 8 && fseek(f, size - 8, SEEK_SET) == 0 && fread(tail, 1, 8, f) == 8 &&
+	     memcmp(tail, "</html>\n", 8) == 0;
+	fclose(f);
+	return ok;
+}
+
+static void test_reader_never_sees_a_mix(void **state)
+{
+	struct site s;
+	char pages[4][600];
+	pid_t reader;
+	int status, i;
+
+	(void)state;
+	generate(&s, 80, 400);
+	build(&s, 0);
+	snprintf(pages[0], sizeof(pages[0]), "%s/index.html", s.out);
+	snprintf(pages[1], sizeof(pages[1]), "%s/servers/index.html", s.out);
+	snprintf(pages[2], sizeof(pages[2]), "%s/servers/LOUIE/index.html", s.out);
+	snprintf(pages[3], sizeof(pages[3]), "%s/404.html", s.out);
+	for (i = 0; i < 4; i++)
+		if (!page_whole(pages[i]))
+			fail_msg("no page %s after the first build", pages[i]);
+	reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0) {
+		time_t end = time(NULL) + READER_SECONDS;
+		long reads = 0;
+
+		/* reads until the parent stops it, or the time is up */
+		while (time(NULL) < end) {
+			for (i = 0; i < 4; i++, reads++)
+				if (!page_whole(pages[i])) {
+					fprintf(stderr, "reader: %s missing or partial after %ld reads\n",
+						pages[i], reads);
+					_exit(1);
+				}
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 6; i++) {
+		new_update(&s, i);
+		build(&s, 0);
+	}
+	kill(reader, SIGTERM);
+	assert_int_equal(waitpid(reader, &status, 0), reader);
+	/* killed by our signal: it never found a bad page */
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	fx_repo_free(&s.repo);
+}
+
+static void test_killed_build_leaves_old_site(void **state)
+{
+	struct nb_buf before = NB_BUF_INIT, after = NB_BUF_INIT;
+	const char *args[8];
+	struct site s;
+	int delay, landed = 0;
+
+	(void)state;
+	generate(&s, 120, 600);
+	build(&s, 0);
+	new_update(&s, 100);
+	snapshot(s.out, "", &before);
+	for (delay = 0; delay <= 60; delay += 4) {
+		pid_t pid;
+		int status;
+
+		args[0] = getenv("NOCBLOG") ? getenv("NOCBLOG") : "./nocblog";
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			const char *argv[] = { args[0], "build", "--repo", s.repo.dir, "--out", s.out,
+					       "--quiet", "--no-cache", NULL };
+
+			execv(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		usleep((useconds_t)delay * 1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		if (WIFSIGNALED(status))
+			landed++;
+		nb_buf_truncate(&after, 0);
+		snapshot(s.out, "", &after);
+		/* killed: the old site; finished: the new one; never a mix */
+		if (WIFSIGNALED(status) &&
+		    (after.len != before.len || memcmp(after.ptr, before.ptr, before.len) != 0))
+			fail_msg("a build killed after %d ms changed the site", delay);
+		if (!WIFSIGNALED(status))
+			break;
+	}
+	assert_true(landed > 0);
+	/* the next build succeeds and leaves no staging folder */
+	build(&s, 0);
+	{
+		struct nb_buf dir = NB_BUF_INIT;
+		struct dirent *e;
+		DIR *d;
+
+		nb_buf_printf(&dir, "%s", s.repo.dir);
+		d = opendir(dir.ptr);
+		while ((e = readdir(d)))
+			if (strstr(e->d_name, "out.stage-"))
+				fail_msg("staging folder %s left behind", e->d_name);
+		closedir(d);
+		nb_buf_release(&dir);
+	}
+	nb_buf_release(&before);
+	nb_buf_release(&after);
+	fx_repo_free(&s.repo);
+}
+
+static void test_unchanged_pages_keep_their_files(void **state)
+{
+	struct site s;
+	struct stat a, b, c, d;
+	char index[600], server[600];
+
+	(void)state;
+	generate(&s, 30, 120);
+	build(&s, 0);
+	snprintf(index, sizeof(index), "%s/404.html", s.out);
+	snprintf(server, sizeof(server), "%s/index.html", s.out);
+	assert_int_equal(stat(index, &a), 0);
+	assert_int_equal(stat(server, &c), 0);
+	sleep(1);
+	new_update(&s, 1);
+	build(&s, 0);
+	assert_int_equal(stat(index, &b), 0);
+	assert_int_equal(stat(server, &d), 0);
+	/* 404.html did not change: the same file, untouched */
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(a.st_mtime, b.st_mtime);
+	/* the home page did: a new file */
+	assert_true(c.st_ino != d.st_ino);
+	fx_repo_free(&s.repo);
+}
+
+static void test_two_builds_at_once(void **state)
+{
+	struct site s;
+	pid_t a, b;
+	int sa, sb;
+
+	(void)state;
+	generate(&s, 40, 200);
+	a = fork();
+	if (a == 0)
+		_exit(build(&s, 1));
+	b = fork();
+	if (b == 0)
+		_exit(build(&s, 1));
+	waitpid(a, &sa, 0);
+	waitpid(b, &sb, 0);
+	assert_true(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+	assert_true(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/index.html", s.out);
+		assert_true(page_whole(path));
+	}
+	fx_repo_free(&s.repo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reader_never_sees_a_mix),
+		cmocka_unit_test(test_killed_build_leaves_old_site),
+		cmocka_unit_test(test_unchanged_pages_keep_their_files),
+		cmocka_unit_test(test_two_builds_at_once),
+	};
+
+	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
+}
