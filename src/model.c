@@ -221,10 +221,13 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
 	sort_model = m;
 	m->open = nb_calloc(m->count + 1, sizeof(*m->open));
+	m->closed = nb_calloc(m->count + 1, sizeof(*m->closed));
 	for (i = 0; i < m->count; i++) {
 		m->updated = max64(m->updated, m->items[i].updated);
 		if (nb_status_is_open(m->items[i].notice->status))
 			m->open[m->open_count++] = i;
+		else
+			m->closed[m->closed_count++] = i;
 	}
 	nb_sort(m->open, m->open_count, sizeof(*m->open), open_order);
 	build_servers(m);
@@ -246,6 +249,7 @@ void nb_model_release(struct nb_model *m)
 		free(m->items[i].url);
 	free(m->items);
 	free(m->open);
+	free(m->closed);
 	for (i = 0; i < m->server_count; i++) {
 		free(m->servers[i].items);
 		free(m->servers[i].members);

@@ -48,6 +48,8 @@ struct nb_model {
 	size_t count;
 	size_t *open;            /* open notices: incidents (worst first), then maintenance */
 	size_t open_count;
+	size_t *closed;          /* the others, newest published first */
+	size_t closed_count;
 	struct nb_server_view *servers;  /* in site.yaml order */
 	size_t server_count;
 	int *years;              /* archive years, newest first */

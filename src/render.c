@@ -105,10 +105,17 @@ static void duration(struct nb_buf *out, int64_t seconds)
 		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
 }
 
+/* Markdown as HTML, safe unless the site opted in; the caller frees it. */
 static char *markdown(const struct ctx *x, const char *md)
 {
-	return cmark_markdown_to_html(md ? md : "", md ? strlen(md) : 0,
-				      x->site->unsafe_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
+	char *html = cmark_markdown_to_html(md ? md : "", md ? strlen(md) : 0,
+					    x->site->unsafe_html ? CMARK_OPT_UNSAFE :
+								   CMARK_OPT_DEFAULT);
+	size_t n = strlen(html);
+
+	while (n && html[n - 1] == '\n')
+		html[--n] = '\0';
+	return html;
 }
 
 /* The first words of a Markdown text, as plain text. */
@@ -406,7 +413,7 @@ static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, con
 
 static size_t page_count(const struct nb_model *m)
 {
-	return m->count ? (m->count + NB_PER_PAGE - 1) / NB_PER_PAGE : 1;
+	return m->closed_count ? (m->closed_count + NB_PER_PAGE - 1) / NB_PER_PAGE : 1;
 }
 
 static const char *overall(const struct nb_model *m, const char **label_out, const char **text)
@@ -451,7 +458,7 @@ static int home_pages(struct ctx *x)
 	for (p = 1; p <= pages; p++) {
 		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
 		struct nb_tmpl_value *v;
-		size_t first = (p - 1) * NB_PER_PAGE, count = x->m->count - first;
+		size_t first = (p - 1) * NB_PER_PAGE, count = x->m->closed_count - first;
 		const char *state, *state_label, *state_text;
 		int rc;
 
@@ -485,14 +492,7 @@ static int home_pages(struct ctx *x)
 		d_bool(v, "has_open", x->m->open_count > 0);
 		d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
 		d_bool(v, "has_latest", count > 0);
-		{
-			size_t *idx = nb_calloc(count + 1, sizeof(*idx)), i;
-
-			for (i = 0; i < count; i++)
-				idx[i] = first + i;
-			d_set(v, "latest", d_cards(x, idx, count, root_of(v)));
-			free(idx);
-		}
+		d_set(v, "latest", d_cards(x, x->m->closed + first, count, root_of(v)));
 		nb_buf_printf(&file, "%sindex.html", nb_buf_cstr(&rel));
 		rc = emit(x, "home", v, file.ptr);
 		nb_buf_release(&rel);

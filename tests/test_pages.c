@@ -145,8 +145,17 @@ static void expect_golden(const char *out, const char *rel, const char *golden)
 	want = slurp(gpath.ptr);
 	if (!got)
 		fail_msg("no %s", path.ptr);
-	if (getenv("NOCBLOG_GOLDEN_SHOW"))
-		printf("==== %s\n%s", rel, got);
+	if (getenv("NOCBLOG_GOLDEN_WRITE")) {
+		/* to review a change by reading it: git diff tests/golden */
+		FILE *f = fopen(gpath.ptr, "wb");
+
+		if (f) {
+			fputs(got, f);
+			fclose(f);
+		}
+		free(want);
+		want = slurp(gpath.ptr);
+	}
 	if (!want)
 		fail_msg("no golden file %s", gpath.ptr);
 	if (strcmp(got, want) != 0)
@@ -384,11 +393,15 @@ static void tidy_all(const char *dir, const char *rel, int *checked)
 			} else if (strstr(sub.ptr, ".html")) {
 				int status;
 
-				nb_buf_printf(&cmd, "tidy -errors -quiet '%s' 2>&1", full.ptr);
+				nb_buf_printf(&cmd, "tidy -errors -quiet '%s' >/dev/null 2>&1", full.ptr);
 				status = system(cmd.ptr);
 				/* tidy: 0 clean, 1 warnings, 2 errors */
-				if (!WIFEXITED(status) || WEXITSTATUS(status) >= 2)
-					fail_msg("tidy finds errors in %s", sub.ptr);
+				if (!WIFEXITED(status) || WEXITSTATUS(status) >= 2) {
+					nb_buf_truncate(&cmd, 0);
+					nb_buf_printf(&cmd, "tidy -errors -quiet '%s'", full.ptr);
+					if (system(cmd.ptr) != -1)
+						fail_msg("tidy finds errors in %s", sub.ptr);
+				}
 				(*checked)++;
 			}
 		}
