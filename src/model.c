@@ -20,6 +20,7 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 {
 	struct nb_civil c;
 	struct nb_buf url = NB_BUF_INIT;
+	int born = 0;
 	size_t i;
 
 	it->notice = n;
@@ -36,8 +37,19 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 		const struct nb_status_change *sc = &n->status_changes[i];
 
 		it->updated = max64(it->updated, sc->time);
-		if (sc->status == n->status && (i == 0 || n->status_changes[i - 1].status != sc->status))
+		if (sc->status == n->status && (i == 0 || n->status_changes[i - 1].status != sc->status)) {
 			it->status_since = sc->time;
+			born = i == 0;
+		}
+	}
+	if (born) {
+		/* it has had this status since it was added: an open notice since
+		 * its publication, a closed one (written up afterwards, or imported)
+		 * since the last thing it says */
+		it->status_since = n->published;
+		if (!nb_status_is_open(n->status))
+			for (i = 0; i < n->update_count; i++)
+				it->status_since = max64(it->status_since, n->updates[i].time);
 	}
 	if (!nb_status_is_open(n->status))
 		it->resolved = it->status_since ? it->status_since : it->updated;
