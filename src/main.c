@@ -268,7 +268,7 @@ static void show_progress(size_t done, size_t total, void *payload)
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
-	fprintf(stderr, "] %zu/%zu files", done, total);
+	fprintf(stderr, "] %zu/%zu pages", done, total);
 	if (done == total)
 		fputc('\n', stderr);
 }

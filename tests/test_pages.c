@@ -432,6 +432,52 @@ static void test_sample_site_is_valid_html(void **state)
 	fx_repo_free(&r);
 }
 
+static void test_template_error_names_file_and_line(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf theme = NB_BUF_INIT, cmd = NB_BUF_INIT, out = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	(void)state;
+	small_repo(&r);
+	nb_buf_printf(&theme, "%s/theme", r.dir);
+	nb_buf_printf(&cmd, "cp -r '%s/themes/default' '%s'", fx_srcdir(), theme.ptr);
+	assert_int_equal(system(cmd.ptr), 0);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "%s/templates/notice.mustache", theme.ptr);
+	{
+		FILE *f = fopen(cmd.ptr, "wb");
+
+		assert_non_null(f);
+		fputs("{{<base}}\n{{$content}}\n<h1>{{title}}</h1>\n{{#notice}}\n{{/content}}\n{{/base}}\n", f);
+		fclose(f);
+	}
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr); /* a good site first */
+	{
+		const char *args[] = { "build", "--repo", r.dir, "--out", out.ptr, "--theme", theme.ptr,
+				       NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 1 || !strstr(text, "templates/notice.mustache:5:") ||
+	    !strstr(text, "opened on line 4"))
+		fail_msg("status %d: %s", status, text);
+	free(text);
+	/* the published site is still the good one */
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "%s/2010/10/scrooge-storage/index.html", out.ptr);
+	text = slurp(cmd.ptr);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "We are rebooting"));
+	free(text);
+	nb_buf_release(&theme);
+	nb_buf_release(&cmd);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_text_is_inert),
 		cmocka_unit_test(test_same_commit_same_bytes),
 		cmocka_unit_test(test_sample_site_is_valid_html),
+		cmocka_unit_test(test_template_error_names_file_and_line),
 	};
 
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
