@@ -157,61 +157,70 @@ cleanup:
 	return rc;
 }
 
+/* What every command works on. */
+struct loaded {
+	git_repository *repo;
+	struct nb_content content;
+	struct nb_history *history;
+	struct nb_diags diags;
+};
+
 /*
  * Opens the repository, loads the content of the revision (and the work
- * tree's changes with --worktree) and dates it from the history.
+ * tree's changes with --worktree) and dates it from the history.  Returns
+ * 0 or an exit code; release l with loaded_release either way.
  */
-static int load(struct options *o, git_repository **repo, struct nb_content *content,
-		struct nb_history **history, struct nb_diags *diags)
+static int load(struct options *o, struct loaded *l)
 {
 	git_commit *commit = NULL;
 	int rc;
 
-	*history = NULL;
-	if (nb_repo_open(repo, o->repo, diags) < 0)
+	memset(l, 0, sizeof(*l));
+	if (nb_repo_open(&l->repo, o->repo, &l->diags) < 0)
 		return EXIT_ENV;
-	if (nb_repo_commit(&commit, *repo, o->rev, diags) < 0)
+	if (nb_repo_commit(&commit, l->repo, o->rev, &l->diags) < 0)
 		return EXIT_ENV;
-	if (o->worktree) {
-		rc = 0;
-	} else {
-		rc = nb_content_load(content, *repo, commit, diags) < 0 ? EXIT_CONTENT : 0;
-	}
-	if (nb_history_walk(history, *repo, commit, !o->no_cache, diags) < 0) {
+	rc = 0;
+	if (!o->worktree && nb_content_load(&l->content, l->repo, commit, &l->diags) < 0)
+		rc = EXIT_CONTENT;
+	if (nb_history_walk(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}
-	nb_history_save(*history, *repo);
+	nb_history_save(l->history, l->repo);
 	if (o->worktree) {
-		rc = load_worktree(*repo, commit, content, *history, diags);
+		rc = load_worktree(l->repo, commit, &l->content, l->history, &l->diags);
 		if (rc)
 			goto cleanup;
 	}
-	if (nb_history_apply(*history, content, diags) < 0)
+	if (nb_history_apply(l->history, &l->content, &l->diags) < 0)
 		rc = EXIT_CONTENT;
 cleanup:
 	git_commit_free(commit);
 	return rc;
 }
 
+/* Prints the problems and frees everything. */
+static void loaded_release(struct loaded *l)
+{
+	print_diags(&l->diags);
+	nb_diags_clear(&l->diags);
+	nb_content_release(&l->content);
+	nb_history_free(l->history);
+	nb_repo_close(l->repo);
+	memset(l, 0, sizeof(*l));
+}
+
 static int cmd_check(int argc, char **argv)
 {
-	struct nb_diags diags = NB_DIAGS_INIT;
-	struct nb_content content;
-	struct nb_history *history = NULL;
-	git_repository *repo = NULL;
+	struct loaded l;
 	struct options o;
 	int rc;
 
-	memset(&content, 0, sizeof(content));
 	if (parse_options(&o, argc, argv, CMD_CHECK) < 0)
 		return EXIT_USAGE;
-	rc = load(&o, &repo, &content, &history, &diags);
-	print_diags(&diags);
-	nb_diags_clear(&diags);
-	nb_content_release(&content);
-	nb_history_free(history);
-	nb_repo_close(repo);
+	rc = load(&o, &l);
+	loaded_release(&l);
 	return rc;
 }
 
@@ -299,55 +308,43 @@ static int check_theme(const char *theme, struct nb_diags *diags)
 
 static int cmd_build(int argc, char **argv)
 {
-	struct nb_diags diags = NB_DIAGS_INIT;
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct progress bar = { 0, 0 };
-	struct nb_content content;
 	struct nb_model model;
-	struct nb_history *history = NULL;
-	git_repository *repo = NULL;
+	struct loaded l;
 	char *theme = NULL, *out = NULL;
 	struct options o;
 	int rc;
 
-	memset(&content, 0, sizeof(content));
 	memset(&model, 0, sizeof(model));
 	if (parse_options(&o, argc, argv, CMD_BUILD) < 0)
 		return EXIT_USAGE;
-	rc = load(&o, &repo, &content, &history, &diags);
+	rc = load(&o, &l);
 	if (rc)
 		goto cleanup;
-	theme = find_theme(&o, repo);
-	out = o.out ? nb_strdup(o.out) : default_out(repo);
-	if (check_theme(theme, &diags) < 0) {
+	theme = find_theme(&o, l.repo);
+	out = o.out ? nb_strdup(o.out) : default_out(l.repo);
+	if (check_theme(theme, &l.diags) < 0 || nb_publish_begin(&pub, out, &l.diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}
-	nb_model_build(&model, &content);
-	if (nb_publish_begin(&pub, out, &diags) < 0) {
-		rc = EXIT_ENV;
-		goto cleanup;
-	}
+	nb_model_build(&model, &l.content);
 	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
-			   &bar, &diags) < 0) {
+			   &bar, &l.diags) < 0) {
 		rc = EXIT_CONTENT;
 		goto cleanup;
 	}
-	if (nb_publish_commit(&pub, &diags) < 0) {
+	if (nb_publish_commit(&pub, &l.diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}
 	if (!o.quiet)
 		fprintf(stderr, "nocblog: %zu notices, %zu files (%zu written, %zu unchanged) in %s\n",
-			content.count, pub.written + pub.kept, pub.written, pub.kept, out);
+			l.content.count, pub.written + pub.kept, pub.written, pub.kept, out);
 cleanup:
 	nb_publish_release(&pub);
-	print_diags(&diags);
-	nb_diags_clear(&diags);
 	nb_model_release(&model);
-	nb_content_release(&content);
-	nb_history_free(history);
-	nb_repo_close(repo);
+	loaded_release(&l);
 	free(theme);
 	free(out);
 	return rc;
@@ -479,54 +476,53 @@ static void show_notice(const struct nb_content *c, const struct nb_notice *n)
 	}
 }
 
+static void show_withdrawn(const struct nb_content *c, const struct options *o)
+{
+	size_t i;
+
+	for (i = 0; i < c->withdrawn_count; i++) {
+		const struct nb_withdrawn *w = &c->withdrawn[i];
+
+		if (!wanted(o, w->path) && !wanted(o, w->first_path))
+			continue;
+		printf("%s (withdrawn)\n  title      %s\n  added      ", w->path, w->title);
+		put_time(c->site.timezone, w->added);
+		printf("\n  withdrawn  ");
+		put_time(c->site.timezone, w->withdrawn);
+		printf(" by %s\n", w->author);
+	}
+}
+
 static int cmd_history(int argc, char **argv)
 {
-	struct nb_diags diags = NB_DIAGS_INIT;
-	struct nb_content content;
-	struct nb_history *history = NULL;
-	git_repository *repo = NULL;
+	struct loaded l;
 	struct options o;
 	size_t i;
 	int rc;
 
-	memset(&content, 0, sizeof(content));
 	if (parse_options(&o, argc, argv, CMD_HISTORY) < 0)
 		return EXIT_USAGE;
-	rc = load(&o, &repo, &content, &history, &diags);
-	print_diags(&diags);
-	if (rc == EXIT_ENV || !content.site.timezone)
+	rc = load(&o, &l);
+	if (rc == EXIT_ENV || !l.content.site.timezone)
 		goto cleanup;
 	if (o.dump_cache) {
 		struct nb_buf text = NB_BUF_INIT;
 
-		nb_history_serialize(history, &text);
+		nb_history_serialize(l.history, &text);
 		fwrite(text.ptr, 1, text.len, stdout);
 		nb_buf_release(&text);
 	} else if (o.tsv) {
-		show_tsv(&content, &o);
+		show_tsv(&l.content, &o);
 	} else {
-		for (i = 0; i < content.count; i++)
-			if (wanted(&o, content.notices[i].path))
-				show_notice(&content, &content.notices[i]);
-		for (i = 0; i < content.withdrawn_count; i++) {
-			const struct nb_withdrawn *w = &content.withdrawn[i];
-
-			if (!wanted(&o, w->path) && !wanted(&o, w->first_path))
-				continue;
-			printf("%s (withdrawn)\n  title      %s\n  added      ", w->path, w->title);
-			put_time(content.site.timezone, w->added);
-			printf("\n  withdrawn  ");
-			put_time(content.site.timezone, w->withdrawn);
-			printf(" by %s\n", w->author);
-		}
+		for (i = 0; i < l.content.count; i++)
+			if (wanted(&o, l.content.notices[i].path))
+				show_notice(&l.content, &l.content.notices[i]);
+		show_withdrawn(&l.content, &o);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		rc = EXIT_ENV;
 cleanup:
-	nb_diags_clear(&diags);
-	nb_content_release(&content);
-	nb_history_free(history);
-	nb_repo_close(repo);
+	loaded_release(&l);
 	return rc;
 }
 

@@ -344,10 +344,31 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 
 /* ---- pages ---- */
 
+/* The feeds of a folder ("" for the site, "servers/X/"), for autodiscovery. */
+static void d_feeds(struct ctx *x, struct nb_tmpl_value *list, const char *dir,
+		    const char *name)
+{
+	static const char *const feeds[][3] = {
+		{ "atom.xml", "application/atom+xml", "%s (Atom)" },
+		{ "rss.xml", "application/rss+xml", "%s (RSS)" },
+		{ "updates.xml", "application/atom+xml", "%s: every update (Atom)" },
+	};
+	size_t i;
+
+	for (i = 0; i < NB_ARRAY_LEN(feeds); i++) {
+		struct nb_tmpl_value *f = d_map(x);
+
+		d_strf(f, "href", "%s%s%s", x->site->base_url, dir, feeds[i][0]);
+		d_str(f, "type", feeds[i][1]);
+		d_strf(f, "title", feeds[i][2], name);
+		d_push(list, f);
+	}
+}
+
 /* The data every page has.  rel is the page's path ("2010/10/x/"). */
 static struct nb_tmpl_value *d_page(struct ctx *x, const char *rel, const char *title)
 {
-	struct nb_tmpl_value *v = d_map(x), *site = d_map(x), *feeds = d_list(x), *f;
+	struct nb_tmpl_value *v = d_map(x), *site = d_map(x), *feeds = d_list(x);
 	struct nb_buf root = NB_BUF_INIT;
 	const char *p;
 
@@ -362,21 +383,7 @@ static struct nb_tmpl_value *d_page(struct ctx *x, const char *rel, const char *
 	d_set(v, "site", site);
 	d_str(v, "page_title", title);
 	d_strf(v, "canonical", "%s%s", x->site->base_url, rel);
-	f = d_map(x);
-	d_strf(f, "href", "%satom.xml", x->site->base_url);
-	d_str(f, "type", "application/atom+xml");
-	d_strf(f, "title", "%s (Atom)", x->site->title);
-	d_push(feeds, f);
-	f = d_map(x);
-	d_strf(f, "href", "%srss.xml", x->site->base_url);
-	d_str(f, "type", "application/rss+xml");
-	d_strf(f, "title", "%s (RSS)", x->site->title);
-	d_push(feeds, f);
-	f = d_map(x);
-	d_strf(f, "href", "%supdates.xml", x->site->base_url);
-	d_str(f, "type", "application/atom+xml");
-	d_strf(f, "title", "%s: every update (Atom)", x->site->title);
-	d_push(feeds, f);
+	d_feeds(x, feeds, "", x->site->title);
 	d_set(v, "feeds", feeds);
 	nb_buf_release(&root);
 	return v;
@@ -613,19 +620,7 @@ static int server_pages(struct ctx *x)
 		nb_buf_printf(&rel, "servers/%s/", sv->server->id);
 		nb_buf_printf(&file, "%sindex.html", rel.ptr);
 		v = d_page(x, rel.ptr, sv->server->name);
-		{
-			struct nb_tmpl_value *feeds = nb_tmpl_map_get(v, "feeds"), *f = d_map(x);
-
-			d_strf(f, "href", "%s%satom.xml", x->site->base_url, rel.ptr);
-			d_str(f, "type", "application/atom+xml");
-			d_strf(f, "title", "%s (Atom)", sv->server->name);
-			d_push(feeds, f);
-			f = d_map(x);
-			d_strf(f, "href", "%s%srss.xml", x->site->base_url, rel.ptr);
-			d_str(f, "type", "application/rss+xml");
-			d_strf(f, "title", "%s (RSS)", sv->server->name);
-			d_push(feeds, f);
-		}
+		d_feeds(x, nb_tmpl_map_get(v, "feeds"), rel.ptr, sv->server->name);
 		d_set(v, "server", d_server(x, s, root_of(v)));
 		d_bool(v, "nav_servers", 1);
 		d_bool(v, "has_notices", sv->count > 0);

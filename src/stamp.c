@@ -417,19 +417,20 @@ int64_t nb_stamp_local_day(const struct nb_stamp *s, int64_t t,
 	return nb_days_from_civil(c.year, c.month, c.day);
 }
 
-int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
-			 int inclusive, int64_t floor_day,
-			 const char *default_zone)
+enum fit { FIT_AFTER, FIT_FROM, FIT_UNTIL };
+
+/*
+ * From `day` on, stepping `step` days at a time, the first date on the
+ * stamp's weekday (if it names one) where it falls after `bound`, at or
+ * after it, or at or before it.  Ten days reach any weekday from either
+ * side of a zone's date line.
+ */
+static int infer(int64_t *out, const struct nb_stamp *s, int64_t day, int step,
+		 int64_t bound, enum fit fit, const char *default_zone)
 {
-	int64_t day = nb_stamp_local_day(s, after, default_zone);
 	int i;
 
-	/* a day before, for zones where `after` falls late on the stamp's
-	 * previous date; eight after, to reach any weekday */
-	day -= 1;
-	if (floor_day != INT64_MIN && day < floor_day)
-		day = floor_day;
-	for (i = 0; i < 10; i++, day++) {
+	for (i = 0; i < 10; i++, day += step) {
 		int y, m, d;
 		int64_t t;
 
@@ -437,7 +438,8 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 		if (s->wday >= 0 && nb_weekday(y, m, d) != s->wday)
 			continue;
 		t = nb_stamp_instant_on(s, y, m, d, default_zone);
-		if (t > after || (inclusive && t == after)) {
+		if ((fit == FIT_AFTER && t > bound) || (fit == FIT_FROM && t >= bound) ||
+		    (fit == FIT_UNTIL && t <= bound)) {
 			*out = t;
 			return 0;
 		}
@@ -445,24 +447,22 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 	return -1;
 }
 
+int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
+			 int inclusive, int64_t floor_day,
+			 const char *default_zone)
+{
+	/* from the day before: `after` may fall late on the stamp's previous date */
+	int64_t day = nb_stamp_local_day(s, after, default_zone) - 1;
+
+	if (floor_day != INT64_MIN && day < floor_day)
+		day = floor_day;
+	return infer(out, s, day, 1, after, inclusive ? FIT_FROM : FIT_AFTER, default_zone);
+}
+
 int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
 			  const char *default_zone)
 {
 	int64_t day = nb_stamp_local_day(s, before, default_zone) + 1;
-	int i;
 
-	for (i = 0; i < 10; i++, day--) {
-		int y, m, d;
-		int64_t t;
-
-		nb_civil_from_days(day, &y, &m, &d);
-		if (s->wday >= 0 && nb_weekday(y, m, d) != s->wday)
-			continue;
-		t = nb_stamp_instant_on(s, y, m, d, default_zone);
-		if (t <= before) {
-			*out = t;
-			return 0;
-		}
-	}
-	return -1;
+	return infer(out, s, day, -1, before, FIT_UNTIL, default_zone);
 }

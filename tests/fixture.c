@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,4 +338,61 @@ int fx_git(struct fx_repo *r, int64_t when, const char *const *args)
 	if (waitpid(pid, &status, 0) < 0)
 		die("waitpid");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+char *fx_slurp(const char *path)
+{
+	char chunk[8192], *data = NULL;
+	size_t len = 0, got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	data = malloc(1);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		data = realloc(data, len + got + 1);
+		memcpy(data + len, chunk, got);
+		len += got;
+	}
+	data[len] = '\0';
+	fclose(f);
+	return data;
+}
+
+static void walk_below(const char *dir, const char *rel,
+		       void (*fn)(const char *, const char *, void *), void *payload)
+{
+	struct dirent **names = NULL;
+	char *path = malloc(strlen(dir) + strlen(rel) + 1);
+	int n, i;
+
+	sprintf(path, "%s%s", dir, rel);
+	n = scandir(path, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (strcmp(name, ".") && strcmp(name, "..")) {
+			char *sub = malloc(strlen(rel) + strlen(name) + 2);
+			char *full = malloc(strlen(dir) + strlen(rel) + strlen(name) + 2);
+			struct stat st;
+
+			sprintf(sub, "%s/%s", rel, name);
+			sprintf(full, "%s%s", dir, sub);
+			if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
+				walk_below(dir, sub, fn, payload);
+			else
+				fn(sub, full, payload);
+			free(sub);
+			free(full);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(path);
+}
+
+void fx_walk(const char *dir, void (*fn)(const char *rel, const char *full, void *payload),
+	     void *payload)
+{
+	walk_below(dir, "", fn, payload);
 }

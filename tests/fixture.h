@@ -56,6 +56,16 @@ int64_t fx_utc(int year, int month, int day, int hour, int minute);
 /* The same from "2010-10-16T05:24Z" or "2010-10-16T05:24:00Z"; -1 if malformed. */
 int64_t fx_utc_iso(const char *iso);
 
+/* A file's bytes, NUL-terminated (the caller frees), or NULL. */
+char *fx_slurp(const char *path);
+/*
+ * Calls fn for every file below dir, in sorted order, folders first
+ * descended: rel is its path below dir ("/2010/10/x/index.html"), full its
+ * path.
+ */
+void fx_walk(const char *dir, void (*fn)(const char *rel, const char *full, void *payload),
+	     void *payload);
+
 /* The number of lines in s. */
 size_t fx_count_lines(const char *s);
 /* Where the source tree is ($SRCDIR, else "."). */

@@ -2,7 +2,6 @@
  * The pages: golden files for a small site, escaping of hostile text,
  * byte-identical builds, and every page of the sample site valid HTML.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,20 +21,7 @@
 
 #define EDT (-240)
 
-static char *slurp(const char *path)
-{
-	struct nb_buf b = NB_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		nb_buf_put(&b, chunk, got);
-	fclose(f);
-	return nb_buf_detach(&b);
-}
+#define slurp fx_slurp
 
 static void build(struct fx_repo *r, const char *out)
 {
@@ -56,33 +42,16 @@ static void build(struct fx_repo *r, const char *out)
 	nb_buf_release(&theme);
 }
 
-/* Every file below dir, relative paths, sorted. */
-static void list_files(const char *dir, const char *rel, struct nb_buf *out)
+static void add_name(const char *rel, const char *full, void *payload)
 {
-	struct dirent **names = NULL;
-	struct nb_buf path = NB_BUF_INIT;
-	int n, i;
+	(void)full;
+	nb_buf_printf(payload, "%s\n", rel);
+}
 
-	nb_buf_printf(&path, "%s%s", dir, rel);
-	n = scandir(path.ptr, &names, NULL, alphasort);
-	for (i = 0; i < n; i++) {
-		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
-		struct stat st;
-
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
-			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
-			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode))
-				list_files(dir, sub.ptr, out);
-			else
-				nb_buf_printf(out, "%s\n", sub.ptr);
-		}
-		nb_buf_release(&sub);
-		nb_buf_release(&full);
-		free(names[i]);
-	}
-	free(names);
-	nb_buf_release(&path);
+/* Every file below dir, relative paths, sorted. */
+static void list_files(const char *dir, struct nb_buf *out)
+{
+	fx_walk(dir, add_name, out);
 }
 
 /* ---- a small site, its pages compared with reviewed golden files ---- */
@@ -175,7 +144,7 @@ static void test_golden_pages(void **state)
 	small_repo(&r);
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
-	list_files(out.ptr, "", &files);
+	list_files(out.ptr, &files);
 	if (strcmp(files.ptr,
 		   "/2010/10/louie-cas/index.html\n"
 		   "/2010/10/louie-latency/index.html\n"
@@ -206,59 +175,33 @@ static void test_golden_pages(void **state)
 
 /* ---- hostile text ---- */
 
-static void scan_inert(const char *dir, const char *rel)
+/* Inside every tag of a file: no script element, no event handler
+ * attribute, no javascript: address. */
+static void check_inert(const char *rel, const char *full, void *payload)
 {
-	struct dirent **names = NULL;
-	struct nb_buf path = NB_BUF_INIT;
-	int n, i;
+	char *text = slurp(full), *p;
 
-	nb_buf_printf(&path, "%s%s", dir, rel);
-	n = scandir(path.ptr, &names, NULL, alphasort);
-	for (i = 0; i < n; i++) {
-		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
-		struct stat st;
+	(void)payload;
+	for (p = text; (p = strchr(p, '<')); p++) {
+		char *end = strchr(p, '>'), *tag, *q;
 
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
-			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
-			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-				scan_inert(dir, sub.ptr);
-			} else {
-				char *text = slurp(full.ptr), *p;
+		if (!end)
+			break;
+		tag = strndup(p, (size_t)(end - p));
+		if (strncasecmp(tag, "<script", 7) == 0 || strncasecmp(tag, "<img", 4) == 0 ||
+		    strncasecmp(tag, "<iframe", 7) == 0 || strcasestr(tag, "javascript:"))
+			fail_msg("%s holds live markup: %s>", rel, tag);
+		for (q = tag; (q = strcasestr(q, " on")); q++) {
+			char *r = q + 3;
 
-				/* inside every tag: no script element, no event handler
-				 * attribute, no javascript: address */
-				for (p = text; (p = strchr(p, '<')); p++) {
-					char *end = strchr(p, '>'), *tag, *q;
-
-					if (!end)
-						break;
-					tag = strndup(p, (size_t)(end - p));
-					if (strncasecmp(tag, "<script", 7) == 0 ||
-					    strncasecmp(tag, "<img", 4) == 0 ||
-					    strncasecmp(tag, "<iframe", 7) == 0 ||
-					    strcasestr(tag, "javascript:"))
-						fail_msg("%s holds live markup: %s>", sub.ptr, tag);
-					for (q = tag; (q = strcasestr(q, " on")); q++) {
-						char *r = q + 3;
-
-						while (*r >= 'a' && *r <= 'z')
-							r++;
-						if (r > q + 3 && *r == '=')
-							fail_msg("%s holds an event handler: %s>", sub.ptr, tag);
-					}
-					free(tag);
-				}
-				/* the payloads are there, as text */
-				free(text);
-			}
+			while (*r >= 'a' && *r <= 'z')
+				r++;
+			if (r > q + 3 && *r == '=')
+				fail_msg("%s holds an event handler: %s>", rel, tag);
 		}
-		nb_buf_release(&sub);
-		nb_buf_release(&full);
-		free(names[i]);
+		free(tag);
 	}
-	free(names);
-	nb_buf_release(&path);
+	free(text);
 }
 
 static void test_hostile_text_is_inert(void **state)
@@ -288,7 +231,7 @@ static void test_hostile_text_is_inert(void **state)
 	fx_commit_as(&r, "add", fx_utc(2020, 1, 1, 0, 0), 0, "Mallory \" onmouseover=\"alert('author')");
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
-	scan_inert(out.ptr, "");
+	fx_walk(out.ptr, check_inert, NULL);
 	/* the text itself is shown, escaped */
 	nb_buf_printf(&page, "%s/2020/01/x/index.html", out.ptr);
 	text = slurp(page.ptr);
@@ -303,23 +246,18 @@ static void test_hostile_text_is_inert(void **state)
 
 /* ---- determinism ---- */
 
+static void add_file(const char *rel, const char *full, void *payload)
+{
+	char *text = slurp(full);
+
+	nb_buf_printf(payload, "== %s\n%s\n", rel, text ? text : "(unreadable)");
+	free(text);
+}
+
+/* Every file below dir with its bytes. */
 static void snapshot(const char *dir, struct nb_buf *out)
 {
-	struct nb_buf files = NB_BUF_INIT;
-	char *line, *save = NULL;
-
-	list_files(dir, "", &files);
-	for (line = strtok_r(files.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct nb_buf path = NB_BUF_INIT;
-		char *text;
-
-		nb_buf_printf(&path, "%s%s", dir, line);
-		text = slurp(path.ptr);
-		nb_buf_printf(out, "== %s\n%s\n", line, text ? text : "(unreadable)");
-		free(text);
-		nb_buf_release(&path);
-	}
-	nb_buf_release(&files);
+	fx_walk(dir, add_file, out);
 }
 
 static void test_same_commit_same_bytes(void **state)
@@ -373,45 +311,24 @@ static void test_same_commit_same_bytes(void **state)
 
 /* ---- valid HTML ---- */
 
-static void tidy_all(const char *dir, const char *rel, int *checked)
+static void tidy_page(const char *rel, const char *full, void *payload)
 {
-	struct dirent **names = NULL;
-	struct nb_buf path = NB_BUF_INIT;
-	int n, i;
+	struct nb_buf cmd = NB_BUF_INIT;
+	int status;
 
-	nb_buf_printf(&path, "%s%s", dir, rel);
-	n = scandir(path.ptr, &names, NULL, alphasort);
-	for (i = 0; i < n; i++) {
-		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT, cmd = NB_BUF_INIT;
-		struct stat st;
-
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
-			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
-			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-				tidy_all(dir, sub.ptr, checked);
-			} else if (strstr(sub.ptr, ".html")) {
-				int status;
-
-				nb_buf_printf(&cmd, "tidy -errors -quiet '%s' >/dev/null 2>&1", full.ptr);
-				status = system(cmd.ptr);
-				/* tidy: 0 clean, 1 warnings, 2 errors */
-				if (!WIFEXITED(status) || WEXITSTATUS(status) >= 2) {
-					nb_buf_truncate(&cmd, 0);
-					nb_buf_printf(&cmd, "tidy -errors -quiet '%s'", full.ptr);
-					if (system(cmd.ptr) != -1)
-						fail_msg("tidy finds errors in %s", sub.ptr);
-				}
-				(*checked)++;
-			}
-		}
-		nb_buf_release(&sub);
-		nb_buf_release(&full);
-		nb_buf_release(&cmd);
-		free(names[i]);
+	if (!strstr(rel, ".html"))
+		return;
+	nb_buf_printf(&cmd, "tidy -errors -quiet '%s' >/dev/null 2>&1", full);
+	status = system(cmd.ptr);
+	/* tidy: 0 clean, 1 warnings, 2 errors */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) >= 2) {
+		nb_buf_truncate(&cmd, 0);
+		nb_buf_printf(&cmd, "tidy -errors -quiet '%s'", full);
+		if (system(cmd.ptr) != -1)
+			fail_msg("tidy finds errors in %s", rel);
 	}
-	free(names);
-	nb_buf_release(&path);
+	(*(int *)payload)++;
+	nb_buf_release(&cmd);
 }
 
 static void test_sample_site_is_valid_html(void **state)
@@ -426,7 +343,7 @@ static void test_sample_site_is_valid_html(void **state)
 	fx_commit(&r, "sample content", fx_utc(2023, 1, 1, 0, 0), 0);
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
-	tidy_all(out.ptr, "", &checked);
+	fx_walk(out.ptr, tidy_page, &checked);
 	assert_true(checked > 30);
 	nb_buf_release(&out);
 	fx_repo_free(&r);

@@ -73,7 +73,6 @@ static void new_update(struct site *s, int n)
 	char *data;
 	DIR *d;
 	FILE *f;
-	long size;
 
 	nb_buf_printf(&path, "%s/content", s->repo.dir);
 	d = opendir(path.ptr);
@@ -83,15 +82,8 @@ static void new_update(struct site *s, int n)
 	assert_non_null(e);
 	nb_buf_printf(&path, "/%s", e->d_name);
 	closedir(d);
-	f = fopen(path.ptr, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	data = malloc((size_t)size + 1);
-	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-	data[size] = '\0';
-	fclose(f);
+	data = fx_slurp(path.ptr);
+	assert_non_null(data);
 	nb_buf_printf(&text, "%s\nUpdate: publishing test %d.\n", data, n);
 	f = fopen(path.ptr, "wb");
 	fputs(text.ptr, f);
@@ -102,44 +94,18 @@ static void new_update(struct site *s, int n)
 	nb_buf_release(&text);
 }
 
-/* Every regular file under dir, as "path\0bytes" records, sorted. */
-static void snapshot(const char *dir, const char *rel, struct nb_buf *out)
+static void add_file(const char *rel, const char *full, void *payload)
 {
-	struct dirent **names = NULL;
-	int n, i;
-	struct nb_buf path = NB_BUF_INIT;
+	char *text = fx_slurp(full);
 
-	nb_buf_printf(&path, "%s%s", dir, rel);
-	n = scandir(path.ptr, &names, NULL, alphasort);
-	for (i = 0; i < n; i++) {
-		struct nb_buf sub = NB_BUF_INIT, full = NB_BUF_INIT;
-		struct stat st;
+	nb_buf_printf(payload, "== %s\n%s\n", rel, text ? text : "(unreadable)");
+	free(text);
+}
 
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
-			nb_buf_printf(&sub, "%s/%s", rel, names[i]->d_name);
-			nb_buf_printf(&full, "%s%s", dir, sub.ptr);
-			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-				snapshot(dir, sub.ptr, out);
-			} else {
-				FILE *f = fopen(full.ptr, "rb");
-				char chunk[8192];
-				size_t got;
-
-				nb_buf_printf(out, "%s", sub.ptr);
-				nb_buf_putc(out, '\0');
-				while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-					nb_buf_put(out, chunk, got);
-				if (f)
-					fclose(f);
-				nb_buf_putc(out, '\0');
-			}
-		}
-		nb_buf_release(&sub);
-		nb_buf_release(&full);
-		free(names[i]);
-	}
-	free(names);
-	nb_buf_release(&path);
+/* Every file under dir with its bytes, sorted. */
+static void snapshot(const char *dir, struct nb_buf *out)
+{
+	fx_walk(dir, add_file, out);
 }
 
 /* A page is whole when it ends the way every page ends. */
@@ -216,7 +182,7 @@ static void test_killed_build_leaves_old_site(void **state)
 	generate(&s, 120, 600);
 	build(&s, 0);
 	new_update(&s, 100);
-	snapshot(s.out, "", &before);
+	snapshot(s.out, &before);
 	for (delay = 0; delay <= 60; delay += 4) {
 		pid_t pid;
 		int status;
@@ -237,7 +203,7 @@ static void test_killed_build_leaves_old_site(void **state)
 		if (WIFSIGNALED(status))
 			landed++;
 		nb_buf_truncate(&after, 0);
-		snapshot(s.out, "", &after);
+		snapshot(s.out, &after);
 		/* killed: the old site; finished: the new one; never a mix */
 		if (WIFSIGNALED(status) &&
 		    (after.len != before.len || memcmp(after.ptr, before.ptr, before.len) != 0))

@@ -24,25 +24,17 @@ struct row {
 	char utc[32];
 };
 
+/* A file of the source tree. */
 static char *slurp(const char *rel, size_t *len)
 {
 	char path[512];
-	FILE *f;
 	char *data;
-	long size;
 
 	snprintf(path, sizeof(path), "%s/%s", fx_srcdir(), rel);
-	f = fopen(path, "rb");
-	if (!f)
+	data = fx_slurp(path);
+	if (!data)
 		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	data = malloc((size_t)size + 1);
-	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-	data[size] = '\0';
-	fclose(f);
-	*len = (size_t)size;
+	*len = strlen(data);
 	return data;
 }
 
