@@ -28,7 +28,7 @@ ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
 TEST_BIN      = $(TESTS:%=build/tests/%)
 ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
 
-.PHONY: all deps site check test asan test-asan clean
+.PHONY: all deps site check test asan test-asan clean vnu
 .DELETE_ON_ERROR:
 
 all: nocblog
@@ -83,13 +83,25 @@ site: deps
 	$(MAKE) nocblog
 	./nocblog build
 
-test: nocblog $(TEST_BIN)
-	NOCBLOG=$(CURDIR)/nocblog tests/run.sh $(TEST_BIN)
+# The Nu HTML checker, where Java and npm are at hand; tests use it if it is there.
+VNU_VERSION = 26.9.27
+VNU_JAR = build/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+vnu:
+	@if [ ! -f $(VNU_JAR) ] && command -v java >/dev/null && command -v npm >/dev/null; then \
+		mkdir -p build/vnu && npm install --silent --no-audit --no-fund --ignore-scripts --prefix build/vnu \
+			vnu-jar@$(VNU_VERSION) >/dev/null 2>&1 || echo "vnu-jar not installed: pages are checked with tidy only"; \
+	fi
+
+TEST_ENV = NOCBLOG_VNU=$(if $(wildcard $(VNU_JAR)),$(CURDIR)/$(VNU_JAR),)
+
+test: nocblog $(TEST_BIN) vnu
+	NOCBLOG=$(CURDIR)/nocblog $(TEST_ENV) tests/run.sh $(TEST_BIN)
 
 asan: build/asan/nocblog $(ASAN_TEST_BIN)
 
-test-asan: asan
-	NOCBLOG=$(CURDIR)/build/asan/nocblog ASAN_OPTIONS=detect_leaks=1 \
+test-asan: asan vnu
+	NOCBLOG=$(CURDIR)/build/asan/nocblog ASAN_OPTIONS=detect_leaks=1 $(TEST_ENV) \
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(ASAN_TEST_BIN)
 
 # The whole suite: unit and command tests, then all of them again under

@@ -679,6 +679,8 @@ static int archive_pages(struct ctx *x)
 		d_set(v, "years", d_years(x, root_of(v), year));
 		d_bool(v, "nav_archive", 1);
 		d_bool(v, "has_notices", n > 0);
+		d_strf(v, "count", "%zu", n);
+		d_bool(v, "one", n == 1);
 		d_set(v, "notices", d_cards(x, idx, n, root_of(v)));
 		rc = emit(x, "archive", v, file.ptr);
 		free(idx);

@@ -345,6 +345,20 @@ static void test_sample_site_is_valid_html(void **state)
 	build(&r, out.ptr);
 	fx_walk(out.ptr, tidy_page, &checked);
 	assert_true(checked > 30);
+	/* the Nu checker too, where make could install it */
+	if (getenv("NOCBLOG_VNU") && *getenv("NOCBLOG_VNU")) {
+		struct nb_buf cmd = NB_BUF_INIT;
+		int status;
+
+		nb_buf_printf(&cmd, "java -jar '%s' --skip-non-html --errors-only '%s'",
+			      getenv("NOCBLOG_VNU"), out.ptr);
+		status = system(cmd.ptr);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fail_msg("the Nu checker finds errors in the sample site");
+		nb_buf_release(&cmd);
+	} else {
+		printf("the Nu HTML checker is not installed: tidy only\n");
+	}
 	nb_buf_release(&out);
 	fx_repo_free(&r);
 }
