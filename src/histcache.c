@@ -147,6 +147,8 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	put_field(b, n->title);
 	nb_buf_putc(b, '\n');
 
+	if (n->window_changes)
+		nb_buf_printf(b, "windows\t%zu\n", n->window_changes);
 	for (i = 0; i < n->old_count; i++) {
 		nb_buf_puts(b, "old");
 		put_field(b, n->old_paths[i]);
@@ -425,6 +427,8 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 				if (git_oid_fromstr(&n->last_valid, f[6]) < 0)
 					goto cleanup;
 			}
+		} else if (strcmp(f[0], "windows") == 0 && nf == 2 && n) {
+			n->window_changes = (size_t)strtoull(f[1], NULL, 10);
 		} else if (strcmp(f[0], "old") == 0 && nf == 2 && n) {
 			char *p = unescape(f[1]);
 

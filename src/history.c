@@ -29,6 +29,8 @@ struct version {
 	char *title;
 	char *status;      /* NULL when the file had problems */
 	uint64_t text_key; /* title and text before the first update */
+	int has_window;
+	int64_t window_start, window_end;
 	struct vupdate *updates;
 	size_t count;
 };
@@ -133,6 +135,9 @@ static struct version *version_parse(struct nb_history *h, const git_oid *id,
 	nb_buf_putc(&text, '\0');
 	nb_buf_puts(&text, n.body ? n.body : "");
 	v->text_key = nb_hash(text.ptr, text.len);
+	v->has_window = n.has_window;
+	v->window_start = n.window_start;
+	v->window_end = n.window_end;
 	v->updates = nb_calloc(n.update_count, sizeof(*v->updates));
 	v->count = n.update_count;
 	for (i = 0; i < n.update_count; i++) {
@@ -386,6 +391,9 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 	}
 	if (from && from->text_key != to->text_key)
 		note_edit(&n->has_edit, &n->edit, sig);
+	if (from && from->has_window && to->has_window &&
+	    (from->window_start != to->window_start || from->window_end != to->window_end))
+		n->window_changes++;
 	if (to->status && (!from || !from->status || strcmp(from->status, to->status) != 0)) {
 		struct hstatus *st;
 
@@ -1109,6 +1117,7 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 		n->commits[i].author = name_of(h, hn->changes[i].name);
 	}
 	n->commit_count = hn->change_count;
+	n->window_changes = hn->window_changes;
 	n->status_changes = nb_calloc(hn->status_count + 1, sizeof(*n->status_changes));
 	for (i = 0; i < hn->status_count; i++) {
 		struct nb_status_change *sc = &n->status_changes[n->status_change_count];

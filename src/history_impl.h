@@ -14,7 +14,7 @@
 
 /* Bump when what the walk derives from a version changes: old caches
  * are then ignored and rebuilt. */
-#define NB_CACHE_FORMAT 3
+#define NB_CACHE_FORMAT 4
 #define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
 
 struct sig {
@@ -54,6 +54,7 @@ struct hnotice {
 	struct hupdate *updates;
 	size_t update_count, update_alloc;
 	struct nb_map keys; /* update key -> index into updates */
+	size_t window_changes; /* times its maintenance window moved */
 	struct sig *changes; /* every commit that changed its file */
 	size_t change_count, change_alloc;
 };

@@ -78,6 +78,7 @@ struct nb_notice {
 	char *edited_by;
 	struct nb_status_change *status_changes; /* oldest first */
 	size_t status_change_count;
+	size_t window_changes;  /* times its maintenance window moved */
 	struct nb_commit_ref *commits; /* every commit that changed it, oldest first */
 	size_t commit_count;
 	char *slug;
