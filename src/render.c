@@ -1,6 +1,5 @@
 #include "render.h"
 
-#include <cmark.h>
 #include <dirent.h>
 #include <libxml/xmlwriter.h>
 #include <stdarg.h>
@@ -17,6 +16,7 @@
 #include "notice.h"
 #include "publish.h"
 #include "site.h"
+#include "text.h"
 #include "tmpl.h"
 #include "tz.h"
 #include "util.h"
@@ -105,56 +105,14 @@ static void duration(struct nb_buf *out, int64_t seconds)
 		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
 }
 
-/* Markdown as HTML, safe unless the site opted in; the caller frees it. */
 static char *markdown(const struct ctx *x, const char *md)
 {
-	char *html = cmark_markdown_to_html(md ? md : "", md ? strlen(md) : 0,
-					    x->site->unsafe_html ? CMARK_OPT_UNSAFE :
-								   CMARK_OPT_DEFAULT);
-	size_t n = strlen(html);
-
-	while (n && html[n - 1] == '\n')
-		html[--n] = '\0';
-	return html;
+	return nb_text_html(md, x->site->unsafe_html);
 }
 
-/* The first words of a Markdown text, as plain text. */
 static char *summary(const char *md)
 {
-	cmark_node *doc = cmark_parse_document(md ? md : "", md ? strlen(md) : 0,
-					       CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
-	struct nb_buf b = NB_BUF_INIT;
-	cmark_event_type ev;
-
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && b.len < NB_SUMMARY_CHARS) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type type = cmark_node_get_type(n);
-
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)
-			nb_buf_puts(&b, cmark_node_get_literal(n));
-		else if ((type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK ||
-			  type == CMARK_NODE_PARAGRAPH) && b.len && b.ptr[b.len - 1] != ' ')
-			nb_buf_putc(&b, ' ');
-	}
-	cmark_iter_free(it);
-	cmark_node_free(doc);
-	if (b.len > NB_SUMMARY_CHARS) {
-		size_t cut = NB_SUMMARY_CHARS;
-
-		while (cut > 0 && b.ptr[cut] != ' ')
-			cut--;
-		/* never cut inside a UTF-8 sequence */
-		while (cut > 0 && ((unsigned char)b.ptr[cut] & 0xc0) == 0x80)
-			cut--;
-		nb_buf_truncate(&b, cut ? cut : NB_SUMMARY_CHARS);
-		nb_buf_puts(&b, "\u2026");
-	}
-	while (b.len && b.ptr[b.len - 1] == ' ')
-		nb_buf_truncate(&b, b.len - 1);
-	return nb_buf_detach(&b);
+	return nb_text_summary(md, NB_SUMMARY_CHARS);
 }
 
 static const char *label(const char *name)

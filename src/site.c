@@ -11,6 +11,7 @@
 
 static const char *const site_keys[] = {
 	"title", "base_url", "timezone", "author", "servers", "unsafe_html",
+	"feed_entries", "feed_updates", "tombstone_days",
 };
 
 static const char *const server_keys[] = { "name", "group", "description" };
@@ -191,6 +192,19 @@ static void load_bool(struct loader *ld, const struct nb_yml *v, const char *key
 	problem(ld, v->line, "write true or false", "'%s' must be true or false", key);
 }
 
+static void load_count(struct loader *ld, const struct nb_yml *v, const char *key, long *out)
+{
+	char *end = NULL;
+	long n = v->kind == NB_YML_SCALAR ? strtol(v->scalar, &end, 10) : -1;
+
+	if (v->kind != NB_YML_SCALAR || !*v->scalar || *end || n < 0 || n > NB_FEED_MAX) {
+		problem(ld, v->line, "write a whole number from 0 to 100000", "'%s' is not a count",
+			key);
+		return;
+	}
+	*out = n;
+}
+
 static void load_key(struct loader *ld, struct nb_site *site,
 		     const struct nb_yml *k, const struct nb_yml *v)
 {
@@ -208,6 +222,12 @@ static void load_key(struct loader *ld, struct nb_site *site,
 		load_bool(ld, v, key, &site->unsafe_html);
 	else if (strcmp(key, "servers") == 0)
 		load_servers(ld, site, v);
+	else if (strcmp(key, "feed_entries") == 0)
+		load_count(ld, v, key, &site->feed_entries);
+	else if (strcmp(key, "feed_updates") == 0)
+		load_count(ld, v, key, &site->feed_updates);
+	else if (strcmp(key, "tombstone_days") == 0)
+		load_count(ld, v, key, &site->tombstone_days);
 	else
 		unknown_key(ld, k, site_keys, NB_ARRAY_LEN(site_keys), "site.yaml");
 }
@@ -253,6 +273,9 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 	int line;
 
 	memset(site, 0, sizeof(*site));
+	site->feed_entries = NB_FEED_ENTRIES;
+	site->feed_updates = NB_FEED_UPDATES;
+	site->tombstone_days = NB_TOMBSTONE_DAYS;
 	bad = nb_utf8_check(text, len);
 	if (bad < len) {
 		problem(&ld, nb_line_of(text, bad), "save the file as UTF-8",

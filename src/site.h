@@ -9,6 +9,10 @@ struct nb_diags;
 #define NB_SITE_PATH "content/site.yaml"
 #define NB_SITE_MAX_BYTES (4u << 20)
 #define NB_SERVER_ID_MAX 64
+#define NB_FEED_ENTRIES 100
+#define NB_FEED_UPDATES 500
+#define NB_TOMBSTONE_DAYS 30
+#define NB_FEED_MAX 100000
 
 struct nb_server {
 	char *id;          /* the key in site.yaml: LOUIECAS3 */
@@ -23,6 +27,9 @@ struct nb_site {
 	char *timezone;    /* IANA name */
 	char *author;      /* feed author when a commit gives none */
 	int unsafe_html;   /* pass raw HTML and any link through Markdown */
+	long feed_entries; /* notices in each notice feed */
+	long feed_updates; /* updates in each update feed */
+	long tombstone_days; /* how long a withdrawn notice stays in the site feed */
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
 };
