@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "content.h"
 #include "diag.h"
+#include "feed.h"
 #include "history.h"
 #include "model.h"
 #include "publish.h"
@@ -330,7 +331,7 @@ static int cmd_build(int argc, char **argv)
 	}
 	nb_model_build(&model, &l.content);
 	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
-			   &bar, &l.diags) < 0) {
+			   &bar, &l.diags) < 0 || nb_feed_write_all(&model, &pub, &l.diags) < 0) {
 		rc = EXIT_CONTENT;
 		goto cleanup;
 	}

@@ -36,7 +36,9 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 	for (i = 0; i < n->status_change_count; i++) {
 		const struct nb_status_change *sc = &n->status_changes[i];
 
-		it->updated = max64(it->updated, sc->time);
+		/* the status it was added with is part of its publication */
+		if (i > 0)
+			it->updated = max64(it->updated, sc->time);
 		if (sc->status == n->status && (i == 0 || n->status_changes[i - 1].status != sc->status)) {
 			it->status_since = sc->time;
 			born = i == 0;

@@ -1,0 +1,34 @@
+/*
+ * feed: what partners subscribe to.  For the site and for every server
+ * (a group's feeds hold its members' notices): atom.xml (one entry per
+ * notice), rss.xml (the same in RSS 2.0), updates.xml (one Atom entry per
+ * update, threaded to its notice, RFC 4685) and maintenance.ics (RFC 5545).
+ * The site's atom.xml also carries withdrawn notices (RFC 6721).
+ */
+#ifndef NB_FEED_H
+#define NB_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nb_model;
+struct nb_publish;
+struct nb_diags;
+struct nb_site;
+
+/* Writes every feed into the staging folder.  Returns 0, or -1. */
+int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
+		      struct nb_diags *diags);
+
+/* How many files nb_feed_write_all writes. */
+size_t nb_feed_count(const struct nb_model *m);
+
+/*
+ * A notice's id: a tag: URI from the site's host, the day its file was
+ * first committed (UTC) and the path it was first committed under, so it
+ * never changes after publication, renames and retitles included.
+ * The caller frees it.
+ */
+char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int64_t added);
+
+#endif
