@@ -392,8 +392,11 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 	if (from && from->text_key != to->text_key)
 		note_edit(&n->has_edit, &n->edit, sig);
 	if (from && from->has_window && to->has_window &&
-	    (from->window_start != to->window_start || from->window_end != to->window_end))
+	    (from->window_start != to->window_start || from->window_end != to->window_end)) {
+		/* a moved window is news for subscribers: an edit */
 		n->window_changes++;
+		note_edit(&n->has_edit, &n->edit, sig);
+	}
 	if (to->status && (!from || !from->status || strcmp(from->status, to->status) != 0)) {
 		struct hstatus *st;
 

@@ -1,0 +1,403 @@
+/*
+ * Feeds as subscribers read them: valid Atom (RFC 4287 + RFC 4685) by the
+ * schema, parsed by sfeed and by feedparser, calendars by icalendar; ids
+ * that survive renames and retitles; one new update, one new entry.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+
+#define EDT (-240)
+
+static void build(struct fx_repo *r, const char *out)
+{
+	struct nb_buf theme = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
+				       "--quiet", NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 0)
+		fail_msg("build failed (%d): %s", status, text);
+	free(text);
+	nb_buf_release(&theme);
+}
+
+/* Runs a shell command; returns its output, fails the test on a bad exit. */
+static char *sh(const char *cmd)
+{
+	struct nb_buf out = NB_BUF_INIT;
+	char chunk[4096];
+	size_t got;
+	FILE *p = popen(cmd, "r");
+	int status;
+
+	assert_non_null(p);
+	while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		nb_buf_put(&out, chunk, got);
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("'%s' failed:\n%s", cmd, nb_buf_cstr(&out));
+	return nb_buf_detach(&out);
+}
+
+static const char *schema(struct nb_buf *b)
+{
+	if (getenv("NOCBLOG_SHARED"))
+		nb_buf_printf(b, "%s/schemas/atom-thr.rng", getenv("NOCBLOG_SHARED"));
+	else
+		nb_buf_printf(b, "%s/../shared/schemas/atom-thr.rng", fx_srcdir());
+	return b->ptr;
+}
+
+/* What feedcheck.py reads in a file: its output lines. */
+static char *read_feed(const char *path)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *out;
+
+	nb_buf_printf(&cmd, "/usr/bin/python3 '%s/tests/feedcheck.py' '%s'", fx_srcdir(), path);
+	out = sh(cmd.ptr);
+	nb_buf_release(&cmd);
+	return out;
+}
+
+static size_t count_lines_with(const char *text, const char *prefix)
+{
+	size_t n = 0, len = strlen(prefix);
+	const char *p = text;
+
+	while (p && *p) {
+		n += strncmp(p, prefix, len) == 0;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return n;
+}
+
+struct checked {
+	size_t atom, rss, ics;
+};
+
+/* Every feed of a built site: the schema, sfeed, feedparser, icalendar;
+ * sfeed and feedparser count the same entries. */
+static void check_file(const char *rel, const char *full, void *payload)
+{
+	struct checked *c = payload;
+	struct nb_buf cmd = NB_BUF_INIT, rng = NB_BUF_INIT;
+	char *parsed, *lines;
+	size_t entries;
+
+	if (!strstr(rel, ".xml") && !strstr(rel, ".ics"))
+		return;
+	if (strcmp(rel, "/sitemap.xml") == 0)
+		return;
+	parsed = read_feed(full);
+	if (strstr(rel, ".ics")) {
+		c->ics++;
+		free(parsed);
+		return;
+	}
+	entries = count_lines_with(parsed, "entry\t");
+	nb_buf_printf(&cmd, "sfeed < '%s'", full);
+	lines = sh(cmd.ptr);
+	if (fx_count_lines(lines) != entries)
+		fail_msg("%s: sfeed reads %zu items, feedparser %zu", rel, fx_count_lines(lines),
+			 entries);
+	free(lines);
+	if (strstr(rel, "rss.xml")) {
+		c->rss++;
+	} else {
+		nb_buf_truncate(&cmd, 0);
+		nb_buf_printf(&cmd, "xmllint --noout --relaxng '%s' '%s' 2>&1", schema(&rng), full);
+		free(sh(cmd.ptr));
+		c->atom++;
+	}
+	free(parsed);
+	nb_buf_release(&cmd);
+	nb_buf_release(&rng);
+}
+
+static size_t entries_in(const char *path)
+{
+	char *parsed = read_feed(path);
+	size_t n = count_lines_with(parsed, "entry\t");
+
+	free(parsed);
+	return n;
+}
+
+static void test_sample_site_feeds(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	struct checked c = { 0, 0, 0 };
+	char *cal;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_copy_tree(&r, "content", "content");
+	fx_commit(&r, "sample content", fx_utc(2023, 1, 1, 0, 0), 0);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	fx_walk(out.ptr, check_file, &c);
+	/* the site and each of its ten servers: atom.xml and updates.xml */
+	assert_int_equal(c.atom, 22);
+	assert_int_equal(c.rss, 11);
+	assert_int_equal(c.ics, 11);
+	/* every notice and every update of the sample */
+	nb_buf_printf(&p, "%s/atom.xml", out.ptr);
+	assert_int_equal(entries_in(p.ptr), 20);
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/updates.xml", out.ptr);
+	assert_int_equal(entries_in(p.ptr), 62);
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/servers/SCROOGE/atom.xml", out.ptr);
+	assert_int_equal(entries_in(p.ptr), 8);
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/servers/LOUIE/atom.xml", out.ptr);
+	assert_int_equal(entries_in(p.ptr), 6);
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	cal = read_feed(p.ptr);
+	assert_int_equal(count_lines_with(cal, "event\t"), 4);
+	/* the 10/10/10 window, 9 AM to noon Eastern */
+	assert_non_null(strstr(cal, "weekend-maintenance-on-deweyhub-scrooge-donald-and-launchpad.md\t"
+				    "2010-10-10T13:00:00Z\t2010-10-10T16:00:00Z\t0\tCONFIRMED"));
+	free(cal);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
+/* ---- a fixture with a rename, a retitle, a deletion and a moved window ---- */
+
+#define ARRAY_ID "tag:noc.example.com,2010-10-10:/content/2010/array.md"
+#define GONE_ID "tag:noc.example.com,2010-10-11:/content/2010/gone.md"
+#define MAINT_ID "tag:noc.example.com,2010-10-14:/content/2010/maint.md"
+
+static const char body[] =
+	"The storage array behind SCROOGE is failing and mail is delayed for some users.\n"
+	"We are moving the busiest mailboxes to the spare array while we look into it.\n";
+
+static void notice(struct fx_repo *r, const char *path, const char *title, const char *server,
+		   const char *status, const char *rest)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "---\ntitle: %s\nservers: [%s]\nstatus: %s\n---\n%s%s", title, server,
+		      status, body, rest);
+	fx_write(r, path, b.ptr);
+	nb_buf_release(&b);
+}
+
+static void maint(struct fx_repo *r, const char *start, const char *end)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "---\ntitle: CAS certificate renewal\nservers: [LOUIECAS3]\n"
+		      "kind: maintenance\nstatus: scheduled\nwindow: {start: %s, end: %s}\n---\n"
+		      "We renew the certificate on LOUIECAS3.\n", start, end);
+	fx_write(r, "content/2010/maint.md", b.ptr);
+	nb_buf_release(&b);
+}
+
+static void fixture(struct fx_repo *r)
+{
+	fx_repo_init(r);
+	fx_write(r, "content/site.yaml", fx_site_yaml);
+	notice(r, "content/2010/array.md", "Array trouble", "SCROOGE", "investigating", "");
+	fx_commit(r, "add", fx_utc(2010, 10, 10, 12, 0), EDT);
+	notice(r, "content/2010/array.md", "Array trouble", "SCROOGE", "investigating",
+	       "\nUpdate: one.\n");
+	fx_commit(r, "one", fx_utc(2010, 10, 10, 13, 0), EDT);
+	notice(r, "content/2010/gone.md", "A notice posted in error", "LOUIE", "investigating", "");
+	fx_commit(r, "gone", fx_utc(2010, 10, 11, 12, 0), EDT);
+	fx_remove(r, "content/2010/array.md");
+	notice(r, "content/2010/array-failure.md", "SCROOGE storage array failure", "SCROOGE",
+	       "resolved", "\nUpdate: one.\n\nUpdate: two.\n");
+	fx_commit(r, "rename, retitle, resolve", fx_utc(2010, 10, 12, 12, 0), EDT);
+	fx_remove(r, "content/2010/gone.md");
+	fx_commit(r, "withdraw", fx_utc(2010, 10, 13, 12, 0), EDT);
+	maint(r, "2010-10-20T21:00-04:00", "2010-10-20T23:00-04:00");
+	fx_commit(r, "maintenance", fx_utc(2010, 10, 14, 12, 0), EDT);
+	maint(r, "2010-10-20T22:00-04:00", "2010-10-20T23:30-04:00");
+	fx_commit(r, "move the window", fx_utc(2010, 10, 15, 12, 0), EDT);
+}
+
+static char *feed_of(const char *out, const char *rel)
+{
+	struct nb_buf p = NB_BUF_INIT;
+	char *text;
+
+	nb_buf_printf(&p, "%s/%s", out, rel);
+	text = read_feed(p.ptr);
+	nb_buf_release(&p);
+	return text;
+}
+
+static void expect_line(const char *text, const char *line)
+{
+	if (!strstr(text, line))
+		fail_msg("no '%s' in:\n%s", line, text);
+}
+
+static void test_fixture_feeds(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	struct checked c = { 0, 0, 0 };
+	char *text, *raw;
+
+	(void)state;
+	fixture(&r);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	fx_walk(out.ptr, check_file, &c);
+	assert_int_equal(c.atom, 8);
+
+	/* one entry per notice, the latest activity first */
+	text = feed_of(out.ptr, "atom.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 2);
+	expect_line(text, "\t" MAINT_ID "\t2010-10-14T12:00:00Z\t2010-10-15T12:00:00Z\tLOUIECAS3\n");
+	/* renamed and retitled: the id it was first published with */
+	expect_line(text, "\t" ARRAY_ID "\t2010-10-10T12:00:00Z\t2010-10-12T12:00:00Z\tSCROOGE\n");
+	assert_true(strstr(text, MAINT_ID) < strstr(text, ARRAY_ID));
+	free(text);
+	/* the withdrawn notice, as a tombstone */
+	nb_buf_printf(&p, "%s/atom.xml", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "<at:deleted-entry ref=\"" GONE_ID "\" when=\"2010-10-13T12:00:00Z\">");
+	free(raw);
+
+	/* one entry per update, each threaded to its notice */
+	text = feed_of(out.ptr, "updates.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 2);
+	expect_line(text, "\t2010-10-10T13:00:00Z\t2010-10-10T13:00:00Z\tSCROOGE\n");
+	expect_line(text, "\t2010-10-12T12:00:00Z\t2010-10-12T12:00:00Z\tSCROOGE\n");
+	free(text);
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/updates.xml", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "<thr:in-reply-to ref=\"" ARRAY_ID "\"");
+	free(raw);
+
+	/* RSS: the same notices, guids the Atom ids */
+	text = feed_of(out.ptr, "rss.xml");
+	expect_line(text, "\t" ARRAY_ID "\t2010-10-10T12:00:00Z\t");
+	free(text);
+
+	/* a group's feed holds its members' notices */
+	text = feed_of(out.ptr, "servers/LOUIE/atom.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 1);
+	expect_line(text, "\t" MAINT_ID "\t");
+	free(text);
+	text = feed_of(out.ptr, "servers/SCROOGE/updates.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 2);
+	free(text);
+
+	/* the window moved once: SEQUENCE 1, times in UTC */
+	text = feed_of(out.ptr, "maintenance.ics");
+	expect_line(text, "\t" MAINT_ID "\t2010-10-21T02:00:00Z\t2010-10-21T03:30:00Z\t1\tTENTATIVE\n");
+	free(text);
+	text = feed_of(out.ptr, "servers/LOUIECAS3/maintenance.ics");
+	assert_int_equal(count_lines_with(text, "event\t"), 1);
+	free(text);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
+/* The ids (or guids) of a parsed feed, one per line, in file order. */
+static char *ids_of(const char *parsed)
+{
+	struct nb_buf ids = NB_BUF_INIT;
+	const char *p = parsed;
+
+	while ((p = strstr(p, "entry\t"))) {
+		const char *id = strchr(p + 6, '\t') + 1, *end = strchr(id, '\t');
+
+		nb_buf_put(&ids, id, (size_t)(end - id));
+		nb_buf_putc(&ids, '\n');
+		p = end;
+	}
+	return nb_buf_detach(&ids);
+}
+
+static void test_new_update_reaches_subscribers(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	char *atom1, *atom2, *upd1, *upd2, *rss1, *rss2, *ids1, *ids2, *g1, *g2, *line;
+
+	(void)state;
+	fixture(&r);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	atom1 = feed_of(out.ptr, "atom.xml");
+	upd1 = feed_of(out.ptr, "updates.xml");
+	rss1 = feed_of(out.ptr, "rss.xml");
+	notice(&r, "content/2010/array-failure.md", "SCROOGE storage array failure", "SCROOGE",
+	       "resolved", "\nUpdate: one.\n\nUpdate: two.\n\nUpdate: three, a follow-up.\n");
+	fx_commit_as(&r, "three", fx_utc(2010, 10, 16, 12, 0), EDT, "Bob Sysadmin");
+	build(&r, out.ptr);
+	atom2 = feed_of(out.ptr, "atom.xml");
+	upd2 = feed_of(out.ptr, "updates.xml");
+	rss2 = feed_of(out.ptr, "rss.xml");
+
+	/* the notice keeps its id, with a later updated */
+	expect_line(atom1, "\t" ARRAY_ID "\t2010-10-10T12:00:00Z\t2010-10-12T12:00:00Z\t");
+	expect_line(atom2, "\t" ARRAY_ID "\t2010-10-10T12:00:00Z\t2010-10-16T12:00:00Z\t");
+	/* exactly one new entry in updates.xml, every old one still there */
+	ids1 = ids_of(upd1);
+	ids2 = ids_of(upd2);
+	assert_int_equal(fx_count_lines(ids2), fx_count_lines(ids1) + 1);
+	for (line = strtok(ids1, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strstr(ids2, line))
+			fail_msg("update entry %s disappeared", line);
+	expect_line(upd2, "\t2010-10-16T12:00:00Z\t2010-10-16T12:00:00Z\tSCROOGE\n");
+	/* RSS guids unchanged */
+	g1 = ids_of(rss1);
+	g2 = ids_of(rss2);
+	for (line = strtok(g1, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strstr(g2, line))
+			fail_msg("RSS guid %s changed", line);
+	free(atom1);
+	free(atom2);
+	free(upd1);
+	free(upd2);
+	free(rss1);
+	free(rss2);
+	free(ids1);
+	free(ids2);
+	free(g1);
+	free(g2);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample_site_feeds),
+		cmocka_unit_test(test_fixture_feeds),
+		cmocka_unit_test(test_new_update_reaches_subscribers),
+	};
+
+	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
+}
