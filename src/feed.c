@@ -270,7 +270,8 @@ static size_t *by_updated(const struct scope *s, size_t *count, long limit)
 {
 	size_t *order = nb_calloc(s->count + 1, sizeof(*order));
 
-	memcpy(order, s->items, s->count * sizeof(*order));
+	if (s->count)
+		memcpy(order, s->items, s->count * sizeof(*order));
 	sort_m = s->m;
 	nb_sort(order, s->count, sizeof(*order), newest_updated);
 	*count = s->count < (size_t)limit ? s->count : (size_t)limit;

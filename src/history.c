@@ -1016,8 +1016,10 @@ int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
 
 	(void)diags;
 	h->repo = repo;
-	memcpy(a, head, head_count * sizeof(*a));
-	memcpy(b, work, work_count * sizeof(*b));
+	if (head_count)
+		memcpy(a, head, head_count * sizeof(*a));
+	if (work_count)
+		memcpy(b, work, work_count * sizeof(*b));
 	nb_sort(a, head_count, sizeof(*a), file_cmp);
 	nb_sort(b, work_count, sizeof(*b), file_cmp);
 	memset(&sig, 0, sizeof(sig));

@@ -243,7 +243,8 @@ int nb_repo_read(char **data, size_t *len, git_repository *repo,
 		return 1;
 	}
 	*data = nb_malloc((size_t)size + 1);
-	memcpy(*data, git_blob_rawcontent(blob), (size_t)size);
+	if (size)
+		memcpy(*data, git_blob_rawcontent(blob), (size_t)size);
 	(*data)[size] = '\0';
 	git_blob_free(blob);
 	return 0;
