@@ -12,6 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <cmocka.h>
+
+#include "buf.h"
+
 const char fx_site_yaml[] =
 	"title: Test NOC\n"
 	"base_url: https://noc.example.com/\n"
@@ -395,4 +401,36 @@ void fx_walk(const char *dir, void (*fn)(const char *rel, const char *full, void
 	     void *payload)
 {
 	walk_below(dir, "", fn, payload);
+}
+
+static void add_file(const char *rel, const char *full, void *payload)
+{
+	char *text = fx_slurp(full);
+
+	nb_buf_printf(payload, "== %s\n%s\n", rel, text ? text : "(unreadable)");
+	free(text);
+}
+
+void fx_snapshot(const char *dir, struct nb_buf *out)
+{
+	fx_walk(dir, add_file, out);
+}
+
+void fx_build(struct fx_repo *r, const char *out)
+{
+	struct nb_buf theme = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
+				       "--quiet", NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 0)
+		fail_msg("build failed (%d): %s", status, text);
+	free(text);
+	nb_buf_release(&theme);
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nb_buf;
+
 struct fx_repo {
 	char *dir;             /* the work tree, ending without '/' */
 	git_repository *repo;
@@ -65,6 +67,13 @@ char *fx_slurp(const char *path);
  */
 void fx_walk(const char *dir, void (*fn)(const char *rel, const char *full, void *payload),
 	     void *payload);
+
+/* Every file below dir with its bytes, sorted: "== /rel\nbytes\n" each. */
+void fx_snapshot(const char *dir, struct nb_buf *out);
+
+/* Builds the repository into out with the source tree's default theme;
+ * fails the test if the build does. */
+void fx_build(struct fx_repo *r, const char *out);
 
 /* The number of lines in s. */
 size_t fx_count_lines(const char *s);

@@ -19,24 +19,7 @@
 
 #define EDT (-240)
 
-static void build(struct fx_repo *r, const char *out)
-{
-	struct nb_buf theme = NB_BUF_INIT;
-	char *text = NULL;
-	int status;
-
-	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
-	{
-		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
-				       "--quiet", NULL };
-
-		status = fx_run(&text, args);
-	}
-	if (status != 0)
-		fail_msg("build failed (%d): %s", status, text);
-	free(text);
-	nb_buf_release(&theme);
-}
+#define build fx_build
 
 /* Runs a shell command; returns its output, fails the test on a bad exit. */
 static char *sh(const char *cmd)

@@ -23,24 +23,7 @@
 
 #define slurp fx_slurp
 
-static void build(struct fx_repo *r, const char *out)
-{
-	struct nb_buf theme = NB_BUF_INIT;
-	char *text = NULL;
-	int status;
-
-	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
-	{
-		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
-				       "--quiet", NULL };
-
-		status = fx_run(&text, args);
-	}
-	if (status != 0)
-		fail_msg("build failed (%d): %s", status, text);
-	free(text);
-	nb_buf_release(&theme);
-}
+#define build fx_build
 
 static void add_name(const char *rel, const char *full, void *payload)
 {
@@ -265,19 +248,7 @@ static void test_hostile_text_is_inert(void **state)
 
 /* ---- determinism ---- */
 
-static void add_file(const char *rel, const char *full, void *payload)
-{
-	char *text = slurp(full);
-
-	nb_buf_printf(payload, "== %s\n%s\n", rel, text ? text : "(unreadable)");
-	free(text);
-}
-
-/* Every file below dir with its bytes. */
-static void snapshot(const char *dir, struct nb_buf *out)
-{
-	fx_walk(dir, add_file, out);
-}
+#define snapshot fx_snapshot
 
 static void test_same_commit_same_bytes(void **state)
 {

@@ -94,19 +94,7 @@ static void new_update(struct site *s, int n)
 	nb_buf_release(&text);
 }
 
-static void add_file(const char *rel, const char *full, void *payload)
-{
-	char *text = fx_slurp(full);
-
-	nb_buf_printf(payload, "== %s\n%s\n", rel, text ? text : "(unreadable)");
-	free(text);
-}
-
-/* Every file under dir with its bytes, sorted. */
-static void snapshot(const char *dir, struct nb_buf *out)
-{
-	fx_walk(dir, add_file, out);
-}
+#define snapshot fx_snapshot
 
 /* A page is whole when it ends the way every page ends. */
 static int page_whole(const char *path)
