@@ -913,6 +913,14 @@ void nb_history_free(struct nb_history *h)
 	free(h);
 }
 
+struct nb_history *nb_history_empty(git_repository *repo)
+{
+	struct nb_history *h = nb_calloc(1, sizeof(*h));
+
+	h->repo = repo;
+	return h;
+}
+
 const struct nb_history_stats *nb_history_stats(const struct nb_history *h)
 {
 	return &h->stats;

@@ -38,6 +38,9 @@ struct nb_history_stats {
 int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *commit,
 		    int use_cache, struct nb_diags *diags);
 
+/* A history with no commits, for the first commit of a repository. */
+struct nb_history *nb_history_empty(git_repository *repo);
+
 /*
  * Adds the work tree's uncommitted changes (worktree vs head files, both
  * under content/) as one more change, at time now by author.

@@ -1,4 +1,5 @@
 /* nocblog: the command line.  The only place that prints or exits. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "history.h"
+#include "scaffold.h"
 #include "model.h"
 #include "publish.h"
 #include "render.h"
@@ -24,9 +26,12 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
 static const char usage_text[] =
-	"usage: nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--worktree]\n"
+	"usage: nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
+	"       nocblog hooks install [--repo DIR] (--pre-commit | --pre-receive |\n"
+	"                             --post-receive OUTDIR)\n"
+	"       nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--worktree]\n"
 	"                     [--no-cache] [--quiet]\n"
-	"       nocblog check [--repo DIR] [--rev REV] [--worktree] [--no-cache]\n"
+	"       nocblog check [--repo DIR] [--rev REV] [--worktree | --index] [--no-cache]\n"
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
 	"       nocblog --help | --version\n";
@@ -40,6 +45,7 @@ struct options {
 	const char *theme;
 	int quiet;
 	int worktree;
+	int index;         /* check: what the index would commit */
 	int no_cache;
 	int tsv;
 	int dump_cache;
@@ -69,6 +75,7 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		{ "theme", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "worktree", no_argument, NULL, 'w' },
+		{ "index", no_argument, NULL, 'i' },
 		{ "no-cache", no_argument, NULL, 'n' },
 		{ "tsv", no_argument, NULL, 'T' },
 		{ "cache", no_argument, NULL, 'C' },
@@ -88,6 +95,7 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		case 't': if (cmd != CMD_BUILD) goto bad; o->theme = optarg; break;
 		case 'q': if (cmd != CMD_BUILD) goto bad; o->quiet = 1; break;
 		case 'w': o->worktree = 1; break;
+		case 'i': if (cmd != CMD_CHECK) goto bad; o->index = 1; break;
 		case 'n': o->no_cache = 1; break;
 		case 'T': if (cmd != CMD_HISTORY) goto bad; o->tsv = 1; break;
 		case 'C': if (cmd != CMD_HISTORY) goto bad; o->dump_cache = 1; break;
@@ -125,37 +133,54 @@ static char *worktree_author(git_repository *repo)
 	return out;
 }
 
-/* Adds the work tree's content over the commit's, dated now. */
-static int load_worktree(git_repository *repo, git_commit *commit, struct nb_content *content,
-			 struct nb_history *h, struct nb_diags *diags)
+/*
+ * Content not committed yet (the work tree's, or the index's) over the
+ * commit's (NULL before the first commit), dated now by git's user.name.
+ */
+static int load_pending(git_repository *repo, git_commit *commit, struct nb_content *content,
+			struct nb_history *h, const struct nb_repo_file *files, size_t count,
+			struct nb_diags *diags)
 {
-	struct nb_repo_file *head = NULL, *work = NULL;
-	size_t head_count = 0, work_count = 0;
+	struct nb_repo_file *head = NULL;
+	size_t head_count = 0;
 	char *author = NULL;
+	int64_t now = (int64_t)time(NULL);
 	int rc = EXIT_ENV;
 
-	if (nb_repo_list(&head, &head_count, repo, commit, NB_CONTENT_DIR, diags) < 0)
+	if (commit && nb_repo_list(&head, &head_count, repo, commit, NB_CONTENT_DIR, diags) < 0)
 		goto cleanup;
-	switch (nb_repo_list_worktree(&work, &work_count, repo, NB_CONTENT_DIR,
-				      NB_NOTICE_MAX_BYTES, diags)) {
-	case 1:
-		nb_diags_add(diags, NB_CONTENT_DIR, 0, "run it in a work tree with content/",
-			     "no content/ folder in the work tree");
-		rc = EXIT_CONTENT;
-		goto cleanup;
-	case -1:
-		goto cleanup;
-	}
 	author = worktree_author(repo);
-	nb_history_add_worktree(h, repo, head, head_count, work, work_count, (int64_t)time(NULL),
-				author, diags);
-	rc = nb_content_load_files(content, repo, work, work_count, (int64_t)time(NULL),
-				   diags) < 0 ? EXIT_CONTENT : 0;
+	nb_history_add_worktree(h, repo, head, head_count, files, count, now, author, diags);
+	rc = nb_content_load_files(content, repo, files, count, now, diags) < 0 ? EXIT_CONTENT : 0;
 cleanup:
 	nb_repo_files_free(head, head_count);
-	nb_repo_files_free(work, work_count);
 	free(author);
 	return rc;
+}
+
+/* The files of --worktree or --index; 0, or an exit code. */
+static int pending_files(const struct options *o, git_repository *repo,
+			 struct nb_repo_file **files, size_t *count, struct nb_diags *diags)
+{
+	git_tree *tree = NULL;
+	int rc;
+
+	if (o->index) {
+		if (nb_repo_index_tree(&tree, repo, diags) < 0)
+			return EXIT_ENV;
+		rc = nb_repo_list_tree(files, count, repo, tree, NB_CONTENT_DIR, diags);
+		git_tree_free(tree);
+	} else {
+		rc = nb_repo_list_worktree(files, count, repo, NB_CONTENT_DIR, NB_NOTICE_MAX_BYTES,
+					   diags);
+	}
+	if (rc == 1) {
+		nb_diags_add(diags, NB_CONTENT_DIR, 0, "put site.yaml and the notices under content/",
+			     o->index ? "no content/ folder in the index" :
+					"no content/ folder in the work tree");
+		return EXIT_CONTENT;
+	}
+	return rc < 0 ? EXIT_ENV : 0;
 }
 
 /* What every command works on. */
@@ -174,29 +199,40 @@ struct loaded {
 static int load(struct options *o, struct loaded *l)
 {
 	git_commit *commit = NULL;
-	int rc;
+	struct nb_repo_file *files = NULL;
+	size_t count = 0;
+	int pending = o->worktree || o->index, rc;
 
 	memset(l, 0, sizeof(*l));
 	if (nb_repo_open(&l->repo, o->repo, &l->diags) < 0)
 		return EXIT_ENV;
-	if (nb_repo_commit(&commit, l->repo, o->rev, &l->diags) < 0)
+	/* the first commit: nothing to walk yet */
+	if (!(o->index && git_repository_head_unborn(l->repo) == 1) &&
+	    nb_repo_commit(&commit, l->repo, o->rev, &l->diags) < 0)
 		return EXIT_ENV;
 	rc = 0;
-	if (!o->worktree && nb_content_load(&l->content, l->repo, commit, &l->diags) < 0)
+	if (!pending && nb_content_load(&l->content, l->repo, commit, &l->diags) < 0)
 		rc = EXIT_CONTENT;
-	if (nb_history_walk(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
+	if (!commit) {
+		l->history = nb_history_empty(l->repo);
+	} else if (nb_history_walk(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
+	} else {
+		nb_history_save(l->history, l->repo);
 	}
-	nb_history_save(l->history, l->repo);
-	if (o->worktree) {
-		rc = load_worktree(l->repo, commit, &l->content, l->history, &l->diags);
+	if (pending) {
+		rc = pending_files(o, l->repo, &files, &count, &l->diags);
+		if (!rc)
+			rc = load_pending(l->repo, commit, &l->content, l->history, files, count,
+					  &l->diags);
 		if (rc)
 			goto cleanup;
 	}
 	if (nb_history_apply(l->history, &l->content, &l->diags) < 0)
 		rc = EXIT_CONTENT;
 cleanup:
+	nb_repo_files_free(files, count);
 	git_commit_free(commit);
 	return rc;
 }
@@ -527,6 +563,182 @@ cleanup:
 	return rc;
 }
 
+/* ---- nocblog new ---- */
+
+/* A small text file's bytes (the caller frees), or NULL. */
+static char *read_text(const char *path)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < NB_SITE_MAX_BYTES)
+		nb_buf_put(&b, chunk, got);
+	fclose(f);
+	return nb_buf_detach(&b);
+}
+
+static int add_servers(char ***list, size_t *count, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+
+		if (n) {
+			*list = nb_realloc(*list, (*count + 1) * sizeof(**list));
+			(*list)[(*count)++] = nb_strndup(p, n);
+		}
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+/* Makes the folders of a path below its first `from` bytes. */
+static int make_dirs(char *path, size_t from)
+{
+	char *s;
+
+	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+/* A notice elsewhere in the work tree with the same slug. */
+static const char *slug_taken(const struct nb_repo_file *files, size_t count, const char *path)
+{
+	char *slug = nb_notice_slug(path);
+	const char *hit = NULL;
+	size_t i;
+
+	for (i = 0; i < count && !hit; i++) {
+		char *other = nb_notice_slug(files[i].path);
+
+		if (strstr(files[i].path, ".md") && strcmp(other, slug) == 0)
+			hit = files[i].path;
+		free(other);
+	}
+	free(slug);
+	return hit;
+}
+
+static int write_new(git_repository *repo, const struct nb_site *site, char **servers,
+		     size_t server_count, int maintenance, const char *title,
+		     struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT, full = NB_BUF_INIT;
+	struct nb_repo_file *files = NULL;
+	size_t count = 0;
+	const char *taken;
+	FILE *f = NULL;
+	int rc = EXIT_CONTENT;
+
+	if (nb_scaffold_notice(&path, &text, site, (const char *const *)servers, server_count,
+			       maintenance, title, (int64_t)time(NULL), diags) < 0)
+		goto cleanup;
+	nb_repo_list_worktree(&files, &count, repo, NB_CONTENT_DIR, NB_NOTICE_MAX_BYTES, diags);
+	taken = slug_taken(files, count, path.ptr);
+	if (taken) {
+		nb_diags_add(diags, taken, 0, "choose another title, or edit that notice",
+			     "a notice with this file name exists");
+		goto cleanup;
+	}
+	nb_buf_printf(&full, "%s%s", git_repository_workdir(repo), path.ptr);
+	if (make_dirs(full.ptr, strlen(git_repository_workdir(repo))) < 0 ||
+	    !(f = fopen(full.ptr, "wx")) || fputs(text.ptr, f) < 0 || fflush(f) != 0) {
+		nb_diags_add(diags, path.ptr, 0, "check the folder's permissions",
+			     "cannot create the notice: %s", strerror(errno));
+		rc = EXIT_ENV;
+		goto cleanup;
+	}
+	printf("%s\n", path.ptr);
+	rc = 0;
+cleanup:
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = EXIT_ENV;
+	nb_repo_files_free(files, count);
+	nb_buf_release(&path);
+	nb_buf_release(&text);
+	nb_buf_release(&full);
+	return rc;
+}
+
+static int cmd_new(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "server", required_argument, NULL, 's' },
+		{ "maintenance", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_site site;
+	git_repository *repo = NULL;
+	const char *dir = NULL;
+	char **servers = NULL, *yaml = NULL;
+	size_t server_count = 0, i;
+	struct nb_buf path = NB_BUF_INIT;
+	int maintenance = 0, c, rc = EXIT_USAGE;
+
+	memset(&site, 0, sizeof(site));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'r')
+			dir = optarg;
+		else if (c == 's')
+			add_servers(&servers, &server_count, optarg);
+		else if (c == 'm')
+			maintenance = 1;
+		else
+			goto usage;
+	}
+	if (optind != argc - 1)
+		goto usage;
+	rc = EXIT_ENV;
+	if (nb_repo_open(&repo, dir, &diags) < 0)
+		goto cleanup;
+	if (!git_repository_workdir(repo)) {
+		nb_diags_add(&diags, NULL, 0, "run it in a clone with a work tree",
+			     "the repository is bare");
+		goto cleanup;
+	}
+	nb_buf_printf(&path, "%s%s", git_repository_workdir(repo), NB_SITE_PATH);
+	yaml = read_text(path.ptr);
+	if (!yaml) {
+		nb_diags_add(&diags, NB_SITE_PATH, 0, "create it first", "cannot read site.yaml");
+		goto cleanup;
+	}
+	rc = EXIT_CONTENT;
+	if (nb_site_load(&site, yaml, strlen(yaml), NB_SITE_PATH, &diags) < 0)
+		goto cleanup;
+	rc = write_new(repo, &site, servers, server_count, maintenance, argv[optind], &diags);
+	goto cleanup;
+usage:
+	fputs(usage_text, stderr);
+cleanup:
+	print_diags(&diags);
+	nb_diags_clear(&diags);
+	nb_site_release(&site);
+	for (i = 0; i < server_count; i++)
+		free(servers[i]);
+	free(servers);
+	free(yaml);
+	nb_buf_release(&path);
+	nb_repo_close(repo);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -547,6 +759,8 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1);
 	if (strcmp(argv[1], "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
+	if (strcmp(argv[1], "new") == 0)
+		return cmd_new(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

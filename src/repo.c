@@ -29,7 +29,11 @@ int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags)
 	/* objects are read from a local repository we trust not to be corrupt
 	 * in ways hashing would catch; git fsck is the tool for that */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	if (git_repository_open_ext(out, where, 0, NULL) < 0) {
+	/* in a git hook, git says where the repository (and a push's quarantined
+	 * objects) are: follow GIT_DIR and the object directories it sets */
+	if (!dir && getenv("GIT_DIR") ?
+		    git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0 :
+		    git_repository_open_ext(out, where, 0, NULL) < 0) {
 		nb_diags_add(diags, NULL, 0,
 			     "run it inside a git repository, or pass --repo DIR",
 			     "no git repository at '%s': %s", where, git_message());
@@ -109,12 +113,8 @@ struct pending {
 int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
 		 git_commit *commit, const char *dir, struct nb_diags *diags)
 {
-	struct pending *stack = NULL;
-	size_t depth = 0, stack_alloc = 0, alloc = 0, i;
-	struct nb_repo_file *files = NULL;
 	git_tree *root = NULL;
-	git_tree_entry *entry = NULL;
-	int rc = -1;
+	int rc;
 
 	*out = NULL;
 	*count = 0;
@@ -123,6 +123,39 @@ int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
 			     "cannot read the commit's tree: %s", git_message());
 		return -1;
 	}
+	rc = nb_repo_list_tree(out, count, repo, root, dir, diags);
+	git_tree_free(root);
+	return rc;
+}
+
+int nb_repo_index_tree(git_tree **out, git_repository *repo, struct nb_diags *diags)
+{
+	git_index *index = NULL;
+	git_oid id;
+	int rc = -1;
+
+	*out = NULL;
+	if (git_repository_index(&index, repo) < 0 || git_index_write_tree(&id, index) < 0 ||
+	    git_tree_lookup(out, repo, &id) < 0)
+		nb_diags_add(diags, NULL, 0, "resolve conflicts and stage your changes",
+			     "cannot read the index: %s", git_message());
+	else
+		rc = 0;
+	git_index_free(index);
+	return rc;
+}
+
+int nb_repo_list_tree(struct nb_repo_file **out, size_t *count, git_repository *repo,
+		      git_tree *root, const char *dir, struct nb_diags *diags)
+{
+	struct pending *stack = NULL;
+	size_t depth = 0, stack_alloc = 0, alloc = 0, i;
+	struct nb_repo_file *files = NULL;
+	git_tree_entry *entry = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	*count = 0;
 	if (git_tree_entry_bypath(&entry, root, dir) < 0 ||
 	    git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
 		rc = 1;
@@ -196,7 +229,6 @@ cleanup:
 	}
 	free(stack);
 	git_tree_entry_free(entry);
-	git_tree_free(root);
 	if (rc == 0) {
 		nb_sort(files, *count, sizeof(*files), file_order);
 		*out = files;

@@ -37,6 +37,13 @@ int nb_repo_list(struct nb_repo_file **out, size_t *count, git_repository *repo,
 		 git_commit *commit, const char *dir, struct nb_diags *diags);
 void nb_repo_files_free(struct nb_repo_file *files, size_t count);
 
+/* The same for a tree (the index's, for a commit about to be made). */
+int nb_repo_list_tree(struct nb_repo_file **out, size_t *count, git_repository *repo,
+		      git_tree *root, const char *dir, struct nb_diags *diags);
+
+/* The tree the index would commit (its objects are written). */
+int nb_repo_index_tree(git_tree **out, git_repository *repo, struct nb_diags *diags);
+
 /*
  * The same for the work tree's folder dir: each file's bytes (when not over
  * max bytes; len is set either way) and the id git would give them.
