@@ -739,6 +739,147 @@ cleanup:
 	return rc;
 }
 
+/* ---- nocblog hooks install ---- */
+
+#define NB_HOOK_MARK "# nocblog hook"
+
+static void hook_script(struct nb_buf *b, const char *kind, const char *self, const char *out)
+{
+	nb_buf_printf(b, "#!/bin/sh\n" NB_HOOK_MARK ": %s (nocblog hooks install writes it again "
+		      "safely)\nnocblog='%s'\n", kind, self);
+	if (strcmp(kind, "pre-commit") == 0) {
+		nb_buf_puts(b, "exec \"$nocblog\" check --index\n");
+		return;
+	}
+	nb_buf_puts(b, "zero=0000000000000000000000000000000000000000\nstatus=0\n");
+	if (strcmp(kind, "pre-receive") == 0) {
+		nb_buf_puts(b,
+			"while read old new ref; do\n"
+			"\t[ \"$new\" = \"$zero\" ] && continue\n"
+			"\tcase \"$ref\" in refs/heads/*) ;; *) continue ;; esac\n"
+			"\tif ! \"$nocblog\" check --rev \"$new\"; then\n"
+			"\t\techo \"nocblog: push to $ref refused: fix the problems above, commit, "
+			"push again\" >&2\n"
+			"\t\tstatus=1\n"
+			"\tfi\n"
+			"done\n"
+			"exit $status\n");
+		return;
+	}
+	nb_buf_printf(b, "out='%s'\n", out);
+	nb_buf_puts(b,
+		"head=$(git symbolic-ref -q HEAD)\n"
+		"while read old new ref; do\n"
+		"\t[ \"$ref\" = \"$head\" ] && [ \"$new\" != \"$zero\" ] || continue\n"
+		"\tif ! \"$nocblog\" build --rev \"$new\" --out \"$out\" --quiet; then\n"
+		"\t\techo \"nocblog: the site was not rebuilt; it still shows the last good push\" >&2\n"
+		"\t\tstatus=1\n"
+		"\tfi\n"
+		"done\n"
+		"exit $status\n");
+}
+
+static int install_hook(git_repository *repo, const char *kind, const char *out,
+			struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT, script = NB_BUF_INIT, hint = NB_BUF_INIT;
+	char self[4096], *old = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f = NULL;
+	int rc = EXIT_ENV;
+
+	if (n <= 0) {
+		nb_diags_add(diags, NULL, 0, "run nocblog by its full path", "cannot find nocblog itself");
+		return EXIT_ENV;
+	}
+	self[n] = '\0';
+	if (strchr(self, '\'') || (out && strchr(out, '\''))) {
+		nb_diags_add(diags, NULL, 0, "use paths without quotes", "a path holds a quote");
+		return EXIT_USAGE;
+	}
+	nb_buf_printf(&path, "%shooks", git_repository_path(repo));
+	mkdir(path.ptr, 0755);
+	nb_buf_printf(&path, "/%s", kind);
+	old = read_text(path.ptr);
+	if (old && !strstr(old, NB_HOOK_MARK)) {
+		nb_buf_printf(&hint, "rename it to %s.local, install again, and call it from ours "
+			      "(or call nocblog from yours)", kind);
+		nb_diags_add(diags, path.ptr, 0, hint.ptr, "a %s hook that is not nocblog's is there", kind);
+		rc = EXIT_CONTENT;
+		goto cleanup;
+	}
+	hook_script(&script, kind, self, out);
+	f = fopen(path.ptr, "wb");
+	if (!f || fputs(script.ptr, f) < 0 || fclose(f) != 0 || chmod(path.ptr, 0755) < 0) {
+		f = NULL;
+		nb_diags_add(diags, path.ptr, 0, "check the repository's permissions",
+			     "cannot write the hook: %s", strerror(errno));
+		goto cleanup;
+	}
+	f = NULL;
+	printf("%s\n", path.ptr);
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	free(old);
+	nb_buf_release(&path);
+	nb_buf_release(&script);
+	nb_buf_release(&hint);
+	return rc;
+}
+
+static int cmd_hooks(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "pre-commit", no_argument, NULL, 'c' },
+		{ "pre-receive", no_argument, NULL, 'p' },
+		{ "post-receive", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nb_diags diags = NB_DIAGS_INIT;
+	git_repository *repo = NULL;
+	const char *dir = NULL, *kind = NULL, *out = NULL;
+	char real[4096];
+	int c, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'r')
+			dir = optarg;
+		else if (c == 'c' && !kind)
+			kind = "pre-commit";
+		else if (c == 'p' && !kind)
+			kind = "pre-receive";
+		else if (c == 'o' && !kind)
+			kind = "post-receive", out = optarg;
+		else
+			goto usage;
+	}
+	if (!kind || optind != argc - 1 || strcmp(argv[optind], "install") != 0)
+		goto usage;
+	if (out) {
+		/* the hook runs elsewhere: an absolute path */
+		if (mkdir(out, 0755) < 0 && errno != EEXIST)
+			goto usage;
+		if (!realpath(out, real))
+			goto usage;
+		out = real;
+	}
+	rc = EXIT_ENV;
+	if (nb_repo_open(&repo, dir, &diags) == 0)
+		rc = install_hook(repo, kind, out, &diags);
+	goto cleanup;
+usage:
+	fputs(usage_text, stderr);
+cleanup:
+	print_diags(&diags);
+	nb_diags_clear(&diags);
+	nb_repo_close(repo);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -761,6 +902,8 @@ int main(int argc, char **argv)
 		return cmd_history(argc - 1, argv + 1);
 	if (strcmp(argv[1], "new") == 0)
 		return cmd_new(argc - 1, argv + 1);
+	if (strcmp(argv[1], "hooks") == 0)
+		return cmd_hooks(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

@@ -58,12 +58,13 @@ int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
 	int rc = -1;
 
 	*out = NULL;
-	if (git_repository_is_empty(repo) == 1) {
+	if (git_revparse_single(&obj, repo, rev) < 0 && git_repository_is_empty(repo) == 1) {
+		/* (a push's first commit has no ref yet, but is found above) */
 		nb_diags_add(diags, NULL, 0, "commit a notice and content/site.yaml first",
 			     "the repository has no commits yet");
 		return -1;
 	}
-	if (git_revparse_single(&obj, repo, rev) < 0) {
+	if (!obj) {
 		nb_diags_add(diags, NULL, 0, "name a branch, tag or commit that exists",
 			     "unknown revision '%s': %s", rev, git_message());
 		return -1;
