@@ -9,7 +9,7 @@ ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 # Debian packages the build, the tests and the sample site need.
 DEBS = gcc make pkg-config git tzdata python3 tidy \
        libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
-       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar
+       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar nginx curl groff
 
 PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical
 
@@ -21,7 +21,7 @@ NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRC = buf util diag map tz stamp yml site notice repo content history histcache model text feed scaffold publish render tmpl
-TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_publish
+TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_publish test_e2e
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)
 ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)

@@ -1,0 +1,266 @@
+/*
+ * The operator's day, end to end: a bare "server" repository with the
+ * hooks, a clone, `nocblog new`, commit, push; the post-receive build
+ * published to a folder that nginx (contrib/nginx.conf) serves on
+ * 127.0.0.1; then an update, then a broken notice the push refuses.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+
+#define WAIT_SECONDS 10
+
+struct e2e {
+	struct fx_repo top;      /* a temporary folder for everything */
+	struct fx_repo server;   /* the bare repository */
+	struct fx_repo work;     /* the operator's clone */
+	char www[512];
+	int port;
+	pid_t nginx;
+};
+
+/* Runs a shell command; its exit status, and its output in *out if given. */
+static int sh(const char *cmd, char **out)
+{
+	struct nb_buf text = NB_BUF_INIT;
+	char chunk[4096];
+	size_t got;
+	FILE *p = popen(cmd, "r");
+	int status;
+
+	assert_non_null(p);
+	while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		nb_buf_put(&text, chunk, got);
+	status = pclose(p);
+	if (out)
+		*out = nb_buf_detach(&text);
+	nb_buf_release(&text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void nocblog(const char *const *args, int want)
+{
+	char *out = NULL;
+	int status = fx_run(&out, args);
+
+	if (status != want)
+		fail_msg("nocblog %s: status %d, wanted %d:\n%s", args[0], status, want, out);
+	free(out);
+}
+
+static void start_nginx(struct e2e *e)
+{
+	struct nb_buf conf = NB_BUF_INIT, cmd = NB_BUF_INIT, url = NB_BUF_INIT;
+	char *site = NULL;
+	time_t end;
+	FILE *f;
+
+	/* the server block users copy, pointed at our folder and port */
+	nb_buf_printf(&cmd, "sed -e 's|listen 80;|listen 127.0.0.1:%d;|' -e 's|root /srv/noc/www;|root %s;|' "
+		      "'%s/contrib/nginx.conf'", e->port, e->www, fx_srcdir());
+	assert_int_equal(sh(cmd.ptr, &site), 0);
+	nb_buf_printf(&conf, "%s/nginx.conf", e->top.dir);
+	f = fopen(conf.ptr, "wb");
+	assert_non_null(f);
+	fprintf(f, "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
+		"events { worker_connections 64; }\nhttp {\ninclude /etc/nginx/mime.types;\n"
+		"access_log off;\nclient_body_temp_path %s/t1;\nproxy_temp_path %s/t2;\n"
+		"fastcgi_temp_path %s/t3;\nuwsgi_temp_path %s/t4;\nscgi_temp_path %s/t5;\n%s}\n",
+		e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir,
+		site);
+	fclose(f);
+	free(site);
+	e->nginx = fork();
+	assert_true(e->nginx >= 0);
+	if (e->nginx == 0) {
+		execlp("nginx", "nginx", "-c", conf.ptr, "-p", e->top.dir, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it answers */
+	nb_buf_printf(&url, "curl -s -o /dev/null http://127.0.0.1:%d/", e->port);
+	for (end = time(NULL) + WAIT_SECONDS; time(NULL) < end; usleep(100000))
+		if (sh(url.ptr, NULL) == 0)
+			break;
+	nb_buf_release(&conf);
+	nb_buf_release(&cmd);
+	nb_buf_release(&url);
+}
+
+static int setup(void **state)
+{
+	struct e2e *e = calloc(1, sizeof(*e));
+	struct nb_buf path = NB_BUF_INIT;
+
+	fx_repo_init(&e->top);
+	snprintf(e->www, sizeof(e->www), "%s/www", e->top.dir);
+	e->port = 20000 + (int)(getpid() % 20000);
+	e->server.dir = malloc(strlen(e->top.dir) + 16);
+	sprintf(e->server.dir, "%s/server.git", e->top.dir);
+	e->work.dir = malloc(strlen(e->top.dir) + 16);
+	sprintf(e->work.dir, "%s/work", e->top.dir);
+	*state = e;
+	nb_buf_release(&path);
+	return 0;
+}
+
+/* Stops nginx and removes everything, however the test ended. */
+static int teardown(void **state)
+{
+	struct e2e *e = *state;
+
+	if (e->nginx > 0) {
+		kill(e->nginx, SIGTERM);
+		waitpid(e->nginx, NULL, 0);
+	}
+	free(e->server.dir);
+	free(e->work.dir);
+	fx_repo_free(&e->top);
+	free(e);
+	return 0;
+}
+
+/* "200 application/atom+xml" for a path on the site. */
+static char *get(const struct e2e *e, const char *path, char **body)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *out = NULL;
+
+	nb_buf_printf(&cmd, "curl -s -o '%s/body' -w '%%{http_code} %%{content_type}' "
+		      "http://127.0.0.1:%d/%s", e->top.dir, e->port, path);
+	assert_int_equal(sh(cmd.ptr, &out), 0);
+	if (body) {
+		nb_buf_truncate(&cmd, 0);
+		nb_buf_printf(&cmd, "%s/body", e->top.dir);
+		*body = fx_slurp(cmd.ptr);
+	}
+	nb_buf_release(&cmd);
+	return out;
+}
+
+static void expect_get(const struct e2e *e, const char *path, const char *status_type)
+{
+	char *got = get(e, path, NULL);
+
+	if (strncmp(got, status_type, strlen(status_type)) != 0)
+		fail_msg("GET /%s: '%s', wanted '%s'", path, got, status_type);
+	free(got);
+}
+
+static int push(struct e2e *e, int64_t when, char **out)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	int rc;
+
+	nb_buf_printf(&cmd, "cd '%s' && git add -A && GIT_AUTHOR_DATE='@%lld +0000' "
+		      "GIT_COMMITTER_DATE='@%lld +0000' git -c user.name='Ann Operator' "
+		      "-c user.email=ann@noc.example commit -qm notice && git push -q origin HEAD 2>&1",
+		      e->work.dir, (long long)when, (long long)when);
+	rc = sh(cmd.ptr, out);
+	nb_buf_release(&cmd);
+	return rc;
+}
+
+static void test_operator_day(void **state)
+{
+	struct e2e *e = *state;
+	struct nb_buf cmd = NB_BUF_INIT, before = NB_BUF_INIT, after = NB_BUF_INIT, file = NB_BUF_INIT;
+	char *out = NULL, *body = NULL, *text;
+	int64_t t = fx_utc(2024, 5, 1, 12, 0);
+
+	/* the server: a bare repository, checked on push, built after it */
+	nb_buf_printf(&cmd, "git init -q --bare '%s'", e->server.dir);
+	assert_int_equal(sh(cmd.ptr, NULL), 0);
+	{
+		const char *pre[] = { "hooks", "install", "--repo", e->server.dir, "--pre-receive", NULL };
+		const char *post[] = { "hooks", "install", "--repo", e->server.dir, "--post-receive",
+				       e->www, NULL };
+
+		nocblog(pre, 0);
+		nocblog(post, 0);
+		nocblog(pre, 0); /* again: harmless */
+	}
+	/* the operator: clone, site.yaml, a new notice */
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "git clone -q '%s' '%s' 2>/dev/null && mkdir -p '%s/content' && "
+		      "cp '%s/content/site.yaml' '%s/content/'", e->server.dir, e->work.dir,
+		      e->work.dir, fx_srcdir(), e->work.dir);
+	assert_int_equal(sh(cmd.ptr, NULL), 0);
+	{
+		const char *args[] = { "new", "--repo", e->work.dir, "--server", "SCROOGE",
+				       "Mail delays on SCROOGE", NULL };
+
+		out = NULL;
+		assert_int_equal(fx_run(&out, args), 0);
+		nb_buf_printf(&file, "%s/%.*s", e->work.dir, (int)strcspn(out, "\n"), out);
+		free(out);
+	}
+	if (push(e, t, &out) != 0)
+		fail_msg("the first push failed:\n%s", out);
+	free(out);
+
+	start_nginx(e);
+	expect_get(e, "2024/05/mail-delays-on-scrooge/", "200 text/html");
+	expect_get(e, "atom.xml", "200 application/atom+xml");
+	expect_get(e, "updates.xml", "200 application/atom+xml");
+	expect_get(e, "servers/SCROOGE/rss.xml", "200 application/rss+xml");
+	expect_get(e, "maintenance.ics", "200 text/calendar");
+	expect_get(e, "no/such/page/", "404 text/html");
+
+	/* an update, pushed, appears */
+	text = fx_slurp(file.ptr);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "%s\nUpdate: The queue is draining.\n", text);
+	fx_write_bytes(&(struct fx_repo){ "/", NULL }, file.ptr + 1, cmd.ptr, cmd.len);
+	free(text);
+	if (push(e, t + 1800, &out) != 0)
+		fail_msg("the second push failed:\n%s", out);
+	free(out);
+	free(get(e, "2024/05/mail-delays-on-scrooge/", &body));
+	assert_non_null(strstr(body, "The queue is draining."));
+	free(body);
+
+	/* a broken notice: refused, with file and line; the site unchanged */
+	fx_snapshot(e->www, &before);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "content/2024/broken.md");
+	{
+		struct fx_repo w = { e->work.dir, NULL };
+
+		fx_write(&w, cmd.ptr, "---\ntitle: Broken\nservers: [SCROOG]\nstatus: investigating\n---\nx\n");
+	}
+	if (push(e, t + 3600, &out) == 0)
+		fail_msg("a broken notice was accepted:\n%s", out);
+	if (!strstr(out, "content/2024/broken.md:3: unknown server 'SCROOG'") ||
+	    !strstr(out, "did you mean 'SCROOGE'?"))
+		fail_msg("the refusal does not say where:\n%s", out);
+	free(out);
+	fx_snapshot(e->www, &after);
+	assert_string_equal(before.ptr, after.ptr);
+	nb_buf_release(&cmd);
+	nb_buf_release(&before);
+	nb_buf_release(&after);
+	nb_buf_release(&file);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("e2e", tests, NULL, NULL);
+}
