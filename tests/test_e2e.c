@@ -256,10 +256,83 @@ static void test_operator_day(void **state)
 	nb_buf_release(&file);
 }
 
+static void test_new_and_pre_commit(void **state)
+{
+	struct e2e *e = *state;
+	struct nb_buf cmd = NB_BUF_INIT, hook = NB_BUF_INIT;
+	char *out = NULL, *text;
+
+	nb_buf_printf(&cmd, "git init -q '%s' && mkdir -p '%s/content' && cp '%s/content/site.yaml' "
+		      "'%s/content/'", e->work.dir, e->work.dir, fx_srcdir(), e->work.dir);
+	assert_int_equal(sh(cmd.ptr, NULL), 0);
+	{
+		const char *bad[] = { "new", "--repo", e->work.dir, "--server", "LOUI", "Slow OWA", NULL };
+		const char *good[] = { "new", "--repo", e->work.dir, "--server", "LOUIE,LOUIECAS3",
+				       "Slow OWA", NULL };
+		const char *maint[] = { "new", "--repo", e->work.dir, "--maintenance", "--server",
+					"SCROOGE", "Defrag on SCROOGE", NULL };
+
+		assert_int_equal(fx_run(&out, bad), 1);
+		assert_non_null(strstr(out, "unknown server 'LOUI' \u2014 did you mean 'LOUIE'?"));
+		free(out);
+		nocblog(good, 0);
+		/* never overwrites */
+		assert_int_equal(fx_run(&out, good), 1);
+		assert_non_null(strstr(out, "a notice with this file name exists"));
+		free(out);
+		assert_int_equal(fx_run(&out, maint), 0);
+		nb_buf_printf(&hook, "%s/%.*s", e->work.dir, (int)strcspn(out, "\n"), out);
+		free(out);
+		text = fx_slurp(hook.ptr);
+		assert_non_null(strstr(text, "kind: maintenance\nstatus: scheduled"));
+		assert_non_null(strstr(text, "window: {start: "));
+		free(text);
+	}
+	/* a foreign hook is left alone */
+	nb_buf_truncate(&hook, 0);
+	nb_buf_printf(&hook, "%s/.git/hooks/pre-commit", e->work.dir);
+	{
+		struct fx_repo root = { "/", NULL };
+		const char *args[] = { "hooks", "install", "--repo", e->work.dir, "--pre-commit", NULL };
+
+		fx_write(&root, hook.ptr + 1, "#!/bin/sh\necho mine\n");
+		assert_int_equal(fx_run(&out, args), 1);
+		assert_non_null(strstr(out, "is not nocblog's"));
+		free(out);
+		text = fx_slurp(hook.ptr);
+		assert_string_equal(text, "#!/bin/sh\necho mine\n");
+		free(text);
+		remove(hook.ptr);
+		nocblog(args, 0);
+	}
+	/* the pre-commit hook checks what is staged */
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "cd '%s' && git add -A && git -c user.name=Ann -c user.email=a@x "
+		      "commit -qm first 2>&1", e->work.dir);
+	if (sh(cmd.ptr, &out) != 0)
+		fail_msg("a good first commit was refused:\n%s", out);
+	free(out);
+	{
+		struct fx_repo w = { e->work.dir, NULL };
+
+		fx_write(&w, "content/2024/bad.md", "---\ntitle: Bad\nservers: [LOUIE]\nstatus: fixed\n---\n");
+	}
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "cd '%s' && git add -A && git -c user.name=Ann -c user.email=a@x "
+		      "commit -qm bad 2>&1", e->work.dir);
+	assert_true(sh(cmd.ptr, &out) != 0);
+	if (!strstr(out, "content/2024/bad.md:4: invalid incident status 'fixed'"))
+		fail_msg("the refusal does not say where:\n%s", out);
+	free(out);
+	nb_buf_release(&cmd);
+	nb_buf_release(&hook);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_and_pre_commit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("e2e", tests, NULL, NULL);
