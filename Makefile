@@ -28,7 +28,7 @@ ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
 TEST_BIN      = $(TESTS:%=build/tests/%)
 ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
 
-.PHONY: all deps site check test asan test-asan clean vnu
+.PHONY: all deps site check test asan test-asan clean vnu install
 .DELETE_ON_ERROR:
 
 all: nocblog
@@ -109,6 +109,18 @@ test-asan: asan vnu
 check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
+
+# The binary, the default theme (found by the binary under PREFIX/share) and
+# the manual page.
+THEME_DIR = $(DESTDIR)$(PREFIX)/share/nocblog/themes/default
+
+install: nocblog
+	install -d $(DESTDIR)$(PREFIX)/bin $(THEME_DIR)/templates $(THEME_DIR)/static \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 nocblog $(DESTDIR)$(PREFIX)/bin/nocblog
+	install -m 644 themes/default/templates/*.mustache $(THEME_DIR)/templates/
+	install -m 644 themes/default/static/* $(THEME_DIR)/static/
+	install -m 644 doc/nocblog.1 $(DESTDIR)$(PREFIX)/share/man/man1/nocblog.1
 
 clean:
 	rm -rf build nocblog

@@ -286,11 +286,19 @@ static char *find_theme(const struct options *o, git_repository *repo)
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
-			path = nb_malloc(strlen(self) + sizeof("/themes/default"));
-			sprintf(path, "%s/themes/default", self);
-			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-				return path;
-			free(path);
+			static const char *const near[] = {
+				"/themes/default",                    /* a build tree */
+				"/../share/nocblog/themes/default",   /* PREFIX/bin */
+			};
+			size_t i;
+
+			for (i = 0; i < NB_ARRAY_LEN(near); i++) {
+				path = nb_malloc(strlen(self) + strlen(near[i]) + 1);
+				sprintf(path, "%s%s", self, near[i]);
+				if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+					return path;
+				free(path);
+			}
 		}
 	}
 	return nb_strdup("themes/default");

@@ -328,11 +328,53 @@ static void test_new_and_pre_commit(void **state)
 	nb_buf_release(&hook);
 }
 
+static void test_install(void **state)
+{
+	struct e2e *e = *state;
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *out = NULL;
+
+	/* into a prefix; the installed binary finds its theme there */
+	nb_buf_printf(&cmd, "make -s -C '%s' install PREFIX='%s/prefix' 2>&1", fx_srcdir(), e->top.dir);
+	if (sh(cmd.ptr, &out) != 0)
+		fail_msg("make install failed:\n%s", out);
+	free(out);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "git init -q '%s' && mkdir -p '%s/content' && cp -r '%s/content/.' "
+		      "'%s/content/' && cd '%s' && git add -A && git -c user.name=Ann -c user.email=a@x "
+		      "commit -qm sample && '%s/prefix/bin/nocblog' build --quiet --out '%s/site' 2>&1",
+		      e->work.dir, e->work.dir, fx_srcdir(), e->work.dir, e->work.dir, e->top.dir,
+		      e->top.dir);
+	if (sh(cmd.ptr, &out) != 0)
+		fail_msg("the installed nocblog could not build:\n%s", out);
+	free(out);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "%s/site/servers/SCROOGE/index.html", e->top.dir);
+	out = fx_slurp(cmd.ptr);
+	assert_non_null(out);
+	free(out);
+	/* the manual page renders without a warning */
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "groff -ww -mandoc -Tutf8 '%s/prefix/share/man/man1/nocblog.1' 2>&1 "
+		      ">/dev/null", e->top.dir);
+	assert_int_equal(sh(cmd.ptr, &out), 0);
+	if (*out)
+		fail_msg("groff warns:\n%s", out);
+	free(out);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "MANWIDTH=80 man -l '%s/prefix/share/man/man1/nocblog.1' 2>&1", e->top.dir);
+	assert_int_equal(sh(cmd.ptr, &out), 0);
+	assert_non_null(strstr(out, "hooks install"));
+	free(out);
+	nb_buf_release(&cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_pre_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("e2e", tests, NULL, NULL);
