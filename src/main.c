@@ -289,6 +289,7 @@ static char *find_theme(const struct options *o, git_repository *repo)
 			static const char *const near[] = {
 				"/themes/default",                    /* a build tree */
 				"/../share/nocblog/themes/default",   /* PREFIX/bin */
+				"/../../themes/default",              /* build/asan/ */
 			};
 			size_t i;
 
