@@ -433,6 +433,20 @@ static int has_digit(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * What follows "Update" is taken for a stamp, and must then parse, when it
+ * holds a digit, starts with a digit or a letter, and has no Markdown
+ * ("Update [ticket 8173](https://...)" is text).
+ */
+static int looks_like_stamp(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+
+	if (!has_digit(s, strlen(s)) || strpbrk(s, "[]()`*_<>"))
+		return 0;
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 static char *trimmed(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t'))
@@ -490,7 +504,7 @@ static int match_update_lead(const char *s, size_t len, char **stamp, size_t *le
 	}
 	if (i >= limit)
 		return 0;
-	if (**stamp && !has_digit(*stamp, strlen(*stamp))) {
+	if (**stamp && !looks_like_stamp(*stamp)) {
 		free(*stamp);
 		return 0; /* "Update regarding the move: ..." is text */
 	}
@@ -522,7 +536,7 @@ static int match_update_heading(const char *s, size_t len, char **stamp)
 	if (e > i && s[e - 1] == ':')
 		e--;
 	*stamp = trimmed(s + i, e - i);
-	if (**stamp && !has_digit(*stamp, strlen(*stamp))) {
+	if (**stamp && !looks_like_stamp(*stamp)) {
 		free(*stamp);
 		return 0;
 	}

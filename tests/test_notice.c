@@ -168,6 +168,8 @@ static void test_not_updates(void **state)
 		  "\n"
 		  "Update your DNS records to the new address.\n"
 		  "\n"
+		  "Update [ticket 8173](https://tickets.example/8173) was closed.\n"
+		  "\n"
 		  "    Update 6:47 AM: inside a code block\n"
 		  "\n"
 		  "> Update 6:47 AM: inside a quote\n"
