@@ -28,7 +28,7 @@ ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
 TEST_BIN      = $(TESTS:%=build/tests/%)
 ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
 
-.PHONY: all deps site check test asan test-asan clean vnu install
+.PHONY: all deps site check test asan test-asan clean vnu install bench
 .DELETE_ON_ERROR:
 
 all: nocblog
@@ -121,6 +121,10 @@ install: nocblog
 	install -m 644 themes/default/templates/*.mustache $(THEME_DIR)/templates/
 	install -m 644 themes/default/static/* $(THEME_DIR)/static/
 	install -m 644 doc/nocblog.1 $(DESTDIR)$(PREFIX)/share/man/man1/nocblog.1
+
+# Speed against git log and Hugo on generated histories (minutes; not in check).
+bench: nocblog
+	bench/run.sh
 
 clean:
 	rm -rf build nocblog

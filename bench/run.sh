@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# make bench: nocblog against git itself (the floor) and Hugo, on generated
+# histories.  Medians of RUNS runs; peak RSS from /usr/bin/time.
+# Repositories are cached in $NOCBLOG_BENCH_DIR (default /var/tmp/nocblog-bench).
+# SIZES="1000:5000 10000:50000" and LAYOUTS="flat year" choose what runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+shared=${NOCBLOG_SHARED:-$top/../shared}
+cache=${NOCBLOG_BENCH_DIR:-/var/tmp/nocblog-bench}
+runs=${RUNS:-3}
+sizes=${SIZES:-"1000:5000 10000:50000"}
+layouts=${LAYOUTS:-"flat year"}
+nocblog=$top/nocblog
+results=$top/bench/results.md
+mkdir -p "$cache"
+
+for tool in git python3 /usr/bin/time; do
+	command -v "$tool" >/dev/null || { echo "bench needs $tool"; exit 1; }
+done
+
+# "seconds peakKB" of one run of a command
+measure() {
+	/usr/bin/time -f '%e %M' -o "$cache/time.out" "$@" >/dev/null 2>"$cache/err.out" ||
+		{ echo "failed: $*" >&2; cat "$cache/err.out" >&2; exit 1; }
+	cat "$cache/time.out"
+}
+
+# median seconds and the largest peak (MB) of lines "s kb"
+summarize() {
+	sort -n | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END {
+		printf "%.3f %.0f", t[int((NR + 1) / 2)], m / 1024 }'
+}
+
+prepare() { # repo notices commits layout
+	local repo=$1
+	if [ ! -d "$repo/.git" ]; then
+		echo "generating $repo" >&2
+		python3 "$shared/bench/gen-history.py" "$repo" --incidents "$2" --commits "$3" \
+			--layout "$4" >/dev/null
+		git -C "$repo" -c commitGraph.generationVersion=1 commit-graph write --reachable
+	fi
+	if command -v hugo >/dev/null && [ ! -d "$repo-hugo/.git" ]; then
+		git clone -q "$repo" "$repo-hugo"
+		sh "$shared/bench/make-hugo-site.sh" "$repo-hugo"
+		git -C "$repo-hugo" -c commitGraph.generationVersion=1 commit-graph write --reachable
+	fi
+}
+
+# appends an update to the newest notice and commits, one minute after the last commit
+one_commit() {
+	local repo=$1 file last
+	file=$(git -C "$repo" log -1 --format= --name-only --diff-filter=A -- content | head -n 1)
+	last=$(git -C "$repo" log -1 --format=%ct)
+	printf '\n**Update:** One more update for the benchmark.\n' >> "$repo/$file"
+	git -C "$repo" add -A
+	GIT_AUTHOR_DATE="@$((last + 60)) +0000" GIT_COMMITTER_DATE="@$((last + 60)) +0000" \
+		git -C "$repo" -c user.name=Bench -c user.email=bench@noc.example commit -qm bench
+}
+
+rows=()
+for size in $sizes; do
+	notices=${size%%:*} commits=${size#*:}
+	for layout in $layouts; do
+		repo=$cache/$layout-$notices-$commits
+		prepare "$repo" "$notices" "$commits" "$layout"
+		tip=$(git -C "$repo" rev-parse HEAD)
+		out=$cache/out-$layout-$notices
+		floor= cold= noop= inc= hugo=
+		for ((i = 0; i < runs; i++)); do
+			floor+="$(measure git -C "$repo" log --raw --no-renames --format='%H %at' -- content/)"$'\n'
+			rm -rf "$out" "$out".* "$repo/.git/nocblog"
+			cold+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
+			noop+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
+			one_commit "$repo"
+			inc+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
+			git -C "$repo" reset -q --hard "$tip"
+			if command -v hugo >/dev/null; then
+				rm -rf "$cache/hugo-out"
+				hugo+="$(measure hugo --quiet -s "$repo-hugo" -d "$cache/hugo-out")"$'\n'
+			fi
+		done
+		read -r f_t f_m <<<"$(printf '%s' "$floor" | summarize)"
+		read -r c_t c_m <<<"$(printf '%s' "$cold" | summarize)"
+		read -r n_t n_m <<<"$(printf '%s' "$noop" | summarize)"
+		read -r i_t i_m <<<"$(printf '%s' "$inc" | summarize)"
+		if [ -n "$hugo" ]; then
+			read -r h_t h_m <<<"$(printf '%s' "$hugo" | summarize)"
+		else
+			h_t=- h_m=-
+		fi
+		rows+=("$(awk -v n="$notices/$commits $layout" -v f="$f_t" -v fm="$f_m" -v c="$c_t" \
+			-v cm="$c_m" -v no="$n_t" -v nm="$n_m" -v i="$i_t" -v im="$i_m" -v h="$h_t" \
+			-v hm="$h_m" 'BEGIN {
+			hr = (h == "-") ? "-" : sprintf("%.1f", h / c)
+			printf "| %s | %.2f s | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %s s (%s MB) | %.2f | %s | %.1f%% | %.1f%% |",
+				n, f, c, cm, no, nm, i, im, h, hm, c / f, hr, 100 * i / c, 100 * no / c }')")
+	done
+done
+
+{
+	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, medians of $runs runs."
+	echo
+	echo "| notices/commits layout | floor: git log | nocblog cold | no-op | after one commit | Hugo | cold/floor | Hugo/cold | one commit/cold | no-op/cold |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	printf '%s\n' "${rows[@]}"
+} > "$results"
+cat "$results"
