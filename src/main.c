@@ -1,5 +1,6 @@
 /* nocblog: the command line.  The only place that prints or exits. */
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "history.h"
+#include "map.h"
 #include "scaffold.h"
 #include "model.h"
 #include "publish.h"
@@ -64,6 +66,29 @@ static void print_diags(struct nb_diags *diags)
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}
+}
+
+/* A small file's bytes (the caller frees; NUL after them), or NULL. */
+static char *read_bytes(const char *path, size_t *len)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < NB_SITE_MAX_BYTES)
+		nb_buf_put(&b, chunk, got);
+	fclose(f);
+	if (len)
+		*len = b.len;
+	return nb_buf_detach(&b);
+}
+
+static char *read_text(const char *path)
+{
+	return read_bytes(path, NULL);
 }
 
 static int parse_options(struct options *o, int argc, char **argv, enum command cmd)
@@ -352,31 +377,127 @@ static int check_theme(const char *theme, struct nb_diags *diags)
 	return rc;
 }
 
+/* ---- a build that has nothing new to do ---- */
+
+#define NB_BUILD_STAMP ".nocblog-build"
+
+
+/* Adds a folder's files (names and bytes, sorted) to b. */
+static void hash_folder(struct nb_buf *b, const char *dir)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort), i;
+
+	for (i = 0; i < n; i++) {
+		struct nb_buf path = NB_BUF_INIT;
+		struct stat st;
+		size_t len = 0;
+		char *data;
+
+		if (names[i]->d_name[0] != '.') {
+			nb_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
+			if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+				hash_folder(b, path.ptr);
+			} else if ((data = read_bytes(path.ptr, &len))) {
+				nb_buf_printf(b, "%s\n%zu\n", names[i]->d_name, len);
+				nb_buf_put(b, data, len);
+				free(data);
+			}
+		}
+		nb_buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * What a build depends on besides the content: the commit, the theme's
+ * files, and this program.  A live site built from the same has nothing
+ * to gain from a rebuild.
+ */
+static char *build_stamp(git_repository *repo, const char *rev, const char *theme)
+{
+	struct nb_buf b = NB_BUF_INIT, files = NB_BUF_INIT;
+	git_object *obj = NULL;
+	char self[4096], hex[GIT_OID_HEXSZ + 1] = "";
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat st;
+
+	if (git_revparse_single(&obj, repo, rev) == 0)
+		git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
+	git_object_free(obj);
+	hash_folder(&files, theme);
+	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\n", NB_VERSION, hex,
+		      (unsigned long long)nb_hash(nb_buf_cstr(&files), files.len));
+	if (n > 0) {
+		self[n] = '\0';
+		if (stat(self, &st) == 0)
+			nb_buf_printf(&b, "program %lld %lld\n", (long long)st.st_size,
+				      (long long)st.st_mtime);
+	}
+	nb_buf_release(&files);
+	return nb_buf_detach(&b);
+}
+
+/* 1 when the site at out was built from exactly this. */
+static int up_to_date(const char *out, const char *stamp)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	char *live;
+	int same;
+
+	nb_buf_printf(&path, "%s/%s", out, NB_BUILD_STAMP);
+	live = read_text(path.ptr);
+	same = live && strcmp(live, stamp) == 0;
+	free(live);
+	nb_buf_release(&path);
+	return same;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct progress bar = { 0, 0 };
 	struct nb_model model;
 	struct loaded l;
-	char *theme = NULL, *out = NULL;
+	char *theme = NULL, *out = NULL, *stamp = NULL;
 	struct options o;
 	int rc;
 
 	memset(&model, 0, sizeof(model));
+	memset(&l, 0, sizeof(l));
 	if (parse_options(&o, argc, argv, CMD_BUILD) < 0)
 		return EXIT_USAGE;
+	/* nothing new: the live site is already this commit with this theme */
+	if (!o.worktree && nb_repo_open(&l.repo, o.repo, &l.diags) == 0) {
+		theme = find_theme(&o, l.repo);
+		out = o.out ? nb_strdup(o.out) : default_out(l.repo);
+		stamp = build_stamp(l.repo, o.rev, theme);
+		nb_repo_close(l.repo);
+		l.repo = NULL;
+		if (up_to_date(out, stamp)) {
+			if (!o.quiet)
+				fprintf(stderr, "nocblog: %s is up to date\n", out);
+			rc = 0;
+			goto cleanup;
+		}
+	}
+	nb_diags_clear(&l.diags);
 	rc = load(&o, &l);
 	if (rc)
 		goto cleanup;
-	theme = find_theme(&o, l.repo);
-	out = o.out ? nb_strdup(o.out) : default_out(l.repo);
+	if (!theme) {
+		theme = find_theme(&o, l.repo);
+		out = o.out ? nb_strdup(o.out) : default_out(l.repo);
+	}
 	if (check_theme(theme, &l.diags) < 0 || nb_publish_begin(&pub, out, &l.diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}
 	nb_model_build(&model, &l.content);
 	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
-			   &bar, &l.diags) < 0 || nb_feed_write_all(&model, &pub, &l.diags) < 0) {
+			   &bar, &l.diags) < 0 || nb_feed_write_all(&model, &pub, &l.diags) < 0 ||
+	    (stamp && nb_publish_write(&pub, NB_BUILD_STAMP, stamp, strlen(stamp), &l.diags) < 0)) {
 		rc = EXIT_CONTENT;
 		goto cleanup;
 	}
@@ -393,6 +514,7 @@ cleanup:
 	loaded_release(&l);
 	free(theme);
 	free(out);
+	free(stamp);
 	return rc;
 }
 
@@ -574,21 +696,6 @@ cleanup:
 
 /* ---- nocblog new ---- */
 
-/* A small text file's bytes (the caller frees), or NULL. */
-static char *read_text(const char *path)
-{
-	struct nb_buf b = NB_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < NB_SITE_MAX_BYTES)
-		nb_buf_put(&b, chunk, got);
-	fclose(f);
-	return nb_buf_detach(&b);
-}
 
 static int add_servers(char ***list, size_t *count, const char *arg)
 {
