@@ -518,38 +518,6 @@ static void file_renamed(struct nb_history *h, const char *from_path, const char
 
 /* ---- trees ---- */
 
-static int is_notice_entry(const git_tree_entry *e)
-{
-	const char *name = git_tree_entry_name(e);
-	size_t len = strlen(name);
-	git_filemode_t mode = git_tree_entry_filemode(e);
-
-	return (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
-	       len > 3 && strcmp(name + len - 3, ".md") == 0;
-}
-
-static void changes_add(struct changes *c, const char *prefix, const git_tree_entry *old,
-			const git_tree_entry *new)
-{
-	const char *name = git_tree_entry_name(old ? old : new);
-	struct change *ch;
-	struct nb_buf path = NB_BUF_INIT;
-
-	nb_buf_printf(&path, "%s/%s", prefix, name);
-	nb_grow_array(&c->items, &c->alloc, c->count + 1, sizeof(*c->items));
-	ch = &c->items[c->count++];
-	memset(ch, 0, sizeof(*ch));
-	ch->path = nb_buf_detach(&path);
-	if (old) {
-		ch->has_old = 1;
-		git_oid_cpy(&ch->old, git_tree_entry_id(old));
-	}
-	if (new) {
-		ch->has_new = 1;
-		git_oid_cpy(&ch->new, git_tree_entry_id(new));
-	}
-}
-
 static void changes_clear(struct changes *c)
 {
 	size_t i;
@@ -560,11 +528,6 @@ static void changes_clear(struct changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-struct tree_pair {
-	git_oid a, b;     /* zero: absent */
-	char *prefix;
-};
-
 static int lookup_tree(git_tree **out, git_repository *repo, const git_oid *id)
 {
 	*out = NULL;
@@ -573,10 +536,204 @@ static int lookup_tree(git_tree **out, git_repository *repo, const git_oid *id)
 	return git_tree_lookup(out, repo, id);
 }
 
+/* ---- comparing raw tree objects ---- */
+
+struct raw_entry {
+	const char *name;
+	size_t name_len;
+	int is_tree;
+	int is_blob;
+	const unsigned char *id;  /* 20 bytes */
+	size_t end;               /* offset just past the entry */
+};
+
+static int raw_read(struct nb_history *h, const git_oid *id, struct raw_tree *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (git_oid_is_zero(id))
+		return 0;
+	git_oid_cpy(&t->id, id);
+	if (!h->odb && git_repository_odb(&h->odb, h->repo) < 0)
+		return -1;
+	if (git_odb_read(&t->obj, h->odb, id) < 0)
+		return -1;
+	t->data = git_odb_object_data(t->obj);
+	t->len = git_odb_object_size(t->obj);
+	return 0;
+}
+
+/* Parses the entry at off ("mode name\0id"); -1 when the tree is damaged. */
+static int raw_entry(const struct raw_tree *t, size_t off, struct raw_entry *e)
+{
+	const unsigned char *p = t->data + off, *end = t->data + t->len, *sp, *nul;
+
+	sp = memchr(p, ' ', (size_t)(end - p));
+	if (!sp)
+		return -1;
+	nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1));
+	if (!nul || end - nul < 1 + GIT_OID_RAWSZ)
+		return -1;
+	e->is_tree = sp - p == 5 && memcmp(p, "40000", 5) == 0;
+	e->is_blob = sp - p == 6 && (memcmp(p, "100644", 6) == 0 || memcmp(p, "100755", 6) == 0);
+	e->name = (const char *)sp + 1;
+	e->name_len = (size_t)(nul - sp - 1);
+	e->id = nul + 1;
+	e->end = (size_t)(nul + 1 + GIT_OID_RAWSZ - t->data);
+	return 0;
+}
+
+/* git's order: a folder's name sorts as if it ended with '/'. */
+static int raw_order(const struct raw_entry *a, const struct raw_entry *b)
+{
+	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+	int c = memcmp(a->name, b->name, n);
+	unsigned char ca, cb;
+
+	if (c)
+		return c;
+	ca = a->name_len > n ? (unsigned char)a->name[n] : (a->is_tree ? '/' : 0);
+	cb = b->name_len > n ? (unsigned char)b->name[n] : (b->is_tree ? '/' : 0);
+	return (int)ca - (int)cb;
+}
+
+static int notice_name(const struct raw_entry *e)
+{
+	return e->is_blob && e->name_len > 3 && memcmp(e->name + e->name_len - 3, ".md", 3) == 0;
+}
+
+static void raw_change(struct changes *c, const char *prefix, const struct raw_entry *old,
+		       const struct raw_entry *new)
+{
+	const struct raw_entry *e = old ? old : new;
+	struct change *ch;
+	struct nb_buf path = NB_BUF_INIT;
+
+	nb_buf_printf(&path, "%s/", prefix);
+	nb_buf_put(&path, e->name, e->name_len);
+	nb_grow_array(&c->items, &c->alloc, c->count + 1, sizeof(*c->items));
+	ch = &c->items[c->count++];
+	memset(ch, 0, sizeof(*ch));
+	ch->path = nb_buf_detach(&path);
+	if (old) {
+		ch->has_old = 1;
+		memcpy(ch->old.id, old->id, GIT_OID_RAWSZ);
+	}
+	if (new) {
+		ch->has_new = 1;
+		memcpy(ch->new.id, new->id, GIT_OID_RAWSZ);
+	}
+}
+
+struct tree_pair {
+	git_oid a, b;     /* zero: absent */
+	char *prefix;
+};
+
+static void push_pair(struct tree_pair **stack, size_t *depth, size_t *alloc,
+		      const char *prefix, const struct raw_entry *a, const struct raw_entry *b)
+{
+	const struct raw_entry *e = a ? a : b;
+	struct tree_pair *p;
+	struct nb_buf path = NB_BUF_INIT;
+
+	nb_buf_printf(&path, "%s/", prefix);
+	nb_buf_put(&path, e->name, e->name_len);
+	nb_grow_array(stack, alloc, *depth + 1, sizeof(**stack));
+	p = &(*stack)[(*depth)++];
+	memset(p, 0, sizeof(*p));
+	if (a)
+		memcpy(p->a.id, a->id, GIT_OID_RAWSZ);
+	if (b)
+		memcpy(p->b.id, b->id, GIT_OID_RAWSZ);
+	p->prefix = nb_buf_detach(&path);
+}
+
+/*
+ * Compares two raw trees.  Two versions of a large folder usually differ
+ * in one entry: the bytes they share at the front and at the back are
+ * skipped at memory speed, and only the entries between are parsed.
+ */
+static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const char *prefix,
+		    struct changes *out, struct tree_pair **stack, size_t *depth, size_t *alloc)
+{
+	size_t n = a->len < b->len ? a->len : b->len, p = 0, q = 0, pa = 0, pb = 0;
+	struct raw_entry ea, eb;
+
+	/* 64 bytes at a time, then byte by byte */
+	while (p + 64 <= n && memcmp(a->data + p, b->data + p, 64) == 0)
+		p += 64;
+	while (p < n && a->data[p] == b->data[p])
+		p++;
+	while (q + 64 <= n - p &&
+	       memcmp(a->data + a->len - q - 64, b->data + b->len - q - 64, 64) == 0)
+		q += 64;
+	while (q < n - p && a->data[a->len - 1 - q] == b->data[b->len - 1 - q])
+		q++;
+	/* from the start of the first entry that differs */
+	while (pa < p) {
+		if (raw_entry(a, pa, &ea) < 0)
+			return -1;
+		if (ea.end > p)
+			break;
+		pa = ea.end;
+	}
+	pb = pa;
+	/* until the rest of both is the same bytes */
+	while (!(a->len - pa == b->len - pb && a->len - pa <= q)) {
+		int have_a = pa < a->len, have_b = pb < b->len, c;
+
+		if ((have_a && raw_entry(a, pa, &ea) < 0) || (have_b && raw_entry(b, pb, &eb) < 0))
+			return -1;
+		c = !have_a ? 1 : !have_b ? -1 : raw_order(&ea, &eb);
+		if (c == 0 && ea.is_tree == eb.is_tree && ea.is_blob == eb.is_blob &&
+		    memcmp(ea.id, eb.id, GIT_OID_RAWSZ) == 0) {
+			pa = ea.end;
+			pb = eb.end;
+			continue;
+		}
+		if (c <= 0 && ea.is_tree)
+			push_pair(stack, depth, alloc, prefix, &ea,
+				  c == 0 && eb.is_tree ? &eb : NULL);
+		if (c >= 0 && eb.is_tree && !(c == 0 && ea.is_tree))
+			push_pair(stack, depth, alloc, prefix, NULL, &eb);
+		if ((c <= 0 && notice_name(&ea)) || (c >= 0 && notice_name(&eb)))
+			raw_change(out, prefix, c <= 0 && notice_name(&ea) ? &ea : NULL,
+				   c >= 0 && notice_name(&eb) ? &eb : NULL);
+		if (c <= 0)
+			pa = ea.end;
+		if (c >= 0)
+			pb = eb.end;
+	}
+	return 0;
+}
+
+/* The raw tree with that id, through a two-tree cache (a commit's tree is
+ * the next commit's parent tree) that never drops `keep`. */
+static int raw_get(struct nb_history *h, const git_oid *id, struct raw_tree **out,
+		   const struct raw_tree *keep)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (git_oid_equal(&h->raw[i].id, id) && (h->raw[i].obj || git_oid_is_zero(id))) {
+			*out = &h->raw[i];
+			return 0;
+		}
+	}
+	i = &h->raw[0] == keep ? 1 : &h->raw[1] == keep ? 0 : (size_t)h->raw_next;
+	h->raw_next = (int)(i ^ 1);
+	git_odb_object_free(h->raw[i].obj);
+	if (raw_read(h, id, &h->raw[i]) < 0) {
+		memset(&h->raw[i], 0, sizeof(h->raw[i]));
+		return -1;
+	}
+	*out = &h->raw[i];
+	return 0;
+}
+
 /*
  * The notice files that differ between content trees a and b (zero ids
- * for none), comparing sorted entries and descending only into folders
- * whose ids differ.
+ * for none), descending only into folders whose ids differ.
  */
 static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
 		      struct changes *out, struct nb_diags *diags)
@@ -592,59 +749,29 @@ static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
 	depth = 1;
 	while (depth) {
 		struct tree_pair cur = stack[--depth];
-		git_tree *ta = NULL, *tb = NULL;
-		size_t i = 0, j = 0, na, nb;
+		struct raw_tree ta_own, tb_own, *ta, *tb;
 
-		if (lookup_tree(&ta, h->repo, &cur.a) < 0 || lookup_tree(&tb, h->repo, &cur.b) < 0) {
-			nb_diags_add(diags, cur.prefix, 0, "run 'git fsck' on the repository",
-				     "cannot read a folder in the history: %s", git_message());
-			rc = -1;
-		}
-		na = ta ? git_tree_entrycount(ta) : 0;
-		nb = tb ? git_tree_entrycount(tb) : 0;
-		while (rc == 0 && (i < na || j < nb)) {
-			const git_tree_entry *ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
-			const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
-			int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-			int tree_a, tree_b;
-
-			if (c == 0 && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-			    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb)) {
-				i++, j++;
-				continue;
+		if (rc == 0) {
+			/* the top pair goes through the cache; folders below are read once */
+			if (depth == 0 && cur.prefix && strcmp(cur.prefix, NB_CONTENT_DIR) == 0) {
+				if (raw_get(h, &cur.a, &ta, NULL) < 0 || raw_get(h, &cur.b, &tb, ta) < 0)
+					rc = -1;
+				if (rc == 0 && raw_diff(ta, tb, cur.prefix, out, &stack, &depth, &alloc) < 0)
+					rc = -1;
+			} else if (raw_read(h, &cur.a, &ta_own) < 0 || raw_read(h, &cur.b, &tb_own) < 0) {
+				rc = -1;
+			} else {
+				if (raw_diff(&ta_own, &tb_own, cur.prefix, out, &stack, &depth, &alloc) < 0)
+					rc = -1;
+				git_odb_object_free(ta_own.obj);
+				git_odb_object_free(tb_own.obj);
 			}
-			if (c > 0)
-				ea = NULL;
-			if (c < 0)
-				eb = NULL;
-			i += ea != NULL;
-			j += eb != NULL;
-			tree_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
-			tree_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-			if (tree_a || tree_b) {
-				struct nb_buf p = NB_BUF_INIT;
-
-				nb_buf_printf(&p, "%s/%s", cur.prefix,
-					      git_tree_entry_name(tree_a ? ea : eb));
-				nb_grow_array(&stack, &alloc, depth + 1, sizeof(*stack));
-				memset(&stack[depth], 0, sizeof(*stack));
-				if (tree_a)
-					git_oid_cpy(&stack[depth].a, git_tree_entry_id(ea));
-				if (tree_b)
-					git_oid_cpy(&stack[depth].b, git_tree_entry_id(eb));
-				stack[depth++].prefix = nb_buf_detach(&p);
-			}
-			if ((ea && !tree_a && is_notice_entry(ea)) || (eb && !tree_b && is_notice_entry(eb)))
-				changes_add(out, cur.prefix,
-					    ea && !tree_a && is_notice_entry(ea) ? ea : NULL,
-					    eb && !tree_b && is_notice_entry(eb) ? eb : NULL);
+			if (rc < 0)
+				nb_diags_add(diags, cur.prefix, 0, "run 'git fsck' on the repository",
+					     "cannot read a folder in the history: %s", git_message());
 		}
-		git_tree_free(ta);
-		git_tree_free(tb);
 		free(cur.prefix);
 	}
-	while (depth)
-		free(stack[--depth].prefix);
 	free(stack);
 	return rc;
 }
@@ -908,6 +1035,9 @@ void nb_history_free(struct nb_history *h)
 	history_clear(h);
 	nb_map_release(&h->trees);
 	free(h->tree_ids);
+	git_odb_object_free(h->raw[0].obj);
+	git_odb_object_free(h->raw[1].obj);
+	git_odb_free(h->odb);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		version_free(h->versions[i]);
 	free(h);

@@ -61,6 +61,14 @@ struct hnotice {
 
 struct version;
 
+/* A tree object's bytes, read without parsing it. */
+struct raw_tree {
+	git_oid id;
+	git_odb_object *obj;
+	const unsigned char *data;
+	size_t len;
+};
+
 struct nb_history {
 	int has_tip;
 	git_oid tip;
@@ -75,6 +83,9 @@ struct nb_history {
 	git_repository *repo;
 	struct nb_map trees;         /* commit id -> index into tree_ids */
 	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
+	git_odb *odb;
+	struct raw_tree raw[2];      /* the last two content trees read */
+	int raw_next;
 	size_t tree_count, tree_alloc;
 	struct version *versions[NB_VERSION_SLOTS];
 };

@@ -836,11 +836,13 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		text += 3, len -= 3;
 	/* CRLF to LF, keeping lines */
-	for (i = 0; i < len; i++)
-		if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
-			nb_buf_putc(&norm, text[i]);
-	text = nb_buf_cstr(&norm);
-	len = norm.len;
+	if (memchr(text, '\r', len)) {
+		for (i = 0; i < len; i++)
+			if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+				nb_buf_putc(&norm, text[i]);
+		text = nb_buf_cstr(&norm);
+		len = norm.len;
+	}
 	if (!*n->slug)
 		problem(&ps, 0, "name the file after its title, e.g. scrooge-storage-failure.md",
 			"the file name gives no slug%s", "");
