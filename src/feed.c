@@ -20,7 +20,6 @@
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define THR_NS "http://purl.org/syndication/thread/1.0"
 #define AT_NS "http://purl.org/atompub/tombstones/1.0"
-#define NB_FEED_SUMMARY 300
 
 /* The feeds of one folder: the site's, or one server's. */
 struct scope {
@@ -193,15 +192,16 @@ static const char *status_label(enum nb_status s)
 }
 
 /* The whole thread as HTML, newest update first. */
-static void thread_html(struct nb_buf *out, const struct scope *s, const struct nb_notice *n)
+static void thread_html(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
 {
+	const struct nb_notice *n = it->notice;
 	char t[64];
 	size_t i;
 
 	nb_buf_printf(out, "<p><strong>%s</strong></p>\n", status_label(n->status));
 	for (i = n->update_count; i-- > 0;) {
 		const struct nb_update *u = &n->updates[i];
-		char *html = nb_text_html(u->markdown, s->site->unsafe_html);
+		const char *html = it->update_html[i];
 		struct nb_buf who = NB_BUF_INIT;
 
 		when(t, sizeof(t), s->site, u->time);
@@ -220,35 +220,25 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 			when(t, sizeof(t), s->site, u->edited);
 			nb_buf_printf(out, "<p><em>Edited %s</em></p>\n", t);
 		}
-		free(html);
 		nb_buf_release(&who);
 	}
 	when(t, sizeof(t), s->site, n->published);
-	{
-		char *html = nb_text_html(n->body, s->site->unsafe_html);
-
-		nb_buf_printf(out, "<h3>%s%s</h3>\n%s\n", n->update_count ? "First notice, " : "",
-			      t, html);
-		free(html);
-	}
+	nb_buf_printf(out, "<h3>%s%s</h3>\n%s\n", n->update_count ? "First notice, " : "", t,
+		      it->body_html);
 }
 
-static void summary_text(struct nb_buf *out, const struct scope *s, const struct nb_notice *n)
+static void summary_text(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
 {
-	char t[64], *text;
+	const struct nb_notice *n = it->notice;
+	char t[64];
 
 	nb_buf_printf(out, "%s. ", status_label(n->status));
 	if (n->update_count) {
-		const struct nb_update *u = &n->updates[n->update_count - 1];
-
-		when(t, sizeof(t), s->site, u->time);
-		text = nb_text_summary(u->markdown, NB_FEED_SUMMARY);
-		nb_buf_printf(out, "Latest update, %s: %s", t, text);
+		when(t, sizeof(t), s->site, n->updates[n->update_count - 1].time);
+		nb_buf_printf(out, "Latest update, %s: %s", t, it->update_summary[n->update_count - 1]);
 	} else {
-		text = nb_text_summary(n->body, NB_FEED_SUMMARY);
-		nb_buf_puts(out, text);
+		nb_buf_puts(out, it->body_summary);
 	}
-	free(text);
 }
 
 /* ---- Atom: one entry per notice ---- */
@@ -353,9 +343,9 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	person(w, "author", n->author ? n->author : s->site->author);
 	atom_link(w, "alternate", url.ptr, "text/html");
 	categories(w, s, n);
-	summary_text(&sum, s, n);
+	summary_text(&sum, s, it);
 	element(w, "summary", sum.ptr);
-	thread_html(&html, s, n);
+	thread_html(&html, s, it);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
 	xmlTextWriterWriteString(w, BAD_CAST html.ptr);
@@ -439,7 +429,7 @@ static void update_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	const struct nb_notice *n = it->notice;
 	const struct nb_update *u = &n->updates[r->update];
 	struct nb_buf url = NB_BUF_INIT, anchor = NB_BUF_INIT, title = NB_BUF_INIT;
-	char *nid = notice_id(s, n), *id = update_id(nid, n, r->update), *html, *text;
+	char *nid = notice_id(s, n), *id = update_id(nid, n, r->update);
 	char t[64];
 
 	nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
@@ -462,16 +452,12 @@ static void update_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "text/html");
 	xmlTextWriterEndElement(w);
 	categories(w, s, n);
-	text = nb_text_summary(u->markdown, NB_FEED_SUMMARY);
-	element(w, "summary", text);
-	html = nb_text_html(u->markdown, s->site->unsafe_html);
+	element(w, "summary", it->update_summary[r->update]);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
-	xmlTextWriterWriteString(w, BAD_CAST html);
+	xmlTextWriterWriteString(w, BAD_CAST it->update_html[r->update]);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
-	free(text);
-	free(html);
 	free(id);
 	free(nid);
 	nb_buf_release(&url);
@@ -549,7 +535,7 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 			char *id = notice_id(s, n);
 
 			nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
-			thread_html(&html, s, n);
+			thread_html(&html, s, it);
 			xmlTextWriterStartElement(x.w, BAD_CAST "item");
 			element(x.w, "title", n->title);
 			element(x.w, "link", url.ptr);

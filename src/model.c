@@ -8,6 +8,7 @@
 #include "map.h"
 #include "notice.h"
 #include "site.h"
+#include "text.h"
 #include "tz.h"
 #include "util.h"
 
@@ -55,6 +56,24 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 	}
 	if (!nb_status_is_open(n->status))
 		it->resolved = it->status_since ? it->status_since : it->updated;
+}
+
+static void item_text(struct nb_item *it, int unsafe)
+{
+	const struct nb_notice *n = it->notice;
+	size_t i;
+
+	it->body_html = nb_text_html(n->body, unsafe);
+	it->body_summary = nb_text_summary(n->body, NB_MODEL_SUMMARY);
+	it->update_html = nb_calloc(n->update_count + 1, sizeof(*it->update_html));
+	it->update_summary = nb_calloc(n->update_count + 1, sizeof(*it->update_summary));
+	for (i = 0; i < n->update_count; i++) {
+		it->update_html[i] = nb_text_html(n->updates[i].markdown, unsafe);
+		it->update_summary[i] = nb_text_summary(n->updates[i].markdown, NB_MODEL_SUMMARY);
+	}
+	if (n->update_count)
+		it->card_summary = nb_text_summary(n->updates[n->update_count - 1].markdown,
+						   NB_MODEL_CARD);
 }
 
 static const struct nb_model *sort_model;
@@ -233,6 +252,8 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	for (i = 0; i < c->count; i++)
 		item_init(&m->items[i], &c->notices[i], zone);
 	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
+	for (i = 0; i < m->count; i++)
+		item_text(&m->items[i], c->site.unsafe_html);
 	sort_model = m;
 	m->open = nb_calloc(m->count + 1, sizeof(*m->open));
 	m->closed = nb_calloc(m->count + 1, sizeof(*m->closed));
@@ -259,8 +280,21 @@ void nb_model_release(struct nb_model *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->count; i++)
-		free(m->items[i].url);
+	for (i = 0; i < m->count; i++) {
+		struct nb_item *it = &m->items[i];
+		size_t j;
+
+		for (j = 0; j < it->notice->update_count; j++) {
+			free(it->update_html[j]);
+			free(it->update_summary[j]);
+		}
+		free(it->update_html);
+		free(it->update_summary);
+		free(it->body_html);
+		free(it->body_summary);
+		free(it->card_summary);
+		free(it->url);
+	}
 	free(m->items);
 	free(m->open);
 	free(m->closed);

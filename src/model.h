@@ -13,6 +13,9 @@ struct nb_content;
 struct nb_notice;
 struct nb_server;
 
+#define NB_MODEL_SUMMARY 300
+#define NB_MODEL_CARD 180
+
 struct nb_item {
 	const struct nb_notice *notice;
 	char *url;               /* "2010/10/slug/", from the site's root */
@@ -20,6 +23,12 @@ struct nb_item {
 	int64_t updated;         /* latest update, edit or status change */
 	int64_t status_since;    /* when the current status was reached; 0 unknown */
 	int64_t resolved;        /* when it was resolved or completed; 0 if open */
+	/* Markdown made once, for every page and feed that shows it */
+	char *body_html;
+	char *body_summary;      /* plain text, NB_MODEL_SUMMARY bytes at most */
+	char **update_html;      /* one per update */
+	char **update_summary;
+	char *card_summary;      /* the latest update's, NB_MODEL_CARD bytes at most */
 };
 
 struct nb_server_view {

@@ -16,12 +16,10 @@
 #include "notice.h"
 #include "publish.h"
 #include "site.h"
-#include "text.h"
 #include "tmpl.h"
 #include "tz.h"
 #include "util.h"
 
-#define NB_SUMMARY_CHARS 180     /* the latest update's text on a card */
 #define NB_THEME_FILE_MAX (8u << 20)
 
 struct ctx {
@@ -103,16 +101,6 @@ static void duration(struct nb_buf *out, int64_t seconds)
 		nb_buf_printf(out, "%lld h %lld min", (long long)h, (long long)(min % 60));
 	else
 		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
-}
-
-static char *markdown(const struct ctx *x, const char *md)
-{
-	return nb_text_html(md, x->site->unsafe_html);
-}
-
-static char *summary(const char *md)
-{
-	return nb_text_summary(md, NB_SUMMARY_CHARS);
 }
 
 static const char *label(const char *name)
@@ -202,12 +190,10 @@ static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, con
 	if (n->update_count) {
 		const struct nb_update *u = &n->updates[n->update_count - 1];
 		struct nb_tmpl_value *latest = d_map(x);
-		char *text = summary(u->markdown);
 
 		d_set(latest, "time", d_time(x, u->time));
-		d_str(latest, "summary", text);
+		d_str(latest, "summary", it->card_summary);
 		d_set(v, "last_update", latest);
-		free(text);
 	} else {
 		d_null(x, v, "last_update");
 	}
@@ -238,11 +224,9 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 {
 	const struct nb_notice *n = it->notice;
 	struct nb_tmpl_value *v = d_notice_common(x, it, root), *updates = d_list(x);
-	char *html = markdown(x, n->body);
 	size_t i;
 
-	d_str(v, "body", html);
-	free(html);
+	d_str(v, "body", it->body_html);
 	d_str(v, "author", n->author);
 	d_null(x, v, "status_since");
 	d_null(x, v, "edited");
@@ -282,9 +266,7 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 			d_set(uv, "edited", d_edit(x, u->edited, u->edited_by));
 		else
 			d_null(x, uv, "edited");
-		html = markdown(x, u->markdown);
-		d_str(uv, "body", html);
-		free(html);
+		d_str(uv, "body", it->update_html[i]);
 		d_push(updates, uv);
 		if (i + 1 == n->update_count) {
 			struct nb_tmpl_value *latest = d_map(x);
