@@ -707,21 +707,23 @@ static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const ch
 	return 0;
 }
 
-/* The raw tree with that id, through a two-tree cache (a commit's tree is
- * the next commit's parent tree) that never drops `keep`. */
+/* The raw tree with that id, through a small cache (a commit's trees are
+ * its child's parent's trees) that never drops `keep`. */
 static int raw_get(struct nb_history *h, const git_oid *id, struct raw_tree **out,
 		   const struct raw_tree *keep)
 {
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < NB_RAW_SLOTS; i++) {
 		if (git_oid_equal(&h->raw[i].id, id) && (h->raw[i].obj || git_oid_is_zero(id))) {
 			*out = &h->raw[i];
 			return 0;
 		}
 	}
-	i = &h->raw[0] == keep ? 1 : &h->raw[1] == keep ? 0 : (size_t)h->raw_next;
-	h->raw_next = (int)(i ^ 1);
+	i = (size_t)h->raw_next;
+	if (&h->raw[i] == keep)
+		i = (i + 1) % NB_RAW_SLOTS;
+	h->raw_next = (int)((i + 1) % NB_RAW_SLOTS);
 	git_odb_object_free(h->raw[i].obj);
 	if (raw_read(h, id, &h->raw[i]) < 0) {
 		memset(&h->raw[i], 0, sizeof(h->raw[i]));
@@ -749,23 +751,12 @@ static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
 	depth = 1;
 	while (depth) {
 		struct tree_pair cur = stack[--depth];
-		struct raw_tree ta_own, tb_own, *ta, *tb;
+		struct raw_tree *ta, *tb;
 
 		if (rc == 0) {
-			/* the top pair goes through the cache; folders below are read once */
-			if (depth == 0 && cur.prefix && strcmp(cur.prefix, NB_CONTENT_DIR) == 0) {
-				if (raw_get(h, &cur.a, &ta, NULL) < 0 || raw_get(h, &cur.b, &tb, ta) < 0)
-					rc = -1;
-				if (rc == 0 && raw_diff(ta, tb, cur.prefix, out, &stack, &depth, &alloc) < 0)
-					rc = -1;
-			} else if (raw_read(h, &cur.a, &ta_own) < 0 || raw_read(h, &cur.b, &tb_own) < 0) {
+			if (raw_get(h, &cur.a, &ta, NULL) < 0 || raw_get(h, &cur.b, &tb, ta) < 0 ||
+			    raw_diff(ta, tb, cur.prefix, out, &stack, &depth, &alloc) < 0)
 				rc = -1;
-			} else {
-				if (raw_diff(&ta_own, &tb_own, cur.prefix, out, &stack, &depth, &alloc) < 0)
-					rc = -1;
-				git_odb_object_free(ta_own.obj);
-				git_odb_object_free(tb_own.obj);
-			}
 			if (rc < 0)
 				nb_diags_add(diags, cur.prefix, 0, "run 'git fsck' on the repository",
 					     "cannot read a folder in the history: %s", git_message());
@@ -1035,8 +1026,8 @@ void nb_history_free(struct nb_history *h)
 	history_clear(h);
 	nb_map_release(&h->trees);
 	free(h->tree_ids);
-	git_odb_object_free(h->raw[0].obj);
-	git_odb_object_free(h->raw[1].obj);
+	for (i = 0; i < NB_RAW_SLOTS; i++)
+		git_odb_object_free(h->raw[i].obj);
 	git_odb_free(h->odb);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		version_free(h->versions[i]);

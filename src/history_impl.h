@@ -16,6 +16,7 @@
  * are then ignored and rebuilt. */
 #define NB_CACHE_FORMAT 6
 #define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
+#define NB_RAW_SLOTS 8             /* raw tree objects kept while walking */
 
 struct sig {
 	int64_t time;      /* author time */
@@ -84,7 +85,7 @@ struct nb_history {
 	struct nb_map trees;         /* commit id -> index into tree_ids */
 	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
 	git_odb *odb;
-	struct raw_tree raw[2];      /* the last two content trees read */
+	struct raw_tree raw[NB_RAW_SLOTS]; /* trees read last: a commit's are its child's parent's */
 	int raw_next;
 	size_t tree_count, tree_alloc;
 	struct version *versions[NB_VERSION_SLOTS];
