@@ -715,22 +715,6 @@ static int add_servers(char ***list, size_t *count, const char *arg)
 	return 0;
 }
 
-/* Makes the folders of a path below its first `from` bytes. */
-static int make_dirs(char *path, size_t from)
-{
-	char *s;
-
-	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-	}
-	return 0;
-}
-
 /* A notice elsewhere in the work tree with the same slug. */
 static const char *slug_taken(const struct nb_repo_file *files, size_t count, const char *path)
 {
@@ -771,7 +755,7 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 		goto cleanup;
 	}
 	nb_buf_printf(&full, "%s%s", git_repository_workdir(repo), path.ptr);
-	if (make_dirs(full.ptr, strlen(git_repository_workdir(repo))) < 0 ||
+	if (nb_make_dirs(full.ptr, strlen(git_repository_workdir(repo))) < 0 ||
 	    !(f = fopen(full.ptr, "wx")) || fputs(text.ptr, f) < 0 || fflush(f) != 0) {
 		nb_diags_add(diags, path.ptr, 0, "check the folder's permissions",
 			     "cannot create the notice: %s", strerror(errno));

@@ -119,22 +119,6 @@ static int safe_rel(const char *rel)
 	return 1;
 }
 
-/* Makes the folders of path below its first `from` bytes. */
-static int make_parents(char *path, size_t from)
-{
-	char *s;
-
-	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-	}
-	return 0;
-}
-
 /* 1 when the file at path holds exactly data. */
 static int same_bytes(const char *path, const char *data, size_t len)
 {
@@ -172,7 +156,7 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 				    "refusing to write outside the output folder");
 	nb_buf_printf(&path, "%s/%s", p->stage, rel);
 	nb_buf_printf(&live, "%s/%s", p->out, rel);
-	if (make_parents(path.ptr, strlen(p->stage) + 1) < 0) {
+	if (nb_make_dirs(path.ptr, strlen(p->stage) + 1) < 0) {
 		io_error(diags, path.ptr, "create the folder");
 		goto cleanup;
 	}

@@ -1,9 +1,11 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void nb_oom(void)
 {
@@ -195,4 +197,19 @@ const char *nb_suggest(const char *word, const char *const *candidates, size_t n
 		}
 	}
 	return best_d <= limit ? best : NULL;
+}
+
+int nb_make_dirs(char *path, size_t from)
+{
+	char *s;
+
+	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
 }

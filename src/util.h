@@ -21,6 +21,10 @@ char *nb_strndup(const char *s, size_t n);
 
 /* Offset of the first byte that is not well-formed UTF-8, or len. */
 size_t nb_utf8_check(const char *s, size_t len);
+/* Makes the folders of path (up to its last '/') below its first `from`
+ * bytes.  Returns 0, or -1 with errno set. */
+int nb_make_dirs(char *path, size_t from);
+
 /* 1-based line number of offset in s. */
 int nb_line_of(const char *s, size_t offset);
 

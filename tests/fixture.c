@@ -434,3 +434,22 @@ void fx_build(struct fx_repo *r, const char *out)
 	free(text);
 	nb_buf_release(&theme);
 }
+
+int fx_sh(const char *cmd, char **out)
+{
+	struct nb_buf text = NB_BUF_INIT;
+	char chunk[4096];
+	size_t got;
+	FILE *p = popen(cmd, "r");
+	int status;
+
+	if (!p)
+		die("popen");
+	while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		nb_buf_put(&text, chunk, got);
+	status = pclose(p);
+	if (out)
+		*out = nb_buf_detach(&text);
+	nb_buf_release(&text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}

@@ -75,6 +75,10 @@ void fx_snapshot(const char *dir, struct nb_buf *out);
  * fails the test if the build does. */
 void fx_build(struct fx_repo *r, const char *out);
 
+/* Runs a shell command; its exit status, and its output in *out if given
+ * (the caller frees). */
+int fx_sh(const char *cmd, char **out);
+
 /* The number of lines in s. */
 size_t fx_count_lines(const char *s);
 /* Where the source tree is ($SRCDIR, else "."). */

@@ -33,24 +33,7 @@ struct e2e {
 	pid_t nginx;
 };
 
-/* Runs a shell command; its exit status, and its output in *out if given. */
-static int sh(const char *cmd, char **out)
-{
-	struct nb_buf text = NB_BUF_INIT;
-	char chunk[4096];
-	size_t got;
-	FILE *p = popen(cmd, "r");
-	int status;
-
-	assert_non_null(p);
-	while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		nb_buf_put(&text, chunk, got);
-	status = pclose(p);
-	if (out)
-		*out = nb_buf_detach(&text);
-	nb_buf_release(&text);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
+#define sh fx_sh
 
 static void nocblog(const char *const *args, int want)
 {

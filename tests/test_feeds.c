@@ -24,19 +24,11 @@
 /* Runs a shell command; returns its output, fails the test on a bad exit. */
 static char *sh(const char *cmd)
 {
-	struct nb_buf out = NB_BUF_INIT;
-	char chunk[4096];
-	size_t got;
-	FILE *p = popen(cmd, "r");
-	int status;
+	char *out = NULL;
 
-	assert_non_null(p);
-	while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		nb_buf_put(&out, chunk, got);
-	status = pclose(p);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("'%s' failed:\n%s", cmd, nb_buf_cstr(&out));
-	return nb_buf_detach(&out);
+	if (fx_sh(cmd, &out) != 0)
+		fail_msg("'%s' failed:\n%s", cmd, out);
+	return out;
 }
 
 static const char *schema(struct nb_buf *b)
