@@ -15,6 +15,17 @@ nocblog=$top/nocblog
 results=$top/bench/results.md
 mkdir -p "$cache"
 
+# GNU time for peak memory, Hugo for the comparison: Debian packages
+missing=
+[ -x /usr/bin/time ] || missing="$missing time"
+command -v hugo >/dev/null || missing="$missing hugo"
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y -qq $missing >/dev/null || true
+	else
+		echo "for the full table: sudo apt-get install$missing"
+	fi
+fi
 for tool in git python3 /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench needs $tool"; exit 1; }
 done
