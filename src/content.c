@@ -37,13 +37,7 @@ static int load_site(struct nb_content *c, git_repository *repo,
 			     "site.yaml is a symlink or submodule");
 		return -1;
 	}
-	if (files[i].data || files[i].len) {
-		len = files[i].len;
-		rc = files[i].data && len <= NB_SITE_MAX_BYTES ? 0 : 1;
-		text = rc == 0 ? nb_strndup(files[i].data, len) : NULL;
-	} else {
-		rc = nb_repo_read(&text, &len, repo, &files[i].id, NB_SITE_MAX_BYTES, diags);
-	}
+	rc = nb_repo_read_file(&text, &len, repo, &files[i], NB_SITE_MAX_BYTES, diags);
 	if (rc == 1)
 		nb_diags_add(diags, NB_SITE_PATH, 0, "keep site.yaml under the limit",
 			     "the file is %zu bytes; the limit is %u", len, NB_SITE_MAX_BYTES);
@@ -137,14 +131,7 @@ static void load_notice(struct nb_content *c, git_repository *repo,
 	size_t len;
 	int rc;
 
-	if (f->data || f->len) {
-		/* a work tree file */
-		len = f->len;
-		rc = f->data ? 0 : 1;
-		text = f->data ? nb_strndup(f->data, f->len) : NULL;
-	} else {
-		rc = nb_repo_read(&text, &len, repo, &f->id, NB_NOTICE_MAX_BYTES, diags);
-	}
+	rc = nb_repo_read_file(&text, &len, repo, f, NB_NOTICE_MAX_BYTES, diags);
 	if (rc == 1)
 		nb_diags_add(diags, f->path, 0, "split it into several notices",
 			     "the file is %zu bytes; notices are limited to %u",

@@ -26,18 +26,6 @@ int nb_diags_add(struct nb_diags *d, const char *path, int line,
 	return -1;
 }
 
-void nb_diags_take(struct nb_diags *dst, struct nb_diags *src)
-{
-	if (!src->count)
-		return;
-	nb_grow_array(&dst->items, &dst->alloc, dst->count + src->count,
-		      sizeof(*dst->items));
-	memcpy(dst->items + dst->count, src->items,
-	       src->count * sizeof(*src->items));
-	dst->count += src->count;
-	src->count = 0;
-}
-
 static int diag_cmp(const struct nb_diag *a, const struct nb_diag *b)
 {
 	int c;

@@ -28,8 +28,6 @@ struct nb_diags {
 int nb_diags_add(struct nb_diags *d, const char *path, int line,
 		 const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-/* Moves every item of src to the end of dst. */
-void nb_diags_take(struct nb_diags *dst, struct nb_diags *src);
 /* Sorts by path, then line, keeping the order of equal keys. */
 void nb_diags_sort(struct nb_diags *d);
 /* "path:line: message — hint"; the caller frees the string. */

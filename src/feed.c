@@ -646,11 +646,6 @@ static int write_scope(const struct scope *s, struct nb_publish *pub, struct nb_
 	return 0;
 }
 
-size_t nb_feed_count(const struct nb_model *m)
-{
-	return 4 * (1 + m->server_count);
-}
-
 int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 		      struct nb_diags *diags)
 {

@@ -20,9 +20,6 @@ struct nb_site;
 int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 		      struct nb_diags *diags);
 
-/* How many files nb_feed_write_all writes. */
-size_t nb_feed_count(const struct nb_model *m);
-
 /*
  * A notice's id: a tag: URI from the site's host, the day its file was
  * first committed (UTC) and the path it was first committed under, so it

@@ -243,7 +243,9 @@ static int load(struct options *o, struct loaded *l)
 	} else if (nb_history_walk(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
-	} else {
+	} else if (!nb_history_stats(l->history)->from_cache ||
+		   nb_history_stats(l->history)->commits) {
+		/* only what the cache does not hold already */
 		nb_history_save(l->history, l->repo);
 	}
 	if (pending) {
@@ -331,8 +333,7 @@ static char *find_theme(const struct options *o, git_repository *repo)
 }
 
 struct progress {
-	int shown;
-	size_t last;
+	size_t last;     /* done at the last redraw */
 };
 
 /* A bar on a terminal: [#####.....] 123/456 pages */
@@ -344,7 +345,6 @@ static void show_progress(size_t done, size_t total, void *payload)
 	if (done != total && total > 100 && done - p->last < total / 100)
 		return;
 	p->last = done;
-	p->shown = 1;
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
@@ -457,7 +457,7 @@ static int up_to_date(const char *out, const char *stamp)
 static int cmd_build(int argc, char **argv)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
-	struct progress bar = { 0, 0 };
+	struct progress bar = { 0 };
 	struct nb_model model;
 	struct loaded l;
 	char *theme = NULL, *out = NULL, *stamp = NULL;

@@ -311,13 +311,3 @@ void nb_model_release(struct nb_model *m)
 	free(m->redirects);
 	memset(m, 0, sizeof(*m));
 }
-
-const struct nb_item *nb_model_item(const struct nb_model *m, const struct nb_notice *n)
-{
-	size_t i;
-
-	for (i = 0; i < m->count; i++)
-		if (m->items[i].notice == n)
-			return &m->items[i];
-	return NULL;
-}

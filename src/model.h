@@ -72,7 +72,4 @@ struct nb_model {
 void nb_model_build(struct nb_model *m, const struct nb_content *c);
 void nb_model_release(struct nb_model *m);
 
-/* The item of a notice, or NULL. */
-const struct nb_item *nb_model_item(const struct nb_model *m, const struct nb_notice *n);
-
 #endif

@@ -783,7 +783,7 @@ static int static_files(struct ctx *x)
 
 /* ---- the whole site ---- */
 
-size_t nb_render_count(const struct nb_model *m)
+static size_t render_count(const struct nb_model *m)
 {
 	return page_count(m) + m->count + m->redirect_count + 1 + m->server_count + 1 +
 	       m->year_count + 1 + 1;
@@ -833,7 +833,7 @@ int nb_render_site(const struct nb_model *m, const char *theme_dir,
 	x.diags = diags;
 	x.progress = progress_fn;
 	x.payload = payload;
-	x.total = nb_render_count(m);
+	x.total = render_count(m);
 	x.templates = nb_tmpl_set_new(read_template, &x);
 	x.arena = nb_tmpl_arena_new();
 	if (home_pages(&x) == 0 && notice_pages(&x) == 0 && redirect_pages(&x) == 0 &&

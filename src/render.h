@@ -24,7 +24,4 @@ int nb_render_site(const struct nb_model *m, const char *theme_dir,
 		   struct nb_publish *pub, nb_progress_fn progress, void *payload,
 		   struct nb_diags *diags);
 
-/* How many files nb_render_site writes, for a progress bar. */
-size_t nb_render_count(const struct nb_model *m);
-
 #endif

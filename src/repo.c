@@ -387,3 +387,14 @@ int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_reposito
 	*out = files;
 	return rc;
 }
+
+int nb_repo_read_file(char **data, size_t *len, git_repository *repo,
+		      const struct nb_repo_file *f, size_t max, struct nb_diags *diags)
+{
+	if (!f->data && !f->len)
+		return nb_repo_read(data, len, repo, &f->id, max, diags);
+	/* a work tree file: read already, unless it was too large */
+	*len = f->len;
+	*data = f->data && f->len <= max ? nb_strndup(f->data, f->len) : NULL;
+	return *data ? 0 : 1;
+}

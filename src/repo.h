@@ -60,4 +60,9 @@ int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_reposito
 int nb_repo_read(char **data, size_t *len, git_repository *repo,
 		 const git_oid *id, size_t max, struct nb_diags *diags);
 
+/* The same for a listed file: its work tree bytes when it has them, else
+ * its blob. */
+int nb_repo_read_file(char **data, size_t *len, git_repository *repo,
+		      const struct nb_repo_file *f, size_t max, struct nb_diags *diags);
+
 #endif

@@ -405,8 +405,8 @@ int64_t nb_stamp_instant(const struct nb_stamp *s, const char *default_zone)
 	return nb_stamp_instant_on(s, s->year, s->month, s->day, default_zone);
 }
 
-int64_t nb_stamp_local_day(const struct nb_stamp *s, int64_t t,
-			   const char *default_zone)
+/* The local date (days since the epoch) of instant t in the stamp's zone. */
+static int64_t local_day(const struct nb_stamp *s, int64_t t, const char *default_zone)
 {
 	struct nb_civil c;
 
@@ -452,7 +452,7 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 			 const char *default_zone)
 {
 	/* from the day before: `after` may fall late on the stamp's previous date */
-	int64_t day = nb_stamp_local_day(s, after, default_zone) - 1;
+	int64_t day = local_day(s, after, default_zone) - 1;
 
 	if (floor_day != INT64_MIN && day < floor_day)
 		day = floor_day;
@@ -462,7 +462,7 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
 			  const char *default_zone)
 {
-	int64_t day = nb_stamp_local_day(s, before, default_zone) + 1;
+	int64_t day = local_day(s, before, default_zone) + 1;
 
 	return infer(out, s, day, -1, before, FIT_UNTIL, default_zone);
 }

@@ -60,8 +60,4 @@ int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
 int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
 			  const char *default_zone);
 
-/* The local date (days since the epoch) of instant t in the stamp's zone. */
-int64_t nb_stamp_local_day(const struct nb_stamp *s, int64_t t,
-			   const char *default_zone);
-
 #endif
