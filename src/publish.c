@@ -68,10 +68,34 @@ static void remove_stale_stages(const char *out)
 	nb_buf_release(&path);
 }
 
+/* Reads the staging folder's file list and removes it first, so a build
+ * killed while changing the folder leaves it without a list: the next one
+ * then walks the folder instead of trusting a stale list. */
+static void take_file_list(struct nb_publish *p)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	char chunk[65536];
+	size_t got;
+	FILE *f;
+
+	nb_buf_printf(&path, "%s/%s", p->stage, NB_FILE_LIST);
+	f = fopen(path.ptr, "rb");
+	if (f) {
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			nb_buf_put(&p->old_files, chunk, got);
+		p->old_known = !ferror(f);
+		fclose(f);
+		if (unlink(path.ptr) < 0)
+			p->old_known = 0;
+	}
+	nb_buf_release(&path);
+}
+
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT;
 	size_t len = strlen(out);
+	struct stat st;
 	int rc = -1;
 
 	while (len > 1 && out[len - 1] == '/')
@@ -89,13 +113,17 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 	}
 	remove_stale_stages(p->out);
 	nb_buf_truncate(&path, 0);
-	nb_buf_printf(&path, "%s.stage-XXXXXX", p->out);
-	if (!mkdtemp(path.ptr)) {
-		io_error(diags, path.ptr, "create the staging folder");
-		goto cleanup;
-	}
-	chmod(path.ptr, 0755);
+	nb_buf_printf(&path, "%s.stage", p->out);
 	p->stage = nb_buf_detach(&path);
+	if (lstat(p->stage, &st) == 0 && !S_ISDIR(st.st_mode))
+		remove(p->stage);
+	if (mkdir(p->stage, 0755) < 0) {
+		if (errno != EEXIST) {
+			io_error(diags, p->stage, "create the staging folder");
+			goto cleanup;
+		}
+		take_file_list(p);
+	}
 	rc = 0;
 cleanup:
 	nb_buf_release(&path);
@@ -144,62 +172,207 @@ done:
 	return same;
 }
 
+/* Makes the folders of path below from, replacing a file that stands
+ * where a folder must be (the old site's layout may differ). */
+static int make_parents(char *path, size_t from)
+{
+	struct stat st;
+	char *s;
+
+	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
+		int rc = 0;
+
+		*s = '\0';
+		if (mkdir(path, 0755) < 0) {
+			rc = -1;
+			if (errno == EEXIST && lstat(path, &st) == 0 &&
+			    (S_ISDIR(st.st_mode) || (remove(path) == 0 && mkdir(path, 0755) == 0)))
+				rc = 0;
+		}
+		*s = '/';
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int create_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wbx");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = (!len || fwrite(data, 1, len, f) == len) && fflush(f) == 0 && !ferror(f);
+	if (fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/* Puts the live file's inode (link) or data at path in the staging
+ * folder, over whatever the old site had there.  Never writes into an old
+ * file: it may be a link to a live one. */
+static int put(struct nb_publish *p, char *path, const char *live, const char *data,
+	       size_t len, int link_it)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (unlink(path) < 0 && (errno == EISDIR || errno == EPERM))
+			remove_tree(path);
+		if (link_it ? link(live, path) : create_file(path, data, len)) {
+			if (attempt == 0 && (errno == ENOENT || errno == ENOTDIR) &&
+			    make_parents(path, strlen(p->stage) + 1) == 0)
+				continue;
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 && sa.st_ino == sb.st_ino &&
+	       sa.st_dev == sb.st_dev;
+}
+
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		     size_t len, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT, live = NB_BUF_INIT;
-	FILE *f = NULL;
 	int rc = -1;
 
 	if (!safe_rel(rel))
 		return nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 				    "refusing to write outside the output folder");
+	nb_map_sets(&p->made, rel, 1);
 	nb_buf_printf(&path, "%s/%s", p->stage, rel);
 	nb_buf_printf(&live, "%s/%s", p->out, rel);
-	if (nb_make_dirs(path.ptr, strlen(p->stage) + 1) < 0) {
-		io_error(diags, path.ptr, "create the folder");
-		goto cleanup;
-	}
-	if (same_bytes(live.ptr, data, len) && link(live.ptr, path.ptr) == 0) {
+	if (same_bytes(live.ptr, data, len) &&
+	    (same_file(path.ptr, live.ptr) || put(p, path.ptr, live.ptr, NULL, 0, 1) == 0)) {
 		p->kept++;
 		rc = 0;
 		goto cleanup;
 	}
-	f = fopen(path.ptr, "wbx");
-	if (!f) {
-		io_error(diags, path.ptr, "create the file");
-		goto cleanup;
-	}
-	if ((len && fwrite(data, 1, len, f) != len) || fflush(f) != 0 || ferror(f)) {
+	if (put(p, path.ptr, NULL, data, len, 0) < 0) {
 		io_error(diags, path.ptr, "write");
 		goto cleanup;
 	}
 	p->written++;
 	rc = 0;
 cleanup:
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = io_error(diags, path.ptr, "write");
 	nb_buf_release(&path);
 	nb_buf_release(&live);
 	return rc;
+}
+
+/* Removes an old file this build did not write, and its folders that
+ * became empty. */
+static void drop_old(struct nb_publish *p, const char *rel)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	size_t top = strlen(p->stage);
+	char *slash;
+
+	nb_buf_printf(&path, "%s/%s", p->stage, rel);
+	if (remove(path.ptr) == 0)
+		while ((slash = strrchr(path.ptr, '/')) && (size_t)(slash - path.ptr) > top) {
+			*slash = '\0';
+			if (rmdir(path.ptr) < 0)
+				break;
+		}
+	nb_buf_release(&path);
+}
+
+static struct nb_publish *walking; /* nftw has no payload argument */
+
+static int drop_unmade(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *rel = path + strlen(walking->stage) + 1;
+
+	(void)st;
+	if (ftw->level == 0)
+		return 0;
+	if (flag == FTW_DP)
+		rmdir(path); /* fails, as it should, unless empty */
+	else if (!nb_map_gets(&walking->made, rel, NULL))
+		remove(path);
+	return 0;
+}
+
+static int path_order(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the list of this build's files into the staging folder. */
+static int write_file_list(struct nb_publish *p, struct nb_diags *diags)
+{
+	char **paths = nb_calloc(p->made.count + 1, sizeof(*paths));
+	struct nb_buf list = NB_BUF_INIT, path = NB_BUF_INIT;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < p->made.cap; i++)
+		if (p->made.slots[i].key)
+			paths[n++] = nb_strndup(p->made.slots[i].key, p->made.slots[i].len);
+	nb_sort(paths, n, sizeof(*paths), path_order);
+	for (i = 0; i < n; i++) {
+		nb_buf_printf(&list, "%s\n", paths[i]);
+		free(paths[i]);
+	}
+	nb_buf_printf(&path, "%s/%s", p->stage, NB_FILE_LIST);
+	rc = put(p, path.ptr, NULL, list.ptr ? list.ptr : "", list.len, 0);
+	if (rc < 0)
+		io_error(diags, path.ptr, "write");
+	free(paths);
+	nb_buf_release(&list);
+	nb_buf_release(&path);
+	return rc;
+}
+
+/* Leaves in the staging folder only what this build wrote. */
+static void drop_old_files(struct nb_publish *p)
+{
+	char *line, *next;
+
+	if (!p->old_known) {
+		walking = p;
+		nftw(p->stage, drop_unmade, 16, FTW_DEPTH | FTW_PHYS);
+		walking = NULL;
+		return;
+	}
+	for (line = p->old_files.ptr; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (*line && safe_rel(line) && !nb_map_gets(&p->made, line, NULL))
+			drop_old(p, line);
+	}
 }
 
 int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
 {
 	struct stat st;
 
+	drop_old_files(p);
+	if (write_file_list(p, diags) < 0)
+		return -1;
 	if (lstat(p->out, &st) < 0) {
 		if (errno != ENOENT || rename(p->stage, p->out) < 0)
 			return io_error(diags, p->out, "publish the site");
-		free(p->stage);
-		p->stage = NULL;
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode))
 		return nb_diags_add(diags, p->out, 0, "remove it or choose another --out",
 				    "the output path exists and is not a folder");
 	/* one atomic step: the staging folder becomes the site and the old site
-	 * takes the staging folder's name, to be removed */
+	 * takes the staging folder's name, to be the next build's */
 	if (syscall(SYS_renameat2, AT_FDCWD, p->stage, AT_FDCWD, p->out, RENAME_EXCHANGE) < 0)
 		return io_error(diags, p->out, "swap the new site in");
 	return 0;
@@ -207,15 +380,14 @@ int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
 
 void nb_publish_release(struct nb_publish *p)
 {
-	if (p->stage) {
-		remove_tree(p->stage);
-		free(p->stage);
-		p->stage = NULL;
-	}
 	if (p->lock_fd >= 0) {
 		close(p->lock_fd);
 		p->lock_fd = -1;
 	}
+	free(p->stage);
+	p->stage = NULL;
 	free(p->out);
 	p->out = NULL;
+	nb_map_release(&p->made);
+	nb_buf_release(&p->old_files);
 }

@@ -8,29 +8,42 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+#include "map.h"
+
 struct nb_diags;
 
 struct nb_publish {
 	char *out;    /* the published folder */
-	char *stage;  /* the folder being written */
+	char *stage;  /* the folder being written: the site before the live one */
 	int lock_fd;
 	size_t written;   /* files written anew */
 	size_t kept;      /* files the same as in the live site, linked over */
+	struct nb_map made;      /* the files this build wrote, by relative path */
+	struct nb_buf old_files; /* the staging folder's file list, one per line */
+	int old_known;           /* old_files lists every file of the staging folder */
 };
 
-#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0 }
+#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0 }
 
-/* Takes the lock (waiting for another build), removes what killed builds
- * left behind, and makes the staging folder. */
+/* The list of a site's files, kept in it so the next build knows what to
+ * remove without walking the folder. */
+#define NB_FILE_LIST ".nocblog-files"
+
+/* Takes the lock (waiting for another build) and readies the staging
+ * folder: the site the live one replaced, kept to be brought up to date
+ * (most of its folders and files stay), or a new folder. */
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags);
 /* Writes one file at a relative path ("2010/10/slug/index.html").  A file
  * whose bytes equal the live site's is hard-linked from it instead, so its
  * modification time stays. */
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		     size_t len, struct nb_diags *diags);
-/* Swaps the staging folder in and removes the old site. */
+/* Removes from the staging folder what this build did not write, and swaps
+ * it in; the old site becomes the next build's staging folder. */
 int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags);
-/* Removes the staging folder (if any) and releases the lock.  Always safe. */
+/* Releases the lock and memory.  Always safe; a staging folder a failed
+ * build left is brought up to date by the next one. */
 void nb_publish_release(struct nb_publish *p);
 
 #endif

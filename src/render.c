@@ -34,6 +34,7 @@ struct ctx {
 	size_t done, total;
 	struct nb_tmpl_set *templates;
 	struct nb_tmpl_arena *arena;  /* the data of the page being made */
+	struct nb_tmpl_arena *keep;   /* data shared by many pages */
 };
 
 /* ---- data for the templates, in the page's arena ---- */
@@ -398,9 +399,25 @@ static const char *overall(const struct nb_model *m, const char **label_out, con
 	return "operational";
 }
 
+/* The open notices' cards for pages at root, made once: every page of the
+ * home listing has them, and a NOC can have thousands open. */
+static struct nb_tmpl_value *shared_open_cards(struct ctx *x, const char *root,
+					       struct nb_tmpl_value **cache)
+{
+	struct nb_tmpl_arena *page = x->arena;
+
+	if (!*cache) {
+		x->arena = x->keep;
+		*cache = d_cards(x, x->m->open, x->m->open_count, root);
+		x->arena = page;
+	}
+	return *cache;
+}
+
 static int home_pages(struct ctx *x)
 {
 	size_t pages = page_count(x->m), p;
+	struct nb_tmpl_value *open_top = NULL, *open_deep = NULL;
 
 	for (p = 1; p <= pages; p++) {
 		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
@@ -437,7 +454,7 @@ static int home_pages(struct ctx *x)
 		d_str(v, "overall_label", state_label);
 		d_str(v, "overall_text", state_text);
 		d_bool(v, "has_open", x->m->open_count > 0);
-		d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
+		d_set(v, "open", shared_open_cards(x, root_of(v), p == 1 ? &open_top : &open_deep));
 		d_bool(v, "has_latest", count > 0);
 		d_set(v, "latest", d_cards(x, x->m->closed + first, count, root_of(v)));
 		nb_buf_printf(&file, "%sindex.html", nb_buf_cstr(&rel));
@@ -836,11 +853,13 @@ int nb_render_site(const struct nb_model *m, const char *theme_dir,
 	x.total = render_count(m);
 	x.templates = nb_tmpl_set_new(read_template, &x);
 	x.arena = nb_tmpl_arena_new();
+	x.keep = nb_tmpl_arena_new();
 	if (home_pages(&x) == 0 && notice_pages(&x) == 0 && redirect_pages(&x) == 0 &&
 	    server_pages(&x) == 0 && archive_pages(&x) == 0 && not_found_page(&x) == 0 &&
 	    sitemap(&x) == 0 && static_files(&x) == 0)
 		rc = 0;
 	nb_tmpl_set_free(x.templates);
 	nb_tmpl_arena_free(x.arena);
+	nb_tmpl_arena_free(x.keep);
 	return rc;
 }

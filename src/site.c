@@ -95,6 +95,8 @@ static void load_server(struct loader *ld, struct nb_site *site,
 			"server id '%s' is not usable in a URL", key->scalar);
 		return;
 	}
+	if (!nb_map_gets(&site->by_id, key->scalar, NULL))
+		nb_map_sets(&site->by_id, key->scalar, site->server_count);
 	sv = &site->servers[site->server_count++];
 	memset(sv, 0, sizeof(*sv));
 	sv->id = nb_strdup(key->scalar);
@@ -326,6 +328,7 @@ void nb_site_release(struct nb_site *site)
 		free(site->servers[i].description);
 	}
 	free(site->servers);
+	nb_map_release(&site->by_id);
 	free(site->title);
 	free(site->base_url);
 	free(site->timezone);
@@ -337,10 +340,7 @@ const struct nb_server *nb_site_server(const struct nb_site *site, const char *i
 {
 	size_t i;
 
-	for (i = 0; i < site->server_count; i++)
-		if (strcmp(site->servers[i].id, id) == 0)
-			return &site->servers[i];
-	return NULL;
+	return nb_map_gets(&site->by_id, id, &i) ? &site->servers[i] : NULL;
 }
 
 const char *nb_site_suggest_server(const struct nb_site *site, const char *id)

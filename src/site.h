@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "map.h"
+
 struct nb_diags;
 
 #define NB_SITE_PATH "content/site.yaml"
@@ -32,6 +34,7 @@ struct nb_site {
 	long tombstone_days; /* how long a withdrawn notice stays in the site feed */
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
+	struct nb_map by_id;       /* server id -> index in servers */
 };
 
 /*

@@ -171,6 +171,14 @@ size_t nb_tz_format(char *buf, size_t size, const char *fmt, const char *zone,
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	/* UTC needs no zone file; feeds alternate it with the site's zone,
+	 * and switching TZ rereads the zone file each time */
+	if (strcmp(zone, "UTC") == 0) {
+		if (!gmtime_r(&tt, &tm))
+			return 0;
+		tm.tm_zone = "UTC";
+		return strftime(buf, size, fmt, &tm);
+	}
 	use_zone(zone);
 	if (!localtime_r(&tt, &tm))
 		return 0;

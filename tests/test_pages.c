@@ -130,6 +130,7 @@ static void test_golden_pages(void **state)
 	list_files(out.ptr, &files);
 	if (strcmp(files.ptr,
 		   "/.nocblog-build\n"
+		   "/.nocblog-files\n"
 		   "/2010/10/louie-cas/index.html\n"
 		   "/2010/10/louie-latency/index.html\n"
 		   "/2010/10/scrooge-array/index.html\n"

@@ -273,6 +273,89 @@ static void test_two_builds_at_once(void **state)
 	fx_repo_free(&s.repo);
 }
 
+/* The live site equals a build of the same commit into a new folder. */
+static void expect_same_as_fresh(struct site *s, const char *when)
+{
+	struct nb_buf live = NB_BUF_INIT, fresh = NB_BUF_INIT, cmd = NB_BUF_INIT;
+	struct site f = *s;
+
+	snprintf(f.out, sizeof(f.out), "%s/fresh", s->repo.dir);
+	nb_buf_printf(&cmd, "rm -rf '%s' '%s.stage'", f.out, f.out);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	build(&f, 0);
+	snapshot(s->out, &live);
+	snapshot(f.out, &fresh);
+	if (strcmp(live.ptr, fresh.ptr) != 0)
+		fail_msg("%s: the live site differs from a build into a new folder", when);
+	nb_buf_release(&live);
+	nb_buf_release(&fresh);
+	nb_buf_release(&cmd);
+}
+
+static void sabotage(const char *stage, const char *rel, const char *text)
+{
+	struct nb_buf path = NB_BUF_INIT, cmd = NB_BUF_INIT;
+	FILE *f;
+
+	/* the whole top entry goes: "404.html/x" replaces the file 404.html */
+	nb_buf_printf(&cmd, "rm -rf '%s/%.*s' && mkdir -p \"$(dirname '%s/%s')\"", stage,
+		      (int)strcspn(rel, "/"), rel, stage, rel);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	nb_buf_printf(&path, "%s/%s", stage, rel);
+	f = fopen(path.ptr, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	nb_buf_release(&path);
+	nb_buf_release(&cmd);
+}
+
+/* The site a build replaces is the next build's staging folder: brought
+ * up to date, with or without its file list, whatever was left in it. */
+static void test_old_site_becomes_the_next_stage(void **state)
+{
+	struct nb_buf stage = NB_BUF_INIT, path = NB_BUF_INIT, cmd = NB_BUF_INIT;
+	struct stat st;
+	struct site s;
+
+	(void)state;
+	generate(&s, 30, 120);
+	nb_buf_printf(&stage, "%s.stage", s.out);
+	build(&s, 0);
+	new_update(&s, 1);
+	build(&s, 0);
+	assert_int_equal(stat(stage.ptr, &st), 0);
+	expect_same_as_fresh(&s, "after one update");
+	new_update(&s, 2);
+	build(&s, 0);
+	expect_same_as_fresh(&s, "after two updates");
+	/* a notice removed: its page leaves the site */
+	nb_buf_printf(&cmd, "cd '%s' && git rm -q \"$(ls content/*.md | head -n 1)\"",
+		      s.repo.dir);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	fx_commit(&s.repo, "withdrawn", s.t += 600, 0);
+	build(&s, 0);
+	expect_same_as_fresh(&s, "after a removal");
+	/* what a killed build leaves: no file list, stray files, a file where
+	 * a folder goes, a folder where a file goes */
+	nb_buf_printf(&path, "%s/.nocblog-files", stage.ptr);
+	unlink(path.ptr);
+	sabotage(stage.ptr, "junk/page/index.html", "stray");
+	sabotage(stage.ptr, "servers", "a file where a folder goes");
+	sabotage(stage.ptr, "404.html/x", "a folder where a file goes");
+	sabotage(stage.ptr, "style.css", "half a file");
+	new_update(&s, 3);
+	build(&s, 0);
+	expect_same_as_fresh(&s, "after a damaged staging folder");
+	new_update(&s, 4);
+	build(&s, 0);
+	expect_same_as_fresh(&s, "the build after that");
+	nb_buf_release(&stage);
+	nb_buf_release(&path);
+	nb_buf_release(&cmd);
+	fx_repo_free(&s.repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_killed_build_leaves_old_site),
 		cmocka_unit_test(test_unchanged_pages_keep_their_files),
 		cmocka_unit_test(test_two_builds_at_once),
+		cmocka_unit_test(test_old_site_becomes_the_next_stage),
 	};
 
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
