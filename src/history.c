@@ -547,6 +547,13 @@ struct raw_entry {
 	size_t end;               /* offset just past the entry */
 };
 
+static void raw_free(struct raw_tree *t)
+{
+	git_odb_object_free(t->obj);
+	free(t->ends);
+	memset(t, 0, sizeof(*t));
+}
+
 static int raw_read(struct nb_history *h, const git_oid *id, struct raw_tree *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -580,6 +587,44 @@ static int raw_entry(const struct raw_tree *t, size_t off, struct raw_entry *e)
 	e->id = nul + 1;
 	e->end = (size_t)(nul + 1 + GIT_OID_RAWSZ - t->data);
 	return 0;
+}
+
+static void raw_push_end(struct raw_tree *t, size_t end)
+{
+	nb_grow_array(&t->ends, &t->end_alloc, t->end_count + 1, sizeof(*t->ends));
+	t->ends[t->end_count++] = (uint32_t)end;
+}
+
+/* Indexes every entry of t; -1 when the tree is damaged. */
+static int raw_index(struct raw_tree *t)
+{
+	struct raw_entry e;
+	size_t off = 0;
+
+	t->end_count = 0;
+	for (off = 0; off < t->len; off = e.end) {
+		if (raw_entry(t, off, &e) < 0)
+			return -1;
+		raw_push_end(t, e.end);
+	}
+	t->indexed = 1;
+	return 0;
+}
+
+/* The number of entries of t that end at or before off. */
+static size_t raw_entries_before(const struct raw_tree *t, size_t off)
+{
+	size_t lo = 0, hi = t->end_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->ends[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* git's order: a folder's name sorts as if it ended with '/'. */
@@ -653,10 +698,11 @@ static void push_pair(struct tree_pair **stack, size_t *depth, size_t *alloc,
  * in one entry: the bytes they share at the front and at the back are
  * skipped at memory speed, and only the entries between are parsed.
  */
-static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const char *prefix,
+static int raw_diff(struct raw_tree *a, struct raw_tree *b, const char *prefix,
 		    struct changes *out, struct tree_pair **stack, size_t *depth, size_t *alloc)
 {
-	size_t n = a->len < b->len ? a->len : b->len, p = 0, q = 0, pa = 0, pb = 0;
+	size_t n = a->len < b->len ? a->len : b->len, p = 0, q = 0, pa = 0, pb = 0, ia, k;
+	int index_b = !b->indexed && a->len <= UINT32_MAX && b->len <= UINT32_MAX;
 	struct raw_entry ea, eb;
 
 	/* 64 bytes at a time, then byte by byte */
@@ -669,15 +715,18 @@ static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const ch
 		q += 64;
 	while (q < n - p && a->data[a->len - 1 - q] == b->data[b->len - 1 - q])
 		q++;
-	/* from the start of the first entry that differs */
-	while (pa < p) {
-		if (raw_entry(a, pa, &ea) < 0)
-			return -1;
-		if (ea.end > p)
-			break;
-		pa = ea.end;
-	}
+	/* from the start of the first entry that differs; b's index is a's
+	 * entries before it, the entries between, and a's after, moved */
+	if (!a->indexed && raw_index(a) < 0)
+		return -1;
+	ia = raw_entries_before(a, p);
+	pa = ia ? a->ends[ia - 1] : 0;
 	pb = pa;
+	if (index_b) {
+		b->end_count = 0;
+		for (k = 0; k < ia; k++)
+			raw_push_end(b, a->ends[k]);
+	}
 	/* until the rest of both is the same bytes */
 	while (!(a->len - pa == b->len - pb && a->len - pa <= q)) {
 		int have_a = pa < a->len, have_b = pb < b->len, c;
@@ -688,7 +737,10 @@ static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const ch
 		if (c == 0 && ea.is_tree == eb.is_tree && ea.is_blob == eb.is_blob &&
 		    memcmp(ea.id, eb.id, GIT_OID_RAWSZ) == 0) {
 			pa = ea.end;
+			ia++;
 			pb = eb.end;
+			if (index_b)
+				raw_push_end(b, pb);
 			continue;
 		}
 		if (c <= 0 && ea.is_tree)
@@ -699,10 +751,20 @@ static int raw_diff(const struct raw_tree *a, const struct raw_tree *b, const ch
 		if ((c <= 0 && notice_name(&ea)) || (c >= 0 && notice_name(&eb)))
 			raw_change(out, prefix, c <= 0 && notice_name(&ea) ? &ea : NULL,
 				   c >= 0 && notice_name(&eb) ? &eb : NULL);
-		if (c <= 0)
+		if (c <= 0) {
 			pa = ea.end;
-		if (c >= 0)
+			ia++;
+		}
+		if (c >= 0) {
 			pb = eb.end;
+			if (index_b)
+				raw_push_end(b, pb);
+		}
+	}
+	if (index_b) {
+		for (k = ia; k < a->end_count; k++)
+			raw_push_end(b, a->ends[k] - pa + pb);
+		b->indexed = 1;
 	}
 	return 0;
 }
@@ -724,9 +786,9 @@ static int raw_get(struct nb_history *h, const git_oid *id, struct raw_tree **ou
 	if (&h->raw[i] == keep)
 		i = (i + 1) % NB_RAW_SLOTS;
 	h->raw_next = (int)((i + 1) % NB_RAW_SLOTS);
-	git_odb_object_free(h->raw[i].obj);
+	raw_free(&h->raw[i]);
 	if (raw_read(h, id, &h->raw[i]) < 0) {
-		memset(&h->raw[i], 0, sizeof(h->raw[i]));
+		raw_free(&h->raw[i]);
 		return -1;
 	}
 	*out = &h->raw[i];
@@ -1027,7 +1089,7 @@ void nb_history_free(struct nb_history *h)
 	nb_map_release(&h->trees);
 	free(h->tree_ids);
 	for (i = 0; i < NB_RAW_SLOTS; i++)
-		git_odb_object_free(h->raw[i].obj);
+		raw_free(&h->raw[i]);
 	git_odb_free(h->odb);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		version_free(h->versions[i]);

@@ -68,6 +68,11 @@ struct raw_tree {
 	git_odb_object *obj;
 	const unsigned char *data;
 	size_t len;
+	/* where each entry ends, once known: found by a binary search instead
+	 * of parsing every entry before a change */
+	uint32_t *ends;
+	size_t end_count, end_alloc;
+	int indexed;
 };
 
 struct nb_history {
