@@ -15,9 +15,9 @@ PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical
 
 # recursive (=): pkg-config is asked when a recipe runs, after `deps`
 NB_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-            -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+            -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers -pthread \
             $(shell $(PKG_CONFIG) --cflags $(PKGS))
-NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRC = buf util diag map tz stamp yml site notice repo content history histcache model text feed scaffold publish render tmpl

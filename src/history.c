@@ -14,7 +14,11 @@
 #include "stamp.h"
 #include "util.h"
 
+#include <pthread.h>
+
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
+#define NB_AHEAD_SLOTS 256         /* commits the second thread may read ahead */
+#define NB_AHEAD_MIN 64            /* fewer commits are walked by one thread */
 
 struct vupdate {
 	uint64_t key;
@@ -47,8 +51,6 @@ struct changes {
 	size_t count, alloc;
 };
 
-static const git_oid zero_oid;
-
 static const char *git_message(void)
 {
 	const git_error *e = git_error_last();
@@ -68,19 +70,6 @@ static size_t intern(struct nb_history *h, const char *s)
 	h->names[h->name_count] = nb_strdup(s);
 	nb_map_sets(&h->name_index, s, h->name_count);
 	return h->name_count++;
-}
-
-static struct sig sig_of(struct nb_history *h, const git_commit *commit)
-{
-	const git_signature *a = git_commit_author(commit);
-	struct sig s;
-
-	s.time = (int64_t)a->when.time;
-	s.offset = a->when.offset;
-	s.name = intern(h, a->name ? a->name : "");
-	s.email = intern(h, a->email ? a->email : "");
-	git_oid_cpy(&s.commit, git_commit_id(commit));
-	return s;
 }
 
 int nb_hsig_cmp(const struct sig *a, const struct sig *b)
@@ -554,15 +543,15 @@ static void raw_free(struct raw_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int raw_read(struct nb_history *h, const git_oid *id, struct raw_tree *t)
+static int raw_read(struct treereader *tr, const git_oid *id, struct raw_tree *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (git_oid_is_zero(id))
 		return 0;
 	git_oid_cpy(&t->id, id);
-	if (!h->odb && git_repository_odb(&h->odb, h->repo) < 0)
+	if (!tr->odb && git_repository_odb(&tr->odb, tr->repo) < 0)
 		return -1;
-	if (git_odb_read(&t->obj, h->odb, id) < 0)
+	if (git_odb_read(&t->obj, tr->odb, id) < 0)
 		return -1;
 	t->data = git_odb_object_data(t->obj);
 	t->len = git_odb_object_size(t->obj);
@@ -771,36 +760,37 @@ static int raw_diff(struct raw_tree *a, struct raw_tree *b, const char *prefix,
 
 /* The raw tree with that id, through a small cache (a commit's trees are
  * its child's parent's trees) that never drops `keep`. */
-static int raw_get(struct nb_history *h, const git_oid *id, struct raw_tree **out,
+static int raw_get(struct treereader *tr, const git_oid *id, struct raw_tree **out,
 		   const struct raw_tree *keep)
 {
 	size_t i;
 
 	for (i = 0; i < NB_RAW_SLOTS; i++) {
-		if (git_oid_equal(&h->raw[i].id, id) && (h->raw[i].obj || git_oid_is_zero(id))) {
-			*out = &h->raw[i];
+		if (git_oid_equal(&tr->raw[i].id, id) && (tr->raw[i].obj || git_oid_is_zero(id))) {
+			*out = &tr->raw[i];
 			return 0;
 		}
 	}
-	i = (size_t)h->raw_next;
-	if (&h->raw[i] == keep)
+	i = (size_t)tr->raw_next;
+	if (&tr->raw[i] == keep)
 		i = (i + 1) % NB_RAW_SLOTS;
-	h->raw_next = (int)((i + 1) % NB_RAW_SLOTS);
-	raw_free(&h->raw[i]);
-	if (raw_read(h, id, &h->raw[i]) < 0) {
-		raw_free(&h->raw[i]);
+	tr->raw_next = (int)((i + 1) % NB_RAW_SLOTS);
+	raw_free(&tr->raw[i]);
+	if (raw_read(tr, id, &tr->raw[i]) < 0) {
+		raw_free(&tr->raw[i]);
 		return -1;
 	}
-	*out = &h->raw[i];
+	*out = &tr->raw[i];
 	return 0;
 }
 
 /*
  * The notice files that differ between content trees a and b (zero ids
- * for none), descending only into folders whose ids differ.
+ * for none), descending only into folders whose ids differ.  On failure,
+ * *where names the folder.
  */
-static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
-		      struct changes *out, struct nb_diags *diags)
+static int diff_trees(struct treereader *tr, const git_oid *a, const git_oid *b,
+		      struct changes *out, char **where)
 {
 	struct tree_pair *stack = NULL;
 	size_t depth = 0, alloc = 0;
@@ -815,13 +805,12 @@ static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
 		struct tree_pair cur = stack[--depth];
 		struct raw_tree *ta, *tb;
 
-		if (rc == 0) {
-			if (raw_get(h, &cur.a, &ta, NULL) < 0 || raw_get(h, &cur.b, &tb, ta) < 0 ||
-			    raw_diff(ta, tb, cur.prefix, out, &stack, &depth, &alloc) < 0)
-				rc = -1;
-			if (rc < 0)
-				nb_diags_add(diags, cur.prefix, 0, "run 'git fsck' on the repository",
-					     "cannot read a folder in the history: %s", git_message());
+		if (rc == 0 &&
+		    (raw_get(tr, &cur.a, &ta, NULL) < 0 || raw_get(tr, &cur.b, &tb, ta) < 0 ||
+		     raw_diff(ta, tb, cur.prefix, out, &stack, &depth, &alloc) < 0)) {
+			rc = -1;
+			*where = cur.prefix;
+			continue;
 		}
 		free(cur.prefix);
 	}
@@ -830,15 +819,15 @@ static int diff_trees(struct nb_history *h, const git_oid *a, const git_oid *b,
 }
 
 /* The id of commit's content/ tree (zero when it has none), cached. */
-static int content_tree(struct nb_history *h, const git_commit *commit, git_oid *out)
+static int content_tree(struct treereader *tr, const git_commit *commit, git_oid *out)
 {
 	const git_oid *cid = git_commit_id(commit);
 	git_tree *root = NULL;
 	const git_tree_entry *e;
 	size_t idx;
 
-	if (nb_map_get(&h->trees, cid->id, GIT_OID_RAWSZ, &idx)) {
-		*out = h->tree_ids[idx];
+	if (nb_map_get(&tr->trees, cid->id, GIT_OID_RAWSZ, &idx)) {
+		*out = tr->tree_ids[idx];
 		return 0;
 	}
 	memset(out, 0, sizeof(*out));
@@ -848,10 +837,22 @@ static int content_tree(struct nb_history *h, const git_commit *commit, git_oid 
 	if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
 		git_oid_cpy(out, git_tree_entry_id(e));
 	git_tree_free(root);
-	nb_grow_array(&h->tree_ids, &h->tree_alloc, h->tree_count + 1, sizeof(*h->tree_ids));
-	h->tree_ids[h->tree_count] = *out;
-	nb_map_set(&h->trees, cid->id, GIT_OID_RAWSZ, h->tree_count++);
+	nb_grow_array(&tr->tree_ids, &tr->tree_alloc, tr->tree_count + 1, sizeof(*tr->tree_ids));
+	tr->tree_ids[tr->tree_count] = *out;
+	nb_map_set(&tr->trees, cid->id, GIT_OID_RAWSZ, tr->tree_count++);
 	return 0;
+}
+
+static void treereader_release(struct treereader *tr)
+{
+	size_t i;
+
+	nb_map_release(&tr->trees);
+	free(tr->tree_ids);
+	for (i = 0; i < NB_RAW_SLOTS; i++)
+		raw_free(&tr->raw[i]);
+	git_odb_free(tr->odb);
+	memset(tr, 0, sizeof(*tr));
 }
 
 /* ---- one commit ---- */
@@ -983,64 +984,134 @@ static int tree_has(git_repository *repo, const git_oid *tree_id, const struct c
 	return same;
 }
 
-static int walk_commit(struct nb_history *h, git_commit *commit, struct nb_diags *diags)
-{
-	unsigned parents = git_commit_parentcount(commit), p;
-	struct changes ch = { NULL, 0, 0 };
-	git_oid tree, first = zero_oid, other;
-	git_commit *parent = NULL;
-	struct sig sig;
-	size_t i, kept;
-	int rc = -1;
+/* What walking one commit needs from the repository, read by either
+ * thread: its content tree's changes and its author. */
+struct prepared {
+	git_oid commit, tree, first;
+	unsigned parents;
+	int skip;              /* content/ is as a parent had it */
+	char *error;           /* what could not be read */
+	char *hint;
+	char *path;            /* the folder that could not be read */
+	struct changes ch;
+	int64_t time;
+	int offset;
+	char *name, *email;
+};
 
-	if (content_tree(h, commit, &tree) < 0)
+static void prepared_clear(struct prepared *pc)
+{
+	changes_clear(&pc->ch);
+	free(pc->error);
+	free(pc->hint);
+	free(pc->path);
+	free(pc->name);
+	free(pc->email);
+	memset(pc, 0, sizeof(*pc));
+}
+
+static void prepare_failed(struct prepared *pc, const char *hint, const char *fmt,
+			   const char *arg)
+{
+	struct nb_buf msg = NB_BUF_INIT;
+
+	if (arg)
+		nb_buf_printf(&msg, fmt, arg, git_message());
+	else
+		nb_buf_printf(&msg, fmt, git_message());
+	pc->error = nb_buf_detach(&msg);
+	pc->hint = nb_strdup(hint);
+}
+
+static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_oid other;
+	char *where = NULL;
+	size_t i, kept;
+	unsigned p;
+
+	memset(pc, 0, sizeof(*pc));
+	git_oid_cpy(&pc->commit, id);
+	if (git_commit_lookup(&commit, tr->repo, id) < 0 || content_tree(tr, commit, &pc->tree) < 0)
 		goto unreadable;
-	for (p = 0; p < parents; p++) {
+	pc->parents = git_commit_parentcount(commit);
+	for (p = 0; p < pc->parents; p++) {
 		if (git_commit_parent(&parent, commit, p) < 0 ||
-		    content_tree(h, parent, p ? &other : &first) < 0)
+		    content_tree(tr, parent, p ? &other : &pc->first) < 0)
 			goto unreadable;
 		git_commit_free(parent);
 		parent = NULL;
 		/* a commit (or merge) leaving content/ as a parent had it adds nothing */
-		if (git_oid_equal(p ? &other : &first, &tree))
-			return 0;
+		if (git_oid_equal(p ? &other : &pc->first, &pc->tree)) {
+			pc->skip = 1;
+			goto done;
+		}
 	}
-	h->stats.content_commits++;
-	if (diff_trees(h, &first, &tree, &ch, diags) < 0)
-		goto cleanup;
+	if (diff_trees(tr, &pc->first, &pc->tree, &pc->ch, &where) < 0) {
+		prepare_failed(pc, "run 'git fsck' on the repository",
+			       "cannot read a folder in the history: %s", NULL);
+		pc->path = where;
+		goto done;
+	}
 	/* a merge: keep what no parent had, the merge's own work */
-	for (p = 1; p < parents; p++) {
-		if (git_commit_parent(&parent, commit, p) < 0 || content_tree(h, parent, &other) < 0)
+	for (p = 1; p < pc->parents; p++) {
+		if (git_commit_parent(&parent, commit, p) < 0 || content_tree(tr, parent, &other) < 0)
 			goto unreadable;
 		git_commit_free(parent);
 		parent = NULL;
-		for (i = 0, kept = 0; i < ch.count; i++) {
-			if (tree_has(h->repo, &other, &ch.items[i]))
-				free(ch.items[i].path);
+		for (i = 0, kept = 0; i < pc->ch.count; i++) {
+			if (tree_has(tr->repo, &other, &pc->ch.items[i]))
+				free(pc->ch.items[i].path);
 			else
-				ch.items[kept++] = ch.items[i];
+				pc->ch.items[kept++] = pc->ch.items[i];
 		}
-		ch.count = kept;
+		pc->ch.count = kept;
 	}
-	sig = sig_of(h, commit);
-	apply_changes(h, &ch, parents ? &first : NULL, &tree, &sig);
-	rc = 0;
-	goto cleanup;
+	{
+		const git_signature *a = git_commit_author(commit);
+
+		pc->time = (int64_t)a->when.time;
+		pc->offset = a->when.offset;
+		pc->name = nb_strdup(a->name ? a->name : "");
+		pc->email = nb_strdup(a->email ? a->email : "");
+	}
+	goto done;
 unreadable:
 	{
 		char hex[GIT_OID_HEXSZ + 1];
 
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-		nb_diags_add(diags, NULL, 0, "run 'git fsck'; fetch what is missing",
-			     "cannot read commit %s or its parents: %s", hex, git_message());
+		git_oid_tostr(hex, sizeof(hex), id);
+		prepare_failed(pc, "run 'git fsck'; fetch what is missing",
+			       "cannot read commit %s or its parents: %s", hex);
 	}
-cleanup:
+done:
 	git_commit_free(parent);
-	changes_clear(&ch);
-	return rc;
+	git_commit_free(commit);
 }
 
-/* ---- walking ---- */
+/* Applies a prepared commit; -1 (with a problem in diags) when it could
+ * not be read. */
+static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_diags *diags)
+{
+	struct sig sig;
+
+	h->stats.commits++;
+	if (pc->error) {
+		nb_diags_add(diags, pc->path, 0, pc->hint, "%s", pc->error);
+		return -1;
+	}
+	if (pc->skip)
+		return 0;
+	h->stats.content_commits++;
+	sig.time = pc->time;
+	sig.offset = pc->offset;
+	sig.name = intern(h, pc->name);
+	sig.email = intern(h, pc->email);
+	git_oid_cpy(&sig.commit, &pc->commit);
+	apply_changes(h, &pc->ch, pc->parents ? &pc->first : NULL, &pc->tree, &sig);
+	return 0;
+}
 
 static void notice_release(struct hnotice *n)
 {
@@ -1086,11 +1157,7 @@ void nb_history_free(struct nb_history *h)
 	if (!h)
 		return;
 	history_clear(h);
-	nb_map_release(&h->trees);
-	free(h->tree_ids);
-	for (i = 0; i < NB_RAW_SLOTS; i++)
-		raw_free(&h->raw[i]);
-	git_odb_free(h->odb);
+	treereader_release(&h->tr);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		version_free(h->versions[i]);
 	free(h);
@@ -1109,11 +1176,105 @@ const struct nb_history_stats *nb_history_stats(const struct nb_history *h)
 	return &h->stats;
 }
 
+/*
+ * A second thread reads the trees of the commits ahead (a ring of
+ * prepared commits) while this one applies them: reading trees and
+ * parsing notices take about as long as each other on big histories.
+ */
+struct ahead {
+	struct treereader tr;        /* the second thread's, with its own handle */
+	const git_oid *ids;
+	size_t count;
+	struct prepared ring[NB_AHEAD_SLOTS];
+	size_t made, taken;          /* prepared and applied so far */
+	int stop;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+};
+
+static void *ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	size_t k;
+
+	for (k = 0; k < a->count; k++) {
+		pthread_mutex_lock(&a->lock);
+		while (k - a->taken >= NB_AHEAD_SLOTS && !a->stop)
+			pthread_cond_wait(&a->changed, &a->lock);
+		pthread_mutex_unlock(&a->lock);
+		if (a->stop)
+			break;
+		prepare_commit(&a->tr, &a->ids[k], &a->ring[k % NB_AHEAD_SLOTS]);
+		pthread_mutex_lock(&a->lock);
+		a->made = k + 1;
+		pthread_cond_broadcast(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
+static int apply_ahead(struct nb_history *h, struct ahead *a, struct nb_diags *diags)
+{
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < a->count && rc == 0; k++) {
+		struct prepared *pc = &a->ring[k % NB_AHEAD_SLOTS];
+
+		pthread_mutex_lock(&a->lock);
+		while (a->made <= k)
+			pthread_cond_wait(&a->changed, &a->lock);
+		pthread_mutex_unlock(&a->lock);
+		rc = finish_commit(h, pc, diags);
+		prepared_clear(pc);
+		pthread_mutex_lock(&a->lock);
+		a->taken = k + 1;
+		pthread_cond_broadcast(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return rc;
+}
+
+/* Walks with a second thread; 1 when one could not be started. */
+static int walk_ahead(struct nb_history *h, const git_oid *ids, size_t count,
+		      struct nb_diags *diags)
+{
+	struct ahead *a = nb_calloc(1, sizeof(*a));
+	git_repository *repo;
+	pthread_t thread;
+	size_t k;
+	int rc = 1;
+
+	a->ids = ids;
+	a->count = count;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->changed, NULL);
+	if (nb_repo_reopen(&a->tr.repo, h->repo) == 0 &&
+	    pthread_create(&thread, NULL, ahead_run, a) == 0) {
+		rc = apply_ahead(h, a, diags);
+		pthread_mutex_lock(&a->lock);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(thread, NULL);
+		for (k = 0; k < NB_AHEAD_SLOTS; k++)
+			prepared_clear(&a->ring[k]);
+	}
+	repo = a->tr.repo;
+	treereader_release(&a->tr);
+	git_repository_free(repo);
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->changed);
+	free(a);
+	return rc;
+}
+
 static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *hide,
 		      struct nb_diags *diags)
 {
 	git_revwalk *walk = NULL;
-	git_oid id;
+	git_oid *ids = NULL, id;
+	size_t count = 0, alloc = 0, k;
 	int rc = -1, err;
 
 	if (git_revwalk_new(&walk, h->repo) < 0)
@@ -1122,25 +1283,28 @@ static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *
 	if (git_revwalk_push(walk, from) < 0 || (hide && git_revwalk_hide(walk, hide) < 0))
 		goto failed;
 	while ((err = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *commit = NULL;
-
-		if (git_commit_lookup(&commit, h->repo, &id) < 0)
-			goto failed;
-		h->stats.commits++;
-		err = walk_commit(h, commit, diags);
-		git_commit_free(commit);
-		if (err < 0)
-			goto cleanup;
+		nb_grow_array(&ids, &alloc, count + 1, sizeof(*ids));
+		ids[count++] = id;
 	}
 	if (err != GIT_ITEROVER)
 		goto failed;
-	rc = 0;
+	if (count >= NB_AHEAD_MIN && (rc = walk_ahead(h, ids, count, diags)) <= 0)
+		goto cleanup;
+	h->tr.repo = h->repo;
+	for (k = 0, rc = 0; k < count && rc == 0; k++) {
+		struct prepared pc;
+
+		prepare_commit(&h->tr, &ids[k], &pc);
+		rc = finish_commit(h, &pc, diags);
+		prepared_clear(&pc);
+	}
 	goto cleanup;
 failed:
 	nb_diags_add(diags, NULL, 0, "run 'git fsck'; fetch what is missing",
 		     "cannot walk the history: %s", git_message());
 cleanup:
 	git_revwalk_free(walk);
+	free(ids);
 	return rc;
 }
 

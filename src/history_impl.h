@@ -75,6 +75,18 @@ struct raw_tree {
 	int indexed;
 };
 
+/* What reading commits' content trees needs; one per thread, each with
+ * its own repository handle. */
+struct treereader {
+	git_repository *repo;
+	git_odb *odb;
+	struct raw_tree raw[NB_RAW_SLOTS]; /* trees read last: a commit's are its child's parent's */
+	int raw_next;
+	struct nb_map trees;         /* commit id -> index into tree_ids */
+	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
+	size_t tree_count, tree_alloc;
+};
+
 struct nb_history {
 	int has_tip;
 	git_oid tip;
@@ -87,12 +99,7 @@ struct nb_history {
 	struct nb_history_stats stats;
 	/* while walking only */
 	git_repository *repo;
-	struct nb_map trees;         /* commit id -> index into tree_ids */
-	git_oid *tree_ids;           /* content tree of each commit seen; zero: none */
-	git_odb *odb;
-	struct raw_tree raw[NB_RAW_SLOTS]; /* trees read last: a commit's are its child's parent's */
-	int raw_next;
-	size_t tree_count, tree_alloc;
+	struct treereader tr;        /* reads trees when no second thread does */
 	struct version *versions[NB_VERSION_SLOTS];
 };
 

@@ -49,6 +49,22 @@ int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags)
 	return 0;
 }
 
+int nb_repo_reopen(git_repository **out, git_repository *repo)
+{
+	const char *path = git_repository_path(repo);
+
+	*out = NULL;
+	/* in a hook, the same way as the first (with a push's objects) */
+	if (getenv("GIT_DIR") &&
+	    git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) == 0) {
+		if (strcmp(git_repository_path(*out), path) == 0)
+			return 0;
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+}
+
 void nb_repo_close(git_repository *repo)
 {
 	if (!repo)

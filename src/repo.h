@@ -21,6 +21,9 @@ struct nb_repo_file {
  */
 int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags);
 void nb_repo_close(git_repository *repo);
+/* A second handle on the same repository, for another thread (a handle is
+ * used by one thread at a time).  Free it with git_repository_free. */
+int nb_repo_reopen(git_repository **out, git_repository *repo);
 
 /* The commit rev names; -1 and a problem for an empty repository or an
  * unknown revision. */
