@@ -501,7 +501,7 @@ static int cmd_build(int argc, char **argv)
 	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
 			   &bar, &l.diags) < 0 || nb_feed_write_all(&model, &pub, &l.diags) < 0 ||
 	    (stamp && nb_publish_write(&pub, NB_BUILD_STAMP, stamp, strlen(stamp), &l.diags) < 0)) {
-		rc = EXIT_CONTENT;
+		rc = pub.io_failed ? EXIT_ENV : EXIT_CONTENT;
 		goto cleanup;
 	}
 	if (nb_publish_commit(&pub, &l.diags) < 0) {
@@ -1028,6 +1028,10 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* past a file size limit (ulimit -f) the kernel kills a writer with
+	 * SIGXFSZ, silently; ignored, write fails with EFBIG and the build
+	 * says which file and why, leaving the live site as it was */
+	signal(SIGXFSZ, SIG_IGN);
 	xmlInitParser();
 	return free_library_state(run(argc, argv));
 }

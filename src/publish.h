@@ -16,9 +16,10 @@ struct nb_publish {
 	int lock_fd;
 	size_t written;   /* files written anew */
 	size_t kept;      /* files the same as in the live site, linked over */
+	int io_failed;    /* a problem added was the file system's (ENOSPC, EROFS...) */
 };
 
-#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0 }
+#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, 0 }
 
 /* Takes the lock (waiting for another build), removes what killed builds
  * left behind, and makes the staging folder. */
