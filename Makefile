@@ -9,7 +9,7 @@ ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 # Debian packages the build, the tests and the sample site need.
 DEBS = gcc make pkg-config git tzdata python3 tidy \
        libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
-       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar nginx curl groff
+       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar nginx curl groff valgrind
 
 PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical
 
@@ -21,14 +21,14 @@ NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRC = buf util diag map tz stamp yml site notice repo content history histcache model text feed scaffold publish render tmpl
-TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_publish test_e2e
+TESTS   = test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_publish test_faults test_escape test_e2e
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)
 ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
 TEST_BIN      = $(TESTS:%=build/tests/%)
 ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
 
-.PHONY: all deps site check test asan test-asan clean vnu install bench
+.PHONY: all deps site check test asan test-asan valgrind-check clean vnu install bench
 .DELETE_ON_ERROR:
 
 all: nocblog
@@ -104,11 +104,17 @@ test-asan: asan vnu
 	NOCBLOG=$(CURDIR)/build/asan/nocblog ASAN_OPTIONS=detect_leaks=1 $(TEST_ENV) \
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh $(ASAN_TEST_BIN)
 
+# The plain binary under valgrind's memcheck, over the sample site: no
+# memory error, and nothing left allocated at exit.
+valgrind-check: nocblog
+	tests/valgrind.sh $(CURDIR)/nocblog
+
 # The whole suite: unit and command tests, then all of them again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then valgrind.
 check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
+	$(MAKE) valgrind-check
 
 # The binary, the default theme (found by the binary under PREFIX/share) and
 # the manual page.

@@ -125,10 +125,16 @@ static int xml_end(struct xml *x, struct nb_publish *pub, const char *rel,
 	int rc = -1;
 
 	if (x->w && xmlTextWriterEndDocument(x->w) >= 0) {
+		const char *data = (const char *)xmlBufferContent(x->buf);
+		size_t len = (size_t)xmlBufferLength(x->buf);
+		/* the writer escapes markup but passes control characters, which
+		 * no XML 1.0 document may hold: a feed reader would reject it all */
+		char *clean = nb_replace_controls(data, len, &len);
+
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
-		rc = nb_publish_write(pub, rel, (const char *)xmlBufferContent(x->buf),
-				      (size_t)xmlBufferLength(x->buf), diags);
+		rc = nb_publish_write(pub, rel, clean ? clean : data, len, diags);
+		free(clean);
 	} else {
 		nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 			     "cannot write the feed");
@@ -572,6 +578,25 @@ static struct icaltimetype utc_time(int64_t t)
 	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
 }
 
+/* A TEXT property with the control characters iCalendar text cannot hold
+ * replaced; libical escapes the rest (backslash, ';', ',' and newlines). */
+static icalproperty *ical_text(icalproperty *(*make)(const char *), const char *text)
+{
+	char *clean = nb_replace_controls(text, strlen(text), NULL);
+	icalproperty *p = make(clean ? clean : text);
+
+	free(clean);
+	return p;
+}
+
+static icalproperty *new_calname(const char *name)
+{
+	icalproperty *p = icalproperty_new_x(name);
+
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	return p;
+}
+
 static icalcomponent *window_event(const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
@@ -588,8 +613,8 @@ static icalcomponent *window_event(const struct scope *s, const struct nb_item *
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->updated)));
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(n->window_start)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(n->window_end)));
-	icalcomponent_add_property(ev, icalproperty_new_summary(n->title));
-	icalcomponent_add_property(ev, icalproperty_new_description(desc.ptr));
+	icalcomponent_add_property(ev, ical_text(icalproperty_new_summary, n->title));
+	icalcomponent_add_property(ev, ical_text(icalproperty_new_description, desc.ptr));
 	icalcomponent_add_property(ev, icalproperty_new_url(url.ptr));
 	icalcomponent_add_property(ev, icalproperty_new_sequence((int)n->window_changes));
 	icalcomponent_add_property(ev, icalproperty_new_status(
@@ -608,7 +633,6 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	struct nb_buf rel = NB_BUF_INIT, name = NB_BUF_INIT;
-	icalproperty *p;
 	char *text;
 	size_t i;
 	int rc;
@@ -617,9 +641,7 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//nocblog//NOC status//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	nb_buf_printf(&name, "%s: maintenance", s->title);
-	p = icalproperty_new_x(name.ptr);
-	icalproperty_set_x_name(p, "X-WR-CALNAME");
-	icalcomponent_add_property(cal, p);
+	icalcomponent_add_property(cal, ical_text(new_calname, name.ptr));
 	for (i = 0; i < s->count; i++) {
 		const struct nb_item *it = &s->m->items[s->items[i]];
 

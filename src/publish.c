@@ -20,10 +20,35 @@
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
-static int io_error(struct nb_diags *diags, const char *path, const char *what)
+/* How to get out of a failed write, by its cause. */
+static const char *io_hint(int err)
 {
-	return nb_diags_add(diags, path, 0, "check the folder's permissions and free space",
-			    "cannot %s: %s", what, strerror(errno));
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return "free some space (or inodes) on that file system, then build again";
+	case EROFS:
+		return "the file system is mounted read-only: remount it read-write or "
+		       "choose another --out";
+	case EFBIG:
+		return "a file size limit is in force (ulimit -f): raise it, then build again";
+	case EACCES:
+	case EPERM:
+		return "check the permissions of the output folder and the folder holding it";
+	default:
+		return "check the output folder and its file system, then build again";
+	}
+}
+
+/* Adds the problem with errno's cause; the build then fails as an
+ * environment problem, not a content one. */
+static int io_error(struct nb_publish *p, struct nb_diags *diags, const char *path,
+		    const char *what)
+{
+	int err = errno;
+
+	p->io_failed = 1;
+	return nb_diags_add(diags, path, 0, io_hint(err), "cannot %s: %s", what, strerror(err));
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag,
@@ -104,11 +129,11 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 	nb_buf_printf(&path, "%s.lock", p->out);
 	p->lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (p->lock_fd < 0) {
-		io_error(diags, path.ptr, "create the lock file");
+		io_error(p, diags, path.ptr, "create the lock file");
 		goto cleanup;
 	}
 	if (flock(p->lock_fd, LOCK_EX) < 0) {
-		io_error(diags, path.ptr, "lock");
+		io_error(p, diags, path.ptr, "lock");
 		goto cleanup;
 	}
 	remove_stale_stages(p->out);
@@ -119,7 +144,7 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 		remove(p->stage);
 	if (mkdir(p->stage, 0755) < 0) {
 		if (errno != EEXIST) {
-			io_error(diags, p->stage, "create the staging folder");
+			io_error(p, diags, p->stage, "create the staging folder");
 			goto cleanup;
 		}
 		take_file_list(p);
@@ -258,7 +283,7 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		goto cleanup;
 	}
 	if (put(p, path.ptr, NULL, data, len, 0) < 0) {
-		io_error(diags, path.ptr, "write");
+		io_error(p, diags, path.ptr, "write");
 		goto cleanup;
 	}
 	p->written++;
@@ -327,7 +352,7 @@ static int write_file_list(struct nb_publish *p, struct nb_diags *diags)
 	nb_buf_printf(&path, "%s/%s", p->stage, NB_FILE_LIST);
 	rc = put(p, path.ptr, NULL, list.ptr ? list.ptr : "", list.len, 0);
 	if (rc < 0)
-		io_error(diags, path.ptr, "write");
+		io_error(p, diags, path.ptr, "write");
 	free(paths);
 	nb_buf_release(&list);
 	nb_buf_release(&path);
@@ -356,6 +381,21 @@ static void drop_old_files(struct nb_publish *p)
 	}
 }
 
+/*
+ * Writes the staging folder's files to the disk before the swap, so that
+ * after a crash the live site is never a folder of empty files, and so that
+ * a write the file system refused late (delayed allocation, thin storage)
+ * fails the build instead of publishing a hole.  syncfs reports the errors
+ * met since its descriptor was opened: the lock file's, opened before any
+ * write, sits on the same file system.
+ */
+static int flush_stage(struct nb_publish *p, struct nb_diags *diags)
+{
+	if (syncfs(p->lock_fd) < 0)
+		return io_error(p, diags, p->stage, "write the new site to the disk");
+	return 0;
+}
+
 int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
 {
 	struct stat st;
@@ -364,17 +404,23 @@ int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
 	if (write_file_list(p, diags) < 0)
 		return -1;
 	if (lstat(p->out, &st) < 0) {
-		if (errno != ENOENT || rename(p->stage, p->out) < 0)
-			return io_error(diags, p->out, "publish the site");
+		if (errno != ENOENT)
+			return io_error(p, diags, p->out, "read the output folder");
+		if (flush_stage(p, diags) < 0)
+			return -1;
+		if (rename(p->stage, p->out) < 0)
+			return io_error(p, diags, p->out, "publish the site");
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode))
 		return nb_diags_add(diags, p->out, 0, "remove it or choose another --out",
 				    "the output path exists and is not a folder");
+	if (flush_stage(p, diags) < 0)
+		return -1;
 	/* one atomic step: the staging folder becomes the site and the old site
 	 * takes the staging folder's name, to be the next build's */
 	if (syscall(SYS_renameat2, AT_FDCWD, p->stage, AT_FDCWD, p->out, RENAME_EXCHANGE) < 0)
-		return io_error(diags, p->out, "swap the new site in");
+		return io_error(p, diags, p->out, "swap the new site in");
 	return 0;
 }
 

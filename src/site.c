@@ -66,6 +66,31 @@ static char *text_value(struct loader *ld, const struct nb_yml *v, const char *k
 	return nb_strdup(v->scalar);
 }
 
+/*
+ * base_url goes into every feed link, the calendar's URL and the pages'
+ * canonical links: printable ASCII with none of the characters a URL cannot
+ * hold unencoded (space, quotes, <, >, \, ^, `, {, |, }), so that it can
+ * never end an attribute or open a tag.  The scheme is checked with the
+ * other required keys.
+ */
+static int url_chars_ok(const char *url)
+{
+	const char *p;
+
+	for (p = url; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\^`{|}", *p))
+			return 0;
+	return 1;
+}
+
+static void load_base_url(struct loader *ld, struct nb_site *site, const struct nb_yml *v)
+{
+	site->base_url = text_value(ld, v, "base_url");
+	if (site->base_url && !url_chars_ok(site->base_url))
+		problem(ld, v->line, "%-encode it, e.g. %22 for '\"' and %3C for '<'",
+			"base_url '%s' holds a character a URL cannot hold", site->base_url);
+}
+
 static int valid_server_id(const char *id)
 {
 	size_t i, n = strlen(id);
@@ -215,7 +240,7 @@ static void load_key(struct loader *ld, struct nb_site *site,
 	if (strcmp(key, "title") == 0)
 		site->title = text_value(ld, v, key);
 	else if (strcmp(key, "base_url") == 0)
-		site->base_url = text_value(ld, v, key);
+		load_base_url(ld, site, v);
 	else if (strcmp(key, "timezone") == 0)
 		site->timezone = text_value(ld, v, key);
 	else if (strcmp(key, "author") == 0)

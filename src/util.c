@@ -213,3 +213,32 @@ int nb_make_dirs(char *path, size_t from)
 	}
 	return 0;
 }
+
+static int forbidden_control(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+char *nb_replace_controls(const char *s, size_t len, size_t *out_len)
+{
+	size_t i, n = 0, bad = 0;
+	char *out;
+
+	for (i = 0; i < len; i++)
+		bad += forbidden_control((unsigned char)s[i]);
+	if (!bad)
+		return NULL;
+	out = nb_malloc(len + 2 * bad + 1);
+	for (i = 0; i < len; i++) {
+		if (forbidden_control((unsigned char)s[i])) {
+			memcpy(out + n, "\xEF\xBF\xBD", 3);
+			n += 3;
+		} else {
+			out[n++] = s[i];
+		}
+	}
+	out[n] = '\0';
+	if (out_len)
+		*out_len = n;
+	return out;
+}

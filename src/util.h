@@ -21,6 +21,10 @@ char *nb_strndup(const char *s, size_t n);
 
 /* Offset of the first byte that is not well-formed UTF-8, or len. */
 size_t nb_utf8_check(const char *s, size_t len);
+/* A copy of s in which every control character that XML 1.0 and iCalendar
+ * text cannot hold (C0 but tab, line feed and carriage return) is U+FFFD;
+ * the caller frees it.  NULL when s has none (nothing to copy). */
+char *nb_replace_controls(const char *s, size_t len, size_t *out_len);
 /* Makes the folders of path (up to its last '/') below its first `from`
  * bytes.  Returns 0, or -1 with errno set. */
 int nb_make_dirs(char *path, size_t from);

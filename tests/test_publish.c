@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "fixture.h"
 
 #define READER_SECONDS 20    /* the reader stops by itself after this */
+#define KILLS 12             /* builds killed at random points */
 
 struct site {
 	struct fx_repo repo;
@@ -220,6 +222,155 @@ static void test_killed_build_leaves_old_site(void **state)
 	fx_repo_free(&s.repo);
 }
 
+/* Starts a build of rev into s->out; returns its pid. */
+static pid_t spawn_build(struct site *s, const char *rev)
+{
+	const char *bin = getenv("NOCBLOG") ? getenv("NOCBLOG") : "./nocblog";
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const char *argv[] = { bin, "build", "--repo", s->repo.dir, "--rev", rev, "--out",
+				       s->out, "--quiet", NULL };
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_build(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void head_id(struct site *s, char *hex)
+{
+	git_object *obj = NULL;
+
+	assert_int_equal(git_revparse_single(&obj, s->repo.repo, "HEAD"), 0);
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(obj));
+	git_object_free(obj);
+}
+
+static int same_site(struct site *s, const struct nb_buf *want)
+{
+	struct nb_buf now = NB_BUF_INIT;
+	int same;
+
+	snapshot(s->out, &now);
+	same = now.len == want->len && memcmp(now.ptr, want->ptr, now.len) == 0;
+	nb_buf_release(&now);
+	return same;
+}
+
+static void expect_no_stage(struct site *s)
+{
+	struct dirent *e;
+	DIR *d = opendir(s->repo.dir);
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, "out.stage-"))
+			fail_msg("staging folder %s left behind", e->d_name);
+	closedir(d);
+}
+
+/* Two commits, a and b, and the site each gives, byte for byte. */
+struct two_sites {
+	char rev[2][GIT_OID_HEXSZ + 1];
+	struct nb_buf snap[2];
+};
+
+static void two_sites(struct site *s, struct two_sites *t)
+{
+	int i;
+
+	head_id(s, t->rev[0]);
+	new_update(s, 200);
+	head_id(s, t->rev[1]);
+	for (i = 1; i >= 0; i--) {
+		t->snap[i] = (struct nb_buf)NB_BUF_INIT;
+		assert_int_equal(wait_build(spawn_build(s, t->rev[i])), 0);
+		snapshot(s->out, &t->snap[i]);
+	}
+}
+
+static void two_sites_release(struct two_sites *t)
+{
+	nb_buf_release(&t->snap[0]);
+	nb_buf_release(&t->snap[1]);
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/*
+ * Builds of one commit and the other, each killed at a random point of its
+ * run (a build's length measured first): killed, the live site is the one
+ * before, byte for byte; finished, it is the new one.  NOCBLOG_SEED
+ * repeats a run.
+ */
+static void test_killed_at_random_points(void **state)
+{
+	struct two_sites t;
+	struct timespec start;
+	struct site s;
+	unsigned seed = getenv("NOCBLOG_SEED") ? (unsigned)atoi(getenv("NOCBLOG_SEED"))
+					       : (unsigned)time(NULL);
+	int live = 0, i, killed = 0, swapped = 0;
+	long span;
+
+	(void)state;
+	generate(&s, 60, 300);
+	two_sites(&s, &t);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(wait_build(spawn_build(&s, t.rev[1])), 0);
+	span = elapsed_ms(&start) * 5 / 4 + 1;
+	srand(seed);
+	for (i = 0; i < KILLS; i++) {
+		long delay = rand() % span;
+		pid_t pid = spawn_build(&s, t.rev[!live]);
+		int status;
+
+		usleep((useconds_t)delay * 1000);
+		kill(pid, SIGKILL);
+		status = wait_build(pid);
+		if (WIFSIGNALED(status)) {
+			killed++;
+			if (same_site(&s, &t.snap[live]))
+				continue;
+			/* killed after its swap, before it exited: the new site */
+			swapped++;
+		} else {
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		live = !live;
+		if (!same_site(&s, &t.snap[live]))
+			fail_msg("a build %s after %ld ms left a mix of two sites (seed %u)",
+				 WIFSIGNALED(status) ? "killed" : "that finished", delay, seed);
+	}
+	print_message("%d builds of %d killed (%d after the swap), at random points of %ld ms "
+		      "(NOCBLOG_SEED=%u)\n", killed, KILLS, swapped, span, seed);
+	/* what the killed builds left does not stop the next, which clears it */
+	assert_int_equal(wait_build(spawn_build(&s, t.rev[!live])), 0);
+	assert_true(same_site(&s, &t.snap[!live]));
+	expect_no_stage(&s);
+	two_sites_release(&t);
+	fx_repo_free(&s.repo);
+}
+
 static void test_unchanged_pages_keep_their_files(void **state)
 {
 	struct site s;
@@ -269,6 +420,26 @@ static void test_two_builds_at_once(void **state)
 
 		snprintf(path, sizeof(path), "%s/index.html", s.out);
 		assert_true(page_whole(path));
+	}
+	/* then builds of two commits at once: the lock makes one wait, and
+	 * the site is one of the two, whole, never a mix */
+	{
+		struct two_sites t;
+		int round;
+
+		two_sites(&s, &t);
+		for (round = 0; round < 3; round++) {
+			a = spawn_build(&s, t.rev[0]);
+			b = spawn_build(&s, t.rev[1]);
+			sa = wait_build(a);
+			sb = wait_build(b);
+			assert_true(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+			assert_true(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+			if (!same_site(&s, &t.snap[0]) && !same_site(&s, &t.snap[1]))
+				fail_msg("two builds at once left a site that is neither commit's");
+			expect_no_stage(&s);
+		}
+		two_sites_release(&t);
 	}
 	fx_repo_free(&s.repo);
 }
@@ -361,6 +532,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reader_never_sees_a_mix),
 		cmocka_unit_test(test_killed_build_leaves_old_site),
+		cmocka_unit_test(test_killed_at_random_points),
 		cmocka_unit_test(test_unchanged_pages_keep_their_files),
 		cmocka_unit_test(test_two_builds_at_once),
 		cmocka_unit_test(test_old_site_becomes_the_next_stage),

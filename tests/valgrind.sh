@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs nocblog under valgrind's memcheck over the sample site: a cold build
+# (no cache, every file written), a build after one more commit (the cache
+# read, unchanged pages linked), a build with nothing to do, check and
+# history.  Any memory error, and any block still allocated at exit (not
+# even "still reachable"), fails.  Usage: tests/valgrind.sh [NOCBLOG]
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(realpath "${1:-$src/nocblog}")
+tmp=$(mktemp -d /tmp/nocblog-valgrind-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+export GIT_AUTHOR_NAME="Ann Operator" GIT_AUTHOR_EMAIL=ann@noc.example \
+	GIT_COMMITTER_NAME="Ann Operator" GIT_COMMITTER_EMAIL=ann@noc.example \
+	GIT_AUTHOR_DATE="2023-01-01T00:00:00Z" GIT_COMMITTER_DATE="2023-01-01T00:00:00Z" \
+	GIT_CONFIG_NOSYSTEM=1
+git init -q "$tmp/repo"
+cp -r "$src/content" "$tmp/repo/"
+git -C "$tmp/repo" add content
+git -C "$tmp/repo" commit -qm "sample content"
+
+vg() {
+	echo "valgrind: nocblog $*"
+	valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=99 "$bin" "$@"
+}
+
+build="build --repo $tmp/repo --out $tmp/out --theme $src/themes/default --quiet"
+vg $build
+notice=$(ls "$tmp/repo/content/2010/"*.md | head -n 1)
+printf '\nUpdate 2023-01-02 10:00 UTC: checked under valgrind.\n' >>"$notice"
+GIT_AUTHOR_DATE="2023-01-02T12:00:00Z" GIT_COMMITTER_DATE="2023-01-02T12:00:00Z" \
+	git -C "$tmp/repo" commit -qam "an update"
+vg $build
+vg $build
+vg check --repo "$tmp/repo"
+vg history --repo "$tmp/repo" >/dev/null
+echo "valgrind: no errors, nothing left allocated"
