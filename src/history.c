@@ -17,7 +17,7 @@
 #include <pthread.h>
 
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
-#define NB_AHEAD_SLOTS 256         /* commits the second thread may read ahead */
+#define NB_AHEAD_SLOTS 64         /* commits the second thread may read ahead */
 #define NB_AHEAD_MIN 64            /* fewer commits are walked by one thread */
 
 struct vupdate {
