@@ -44,6 +44,7 @@ struct change {
 	int has_old, has_new;
 	git_oid old, new;
 	int done;
+	struct version *parsed; /* the new version, parsed ahead, or NULL */
 };
 
 struct changes {
@@ -97,7 +98,8 @@ static void version_free(struct version *v)
 	free(v);
 }
 
-static struct version *version_parse(struct nb_history *h, const git_oid *id,
+/* Parses a version; repo is the calling thread's handle. */
+static struct version *version_parse(git_repository *repo, const git_oid *id,
 				     const char *data, size_t len)
 {
 	struct nb_diags ignored = NB_DIAGS_INIT;
@@ -109,12 +111,11 @@ static struct version *version_parse(struct nb_history *h, const git_oid *id,
 
 	git_oid_cpy(&v->id, id);
 	if (!data) {
-		if (git_blob_lookup(&blob, h->repo, id) < 0)
+		if (git_blob_lookup(&blob, repo, id) < 0)
 			return v; /* unreadable: not valid */
 		data = git_blob_rawcontent(blob);
 		len = (size_t)git_blob_rawsize(blob);
 	}
-	h->stats.versions_parsed++;
 	/* the zone changes no text, and text is all the walk compares */
 	nb_notice_parse(&n, "", data, len, "UTC", &ignored);
 	v->valid = n.body != NULL;
@@ -160,7 +161,8 @@ static struct version *version_get(struct nb_history *h, const git_oid *id,
 	*owned = 0;
 	if (v && git_oid_equal(&v->id, id))
 		return v;
-	v = version_parse(h, id, data, len);
+	v = version_parse(h->repo, id, data, len);
+	h->stats.versions_parsed++;
 	if (h->versions[slot] == keep && keep) {
 		*owned = 1;
 		return v;
@@ -168,6 +170,16 @@ static struct version *version_get(struct nb_history *h, const git_oid *id,
 	version_free(h->versions[slot]);
 	h->versions[slot] = v;
 	return v;
+}
+
+/* Puts a version parsed ahead into the cache, in place of what it holds. */
+static void version_adopt(struct nb_history *h, struct version *v)
+{
+	size_t slot = nb_hash(v->id.id, GIT_OID_RAWSZ) % NB_VERSION_SLOTS;
+
+	h->stats.versions_parsed++;
+	version_free(h->versions[slot]);
+	h->versions[slot] = v;
 }
 
 /* ---- matching updates between two versions ---- */
@@ -511,8 +523,10 @@ static void changes_clear(struct changes *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->count; i++)
+	for (i = 0; i < c->count; i++) {
 		free(c->items[i].path);
+		version_free(c->items[i].parsed);
+	}
 	free(c->items);
 	memset(c, 0, sizeof(*c));
 }
@@ -1023,7 +1037,8 @@ static void prepare_failed(struct prepared *pc, const char *hint, const char *fm
 	pc->hint = nb_strdup(hint);
 }
 
-static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc)
+static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc,
+			   int parse)
 {
 	git_commit *commit = NULL, *parent = NULL;
 	git_oid other;
@@ -1076,6 +1091,11 @@ static void prepare_commit(struct treereader *tr, const git_oid *id, struct prep
 		pc->name = nb_strdup(a->name ? a->name : "");
 		pc->email = nb_strdup(a->email ? a->email : "");
 	}
+	/* on the second thread, the notices' new versions are parsed too */
+	for (i = 0; parse && i < pc->ch.count; i++)
+		if (pc->ch.items[i].has_new)
+			pc->ch.items[i].parsed = version_parse(tr->repo, &pc->ch.items[i].new,
+							       NULL, 0);
 	goto done;
 unreadable:
 	{
@@ -1095,6 +1115,7 @@ done:
 static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_diags *diags)
 {
 	struct sig sig;
+	size_t i;
 
 	h->stats.commits++;
 	if (pc->error) {
@@ -1104,6 +1125,11 @@ static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_di
 	if (pc->skip)
 		return 0;
 	h->stats.content_commits++;
+	for (i = 0; i < pc->ch.count; i++) {
+		if (pc->ch.items[i].parsed)
+			version_adopt(h, pc->ch.items[i].parsed);
+		pc->ch.items[i].parsed = NULL;
+	}
 	sig.time = pc->time;
 	sig.offset = pc->offset;
 	sig.name = intern(h, pc->name);
@@ -1204,7 +1230,7 @@ static void *ahead_run(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		if (a->stop)
 			break;
-		prepare_commit(&a->tr, &a->ids[k], &a->ring[k % NB_AHEAD_SLOTS]);
+		prepare_commit(&a->tr, &a->ids[k], &a->ring[k % NB_AHEAD_SLOTS], 1);
 		pthread_mutex_lock(&a->lock);
 		a->made = k + 1;
 		pthread_cond_broadcast(&a->changed);
@@ -1294,7 +1320,7 @@ static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *
 	for (k = 0, rc = 0; k < count && rc == 0; k++) {
 		struct prepared pc;
 
-		prepare_commit(&h->tr, &ids[k], &pc);
+		prepare_commit(&h->tr, &ids[k], &pc, 0);
 		rc = finish_commit(h, &pc, diags);
 		prepared_clear(&pc);
 	}

@@ -142,11 +142,12 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 	p->stage = nb_buf_detach(&path);
 	if (lstat(p->stage, &st) == 0 && !S_ISDIR(st.st_mode))
 		remove(p->stage);
-	if (mkdir(p->stage, 0755) < 0) {
-		if (errno != EEXIST) {
-			io_error(p, diags, p->stage, "create the staging folder");
-			goto cleanup;
-		}
+	if (mkdir(p->stage, 0755) == 0) {
+		p->fresh = p->old_known = 1; /* empty: nothing to replace or remove */
+	} else if (errno != EEXIST) {
+		io_error(p, diags, p->stage, "create the staging folder");
+		goto cleanup;
+	} else {
 		take_file_list(p);
 	}
 	rc = 0;
@@ -201,9 +202,19 @@ done:
  * where a folder must be (the old site's layout may differ). */
 static int make_parents(char *path, size_t from)
 {
+	char *last = strrchr(path + from, '/');
 	struct stat st;
 	char *s;
+	int made;
 
+	/* mostly only the last folder is missing */
+	if (!last)
+		return 0;
+	*last = '\0';
+	made = mkdir(path, 0755) == 0;
+	*last = '/';
+	if (made)
+		return 0;
 	for (s = strchr(path + from, '/'); s; s = strchr(s + 1, '/')) {
 		int rc = 0;
 
@@ -243,7 +254,7 @@ static int put(struct nb_publish *p, char *path, const char *live, const char *d
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (unlink(path) < 0 && (errno == EISDIR || errno == EPERM))
+		if (!p->fresh && unlink(path) < 0 && (errno == EISDIR || errno == EPERM))
 			remove_tree(path);
 		if (link_it ? link(live, path) : create_file(path, data, len)) {
 			if (attempt == 0 && (errno == ENOENT || errno == ENOTDIR) &&

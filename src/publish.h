@@ -22,10 +22,11 @@ struct nb_publish {
 	struct nb_map made;      /* the files this build wrote, by relative path */
 	struct nb_buf old_files; /* the staging folder's file list, one per line */
 	int old_known;           /* old_files lists every file of the staging folder */
+	int fresh;               /* the staging folder was made empty by this build */
 	int io_failed;    /* a problem added was the file system's (ENOSPC, EROFS...) */
 };
 
-#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0 }
+#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0 }
 
 /* The list of a site's files, kept in it so the next build knows what to
  * remove without walking the folder. */

@@ -1,5 +1,6 @@
 #include "tz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,10 @@ int nb_tz_exists(const char *name)
 	return ok;
 }
 
+/* The C library reads zones through TZ, one per process: each use sets it
+ * and reads the time under this lock, so threads may format times. */
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void use_zone(const char *zone)
 {
 	static char current[NB_TZ_NAME_MAX + 2];
@@ -121,16 +126,15 @@ int nb_tz_offset(const char *zone, int64_t t, int *isdst)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	int ok;
 
+	pthread_mutex_lock(&zone_lock);
 	use_zone(zone);
-	if (!localtime_r(&tt, &tm)) {
-		if (isdst)
-			*isdst = 0;
-		return 0;
-	}
+	ok = localtime_r(&tt, &tm) != NULL;
+	pthread_mutex_unlock(&zone_lock);
 	if (isdst)
-		*isdst = tm.tm_isdst > 0;
-	return (int)tm.tm_gmtoff;
+		*isdst = ok && tm.tm_isdst > 0;
+	return ok ? (int)tm.tm_gmtoff : 0;
 }
 
 int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
@@ -170,6 +174,7 @@ size_t nb_tz_format(char *buf, size_t size, const char *fmt, const char *zone,
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	size_t n = 0;
 
 	/* UTC needs no zone file; feeds alternate it with the site's zone,
 	 * and switching TZ rereads the zone file each time */
@@ -179,8 +184,11 @@ size_t nb_tz_format(char *buf, size_t size, const char *fmt, const char *zone,
 		tm.tm_zone = "UTC";
 		return strftime(buf, size, fmt, &tm);
 	}
+	/* %Z reads the zone's name from the library's tables: under the lock */
+	pthread_mutex_lock(&zone_lock);
 	use_zone(zone);
-	if (!localtime_r(&tt, &tm))
-		return 0;
-	return strftime(buf, size, fmt, &tm);
+	if (localtime_r(&tt, &tm))
+		n = strftime(buf, size, fmt, &tm);
+	pthread_mutex_unlock(&zone_lock);
+	return n;
 }
