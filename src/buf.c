@@ -89,6 +89,9 @@ char *nb_buf_detach(struct nb_buf *b)
 {
 	char *p = b->ptr ? b->ptr : nb_strdup("");
 
+	/* kept strings (notice texts, HTML) would keep up to twice their size */
+	if (b->ptr && b->alloc - b->len > 64)
+		p = nb_realloc(p, b->len + 1);
 	b->ptr = NULL;
 	b->len = b->alloc = 0;
 	return p;

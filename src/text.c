@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "util.h"
 
 char *nb_text_html(const char *md, int unsafe)
 {
@@ -14,7 +15,8 @@ char *nb_text_html(const char *md, int unsafe)
 
 	while (n && html[n - 1] == '\n')
 		html[--n] = '\0';
-	return html;
+	/* cmark's buffer grows by doubling; the page keeps only the text */
+	return nb_realloc(html, n + 1);
 }
 
 char *nb_text_summary(const char *md, size_t max)
