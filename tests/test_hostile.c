@@ -490,12 +490,26 @@ static void test_invalid_utf8(void **state)
 	static const char body[] = "Fine.\n\nUpdate: caf\xe9 and an overlong \xc0\xaf slash\n";
 	struct hostile h;
 	struct nb_buf text = NB_BUF_INIT;
+	char *out;
 
 	(void)state;
 	h_init(&h);
 	write_notice(&h, "content/2010/latin1.md", body, sizeof(body) - 1);
 	fx_commit(&h.r, "latin-1", T0, 0);
 	refused(&h, "content/2010/latin1.md:8:", "invalid UTF-8");
+	h_free(&h);
+
+	/* a name no path under out/ can come from: named, with its bytes shown */
+	h_init(&h);
+	fx_commit(&h.r, "good", T0, 0);
+	built(&h);
+	fx_write(&h.r, "content/2010/caf\xe9 down.md", good);
+	fx_commit(&h.r, "latin-1 name", T0 + 60, 0);
+	refused(&h, "content/2010/caf\\xe9 down.md:", "unusable file name: invalid UTF-8");
+	out = h_run(&h, "build", "--worktree", 1);
+	has_problem(out, "content/2010/caf\\xe9 down.md:", "unusable file name: invalid UTF-8");
+	assert_int_equal(fx_count_lines(out), 1);
+	free(out);
 	h_free(&h);
 
 	h_init(&h);
