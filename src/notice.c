@@ -93,8 +93,10 @@ char *nb_notice_slug(const char *path)
 
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + 32);
+		/* no leading '.': a hidden folder, which web servers (and
+		 * contrib/nginx.conf) refuse to serve */
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-		    c == '_' || c == '.')
+		    c == '_' || (c == '.' && b.len))
 			nb_buf_putc(&b, (char)c);
 		else if (b.len && b.ptr[b.len - 1] != '-')
 			nb_buf_putc(&b, '-');

@@ -528,6 +528,8 @@ static void test_file_names(void **state)
 		{ "content/2010/-rf.md", "2010/10/rf/index.html" },
 		{ "content/2010/--help.md", "2010/10/help/index.html" },
 		{ "content/2010/x..y.md", "2010/10/x..y/index.html" },
+		{ "content/2010/..dots.md", "2010/10/dots/index.html" },
+		{ "content/2010/.hidden.md", "2010/10/hidden/index.html" },
 		{ "content/2010/LOUIE Reboot.md", "2010/10/louie-reboot/index.html" },
 	};
 	struct hostile h;
