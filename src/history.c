@@ -120,6 +120,14 @@ static struct version *version_parse(struct nb_history *h, const git_oid *id,
 
 	git_oid_cpy(&v->id, id);
 	if (!data) {
+		size_t size = 0;
+		git_object_t type;
+
+		/* an oversized version is never valid: it is not read at all */
+		if ((h->odb || git_repository_odb(&h->odb, h->repo) == 0) &&
+		    git_odb_read_header(&size, &type, h->odb, id) == 0 &&
+		    size > NB_NOTICE_MAX_BYTES)
+			return v;
 		if (git_blob_lookup(&blob, h->repo, id) < 0)
 			return v; /* unreadable: not valid */
 		data = git_blob_rawcontent(blob);

@@ -255,8 +255,11 @@ static void set_limits(size_t mem_mb, int cpu_s)
 #endif
 }
 
+static size_t last_rss_kb;
+
 static int run(char **output, const char *const *args, size_t mem_mb, int cpu_s)
 {
+	struct rusage usage;
 	const char *bin = getenv("NOCBLOG");
 	size_t n = 0, alloc = 4096;
 	char *buf = malloc(alloc);
@@ -295,10 +298,16 @@ static int run(char **output, const char *const *args, size_t mem_mb, int cpu_s)
 	}
 	close(fds[0]);
 	buf[n] = '\0';
-	if (waitpid(pid, &status, 0) < 0)
-		die("waitpid");
+	if (wait4(pid, &status, 0, &usage) < 0)
+		die("wait4");
+	last_rss_kb = (size_t)usage.ru_maxrss;
 	*output = buf;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+size_t fx_last_rss_kb(void)
+{
+	return last_rss_kb;
 }
 
 int fx_run(char **output, const char *const *args)

@@ -71,6 +71,8 @@ int fx_run(char **output, const char *const *args);
  * killed for going over returns 128 + the signal.
  */
 int fx_run_limited(char **output, const char *const *args, size_t mem_mb, int cpu_s);
+/* The peak resident size of the last run's child, in KiB. */
+size_t fx_last_rss_kb(void);
 
 /* A UTC instant, computed by the C library (timegm), not by nocblog. */
 int64_t fx_utc(int year, int month, int day, int hour, int minute);

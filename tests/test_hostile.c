@@ -30,6 +30,9 @@
 #define MEM_MB 2048
 #define CPU_S 60
 
+/* a check that never loads a 50 MB file stays well under this */
+#define HUGE_RSS_KB ((FX_ASAN ? 100 : 40) * 1024)
+
 #define SECRET "NOCBLOG-CANARY-d41d8cd98f00"
 
 static const char good[] =
@@ -569,11 +572,37 @@ static void test_slug_collision(void **state)
 	h_free(&h);
 }
 
+static void test_huge_notice(void **state)
+{
+	size_t n = 50u << 20, i;
+	char *big = malloc(n);
+	struct hostile h;
+	char *out;
+
+	(void)state;
+	h_init(&h);
+	for (i = 0; i < n; i++)
+		big[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+	fx_write_bytes(&h.r, "content/2010/huge.md", big, n);
+	free(big);
+	fx_commit(&h.r, "huge", T0, 0);
+	refused(&h, "content/2010/huge.md:",
+		"the file is 52428800 bytes; notices are limited to 1048576 \u2014 split it");
+	/* the size is read from the object's header: the 50 MB are never
+	 * loaded, by the history walk either */
+	out = h_run(&h, "check", "--no-cache", 1);
+	if (fx_last_rss_kb() > HUGE_RSS_KB)
+		fail_msg("check peaked at %zu KiB: the file was loaded", fx_last_rss_kb());
+	free(out);
+	h_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_symlinks),
 		cmocka_unit_test(test_submodule),
+		cmocka_unit_test(test_huge_notice),
 		cmocka_unit_test(test_deep_markdown),
 		cmocka_unit_test(test_deep_yaml),
 		cmocka_unit_test(test_billion_laughs),
