@@ -15,6 +15,7 @@
 #include "util.h"
 
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
+#define NB_EDIT_WINDOW 16          /* older updates an edit by words is looked for among */
 
 struct vupdate {
 	uint64_t key;
@@ -255,10 +256,88 @@ static int similarity(const char *a, const char *b)
 
 enum { MATCH_NONE = -1 };
 
+/* An update of the older version, found by its key or its stamp. */
+struct candidate {
+	uint64_t key;
+	const char *stamp;
+	size_t i;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int by_stamp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->stamp, y->stamp);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * For each update of `to`, the first untaken update of `from` with the
+ * same key (exact) or the same non-empty stamp.  from's updates are sorted
+ * so that those sharing a key (or stamp) form a run taken in order, and a
+ * map gives where each run's next candidate is: linear, however many
+ * updates the notice has.
+ */
+static void match_same(const struct version *from, const struct version *to, int exact_pass,
+		       long *match, int *exact, int *taken)
+{
+	struct candidate *c = nb_calloc(from->count + 1, sizeof(*c));
+	struct nb_map next = NB_MAP_INIT;
+	size_t i, j, pos;
+
+	for (i = 0; i < from->count; i++) {
+		c[i].key = from->updates[i].key;
+		c[i].stamp = from->updates[i].stamp;
+		c[i].i = i;
+	}
+	nb_sort(c, from->count, sizeof(*c), exact_pass ? by_key : by_stamp);
+	for (i = from->count; i-- > 0;) {
+		if (exact_pass)
+			nb_map_set64(&next, c[i].key, i);
+		else
+			nb_map_sets(&next, c[i].stamp, i);
+	}
+	for (j = 0; j < to->count; j++) {
+		const struct vupdate *u = &to->updates[j];
+		int found;
+
+		if (match[j] != MATCH_NONE || (!exact_pass && !u->stamp[0]))
+			continue;
+		found = exact_pass ? nb_map_get64(&next, u->key, &pos) :
+				     nb_map_gets(&next, u->stamp, &pos);
+		while (found && pos < from->count && taken[c[pos].i] &&
+		       (exact_pass ? c[pos].key == u->key : !strcmp(c[pos].stamp, u->stamp)))
+			pos++;
+		if (!found || pos == from->count ||
+		    (exact_pass ? c[pos].key != u->key : strcmp(c[pos].stamp, u->stamp) != 0))
+			continue;
+		match[j] = (long)c[pos].i;
+		exact[j] = exact_pass;
+		taken[c[pos].i] = 1;
+		if (exact_pass)
+			nb_map_set64(&next, u->key, pos + 1);
+		else
+			nb_map_sets(&next, u->stamp, pos + 1);
+	}
+	nb_map_release(&next);
+	free(c);
+}
+
 /*
  * For each update of `to`, the update of `from` it is (the same text), or
  * was (an edit: the same stamp, or mostly the same words in the same
  * order), or MATCH_NONE for a new update.  exact[j] tells the first case.
+ * An edit by words is looked for among the next NB_EDIT_WINDOW updates
+ * after the last one matched, so that a long thread costs linear time.
  */
 static void match_updates(const struct version *from, const struct version *to,
 			  long *match, int *exact)
@@ -269,26 +348,10 @@ static void match_updates(const struct version *from, const struct version *to,
 	for (j = 0; j < to->count; j++) {
 		match[j] = MATCH_NONE;
 		exact[j] = 0;
-		for (i = 0; i < from->count; i++) {
-			if (!taken[i] && from->updates[i].key == to->updates[j].key) {
-				match[j] = (long)i;
-				exact[j] = taken[i] = 1;
-				break;
-			}
-		}
 	}
+	match_same(from, to, 1, match, exact, taken);
 	/* the same stamp, text changed */
-	for (j = 0; j < to->count; j++) {
-		if (match[j] != MATCH_NONE || !to->updates[j].stamp[0])
-			continue;
-		for (i = 0; i < from->count; i++) {
-			if (!taken[i] && strcmp(from->updates[i].stamp, to->updates[j].stamp) == 0) {
-				match[j] = (long)i;
-				taken[i] = 1;
-				break;
-			}
-		}
-	}
+	match_same(from, to, 0, match, exact, taken);
 	/* in order, mostly the same words */
 	next = 0;
 	for (j = 0; j < to->count; j++) {
@@ -297,7 +360,7 @@ static void match_updates(const struct version *from, const struct version *to,
 				next = (size_t)match[j] + 1;
 			continue;
 		}
-		for (i = next; i < from->count; i++) {
+		for (i = next; i < from->count && i < next + NB_EDIT_WINDOW; i++) {
 			if (taken[i])
 				continue;
 			if (similarity(from->updates[i].text, to->updates[j].text) >=

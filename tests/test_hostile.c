@@ -33,6 +33,9 @@
 /* a check that never loads a 50 MB file stays well under this */
 #define HUGE_RSS_KB ((FX_ASAN ? 100 : 40) * 1024)
 
+/* updates in one notice: 100k fit the 1 MiB limit at 10 bytes each */
+#define MANY_UPDATES 100000
+
 #define SECRET "NOCBLOG-CANARY-d41d8cd98f00"
 
 static const char good[] =
@@ -597,12 +600,53 @@ static void test_huge_notice(void **state)
 	h_free(&h);
 }
 
+/* A notice with `count` updates of one character each, from `alphabet`. */
+static void many_updates(struct hostile *h, size_t count, const char *alphabet)
+{
+	struct nb_buf body = NB_BUF_INIT;
+	size_t i, n = strlen(alphabet);
+
+	nb_buf_puts(&body, "Opened.\n\n");
+	for (i = 0; i < count; i++)
+		nb_buf_printf(&body, "Update:%c\n\n", alphabet[i % n]);
+	write_notice(h, "content/2010/long.md", body.ptr, body.len);
+	nb_buf_release(&body);
+}
+
+static void test_many_updates(void **state)
+{
+	struct hostile h;
+	char *page;
+
+	(void)state;
+	h_init(&h);
+	many_updates(&h, MANY_UPDATES, "abcdefghijklm");
+	fx_commit(&h.r, "a long thread", T0, 0);
+	built(&h);
+	page = site_file(&h, "2010/10/long/index.html");
+	assert_int_equal(count_of(page, "<li class=\"update\""), MANY_UPDATES);
+	free(page);
+	/* every update rewritten: nothing matches the older version's by text,
+	 * stamp or words, the worst case for finding edits */
+	many_updates(&h, MANY_UPDATES, "nopqrstuvwxyz");
+	fx_commit(&h.r, "every update rewritten", T0 + 60, 0);
+	built(&h);
+	page = site_file(&h, "2010/10/long/index.html");
+	assert_int_equal(count_of(page, "<li class=\"update\""), MANY_UPDATES);
+	free(page);
+	page = site_file(&h, "updates.xml");
+	assert_int_equal(count_of(page, "<entry>"), 500);
+	free(page);
+	h_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_symlinks),
 		cmocka_unit_test(test_submodule),
 		cmocka_unit_test(test_huge_notice),
+		cmocka_unit_test(test_many_updates),
 		cmocka_unit_test(test_deep_markdown),
 		cmocka_unit_test(test_deep_yaml),
 		cmocka_unit_test(test_billion_laughs),
