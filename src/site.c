@@ -95,6 +95,7 @@ static void load_server(struct loader *ld, struct nb_site *site,
 			"server id '%s' is not usable in a URL", key->scalar);
 		return;
 	}
+	nb_map_sets(&site->index, key->scalar, site->server_count);
 	sv = &site->servers[site->server_count++];
 	memset(sv, 0, sizeof(*sv));
 	sv->id = nb_strdup(key->scalar);
@@ -109,10 +110,12 @@ static void load_server(struct loader *ld, struct nb_site *site,
 		const struct nb_yml *k = val->items[i], *v = val->items[i + 1];
 		char **slot = NULL;
 
-		if (strcmp(k->scalar, "name") == 0)
+		if (strcmp(k->scalar, "name") == 0) {
 			slot = &sv->name;
-		else if (strcmp(k->scalar, "group") == 0)
+		} else if (strcmp(k->scalar, "group") == 0) {
 			slot = &sv->group;
+			sv->group_line = v->line;
+		}
 		else if (strcmp(k->scalar, "description") == 0)
 			slot = &sv->description;
 		else
@@ -126,8 +129,7 @@ static void load_server(struct loader *ld, struct nb_site *site,
 	}
 }
 
-static void check_groups(struct loader *ld, struct nb_site *site,
-			 const struct nb_yml *servers)
+static void check_groups(struct loader *ld, struct nb_site *site)
 {
 	const char **ids = nb_calloc(site->server_count, sizeof(*ids));
 	size_t i;
@@ -136,9 +138,7 @@ static void check_groups(struct loader *ld, struct nb_site *site,
 		ids[i] = site->servers[i].id;
 	for (i = 0; i < site->server_count; i++) {
 		const struct nb_server *sv = &site->servers[i], *g;
-		const struct nb_yml *node = nb_yml_get(servers, sv->id);
-		const struct nb_yml *gnode = nb_yml_get(node, "group");
-		int line = gnode ? gnode->line : 0;
+		int line = sv->group_line;
 
 		if (!sv->group)
 			continue;
@@ -178,7 +178,7 @@ static void load_servers(struct loader *ld, struct nb_site *site,
 	site->servers = nb_calloc(servers->count / 2 + 1, sizeof(*site->servers));
 	for (i = 0; i + 1 < servers->count; i += 2)
 		load_server(ld, site, servers->items[i], servers->items[i + 1]);
-	check_groups(ld, site, servers);
+	check_groups(ld, site);
 }
 
 static void load_bool(struct loader *ld, const struct nb_yml *v, const char *key,
@@ -326,6 +326,7 @@ void nb_site_release(struct nb_site *site)
 		free(site->servers[i].description);
 	}
 	free(site->servers);
+	nb_map_release(&site->index);
 	free(site->title);
 	free(site->base_url);
 	free(site->timezone);
@@ -337,10 +338,7 @@ const struct nb_server *nb_site_server(const struct nb_site *site, const char *i
 {
 	size_t i;
 
-	for (i = 0; i < site->server_count; i++)
-		if (strcmp(site->servers[i].id, id) == 0)
-			return &site->servers[i];
-	return NULL;
+	return nb_map_gets(&site->index, id, &i) ? &site->servers[i] : NULL;
 }
 
 const char *nb_site_suggest_server(const struct nb_site *site, const char *id)

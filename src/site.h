@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "map.h"
+
 struct nb_diags;
 
 #define NB_SITE_PATH "content/site.yaml"
@@ -19,6 +21,7 @@ struct nb_server {
 	char *name;        /* display name; the id when not given */
 	char *group;       /* id of the server it belongs to, or NULL */
 	char *description; /* or NULL */
+	int group_line;    /* where group: is in site.yaml, for problems */
 };
 
 struct nb_site {
@@ -32,6 +35,7 @@ struct nb_site {
 	long tombstone_days; /* how long a withdrawn notice stays in the site feed */
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
+	struct nb_map index;       /* id -> index into servers */
 };
 
 /*
