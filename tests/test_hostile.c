@@ -36,6 +36,11 @@
 /* updates in one notice: 100k fit the 1 MiB limit at 10 bytes each */
 #define MANY_UPDATES 100000
 
+/* servers in site.yaml: each has a page and four feeds */
+#define MANY_SERVERS 10000
+/* what building them may take: far more than it needs */
+#define MANY_SERVERS_RSS_KB ((FX_ASAN ? 600 : 300) * 1024)
+
 #define SECRET "NOCBLOG-CANARY-d41d8cd98f00"
 
 static const char good[] =
@@ -47,17 +52,22 @@ struct hostile {
 	char *out;
 	char *theme;
 	char *passwd;          /* the first line of /etc/passwd, if readable */
+	int cpu_s;             /* CPU seconds a run may take */
+	size_t rss_kb;         /* the peak resident size of the last run */
 };
 
 static void h_init(struct hostile *h)
 {
-	char tmpl[] = "/tmp/nocblog-hostile-XXXXXX";
 	struct nb_buf b = NB_BUF_INIT;
+	char tmpl[64];
 	char *passwd = fx_slurp("/etc/passwd");
 	FILE *f;
 
 	memset(h, 0, sizeof(*h));
 	fx_repo_init(&h->r);
+	/* memory, where there is some: the cases write many thousand pages */
+	snprintf(tmpl, sizeof(tmpl), "%s/nocblog-hostile-XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	assert_non_null(mkdtemp(tmpl));
 	h->dir = strdup(tmpl);
 	nb_buf_printf(&b, "%s/out", h->dir);
@@ -73,6 +83,7 @@ static void h_init(struct hostile *h)
 	if (passwd && strchr(passwd, '\n'))
 		*strchr(passwd, '\n') = '\0';
 	h->passwd = passwd;
+	h->cpu_s = CPU_S;
 	fx_write(&h->r, "content/site.yaml", fx_site_yaml);
 	fx_write(&h->r, "content/2010/good.md", good);
 }
@@ -196,7 +207,8 @@ static char *h_run(struct hostile *h, const char *cmd, const char *extra, int wa
 		args[n++] = extra;
 	args[n] = NULL;
 	outside(h, &before);
-	status = fx_run_limited(&text, args, MEM_MB, CPU_S);
+	status = fx_run_limited(&text, args, MEM_MB, h->cpu_s);
+	h->rss_kb = fx_last_rss_kb();
 	if (status != want)
 		fail_msg("nocblog %s: status %d, wanted %d; output:\n%.4000s", cmd, status, want,
 			 text);
@@ -594,8 +606,8 @@ static void test_huge_notice(void **state)
 	/* the size is read from the object's header: the 50 MB are never
 	 * loaded, by the history walk either */
 	out = h_run(&h, "check", "--no-cache", 1);
-	if (fx_last_rss_kb() > HUGE_RSS_KB)
-		fail_msg("check peaked at %zu KiB: the file was loaded", fx_last_rss_kb());
+	if (h.rss_kb > HUGE_RSS_KB)
+		fail_msg("check peaked at %zu KiB: the file was loaded", h.rss_kb);
 	free(out);
 	h_free(&h);
 }
@@ -640,6 +652,82 @@ static void test_many_updates(void **state)
 	h_free(&h);
 }
 
+static void test_many_servers(void **state)
+{
+	struct hostile h;
+	struct nb_buf text = NB_BUF_INIT;
+	char *page;
+	size_t i, k;
+
+	(void)state;
+	h_init(&h);
+	/* every tenth server a group of the nine after it */
+	nb_buf_puts(&text, fx_site_yaml);
+	for (i = 0; i < MANY_SERVERS; i++) {
+		nb_buf_printf(&text, "  S%05zu: {name: Server %zu", i, i);
+		if (i % 10)
+			nb_buf_printf(&text, ", group: S%05zu", i - i % 10);
+		nb_buf_puts(&text, "}\n");
+	}
+	fx_write(&h.r, "content/site.yaml", text.ptr);
+	for (i = 0; i < 200; i++) {
+		struct nb_buf path = NB_BUF_INIT;
+
+		nb_buf_truncate(&text, 0);
+		nb_buf_printf(&text, "---\ntitle: Notice %zu\nservers: [", i);
+		for (k = 0; k < 10; k++)
+			nb_buf_printf(&text, "%sS%05zu", k ? ", " : "", (i * 7919 + k * 1009) % MANY_SERVERS);
+		nb_buf_puts(&text, "]\nstatus: resolved\n---\nText.\n");
+		nb_buf_printf(&path, "content/2010/n%03zu.md", i);
+		fx_write(&h.r, path.ptr, text.ptr);
+		nb_buf_release(&path);
+	}
+	fx_commit(&h.r, "many servers", T0, 0);
+	built(&h);
+	if (h.rss_kb > MANY_SERVERS_RSS_KB)
+		fail_msg("the build peaked at %zu KiB", h.rss_kb);
+	for (i = 0; i < MANY_SERVERS; i++) {
+		nb_buf_truncate(&text, 0);
+		nb_buf_printf(&text, "%s/servers/S%05zu/index.html", h.out, i);
+		if (access(text.ptr, R_OK) != 0)
+			fail_msg("no page %s", text.ptr);
+	}
+	page = site_file(&h, "servers/index.html");
+	assert_non_null(strstr(page, "Server 9999"));
+	free(page);
+	/* notice 199's first server, 199 * 7919 % 10000, and its group */
+	page = site_file(&h, "servers/S05881/atom.xml");
+	assert_non_null(strstr(page, "Notice 199"));
+	free(page);
+	page = site_file(&h, "servers/S05880/atom.xml");
+	assert_non_null(strstr(page, "Notice 199"));
+	free(page);
+	h_free(&h);
+	nb_buf_release(&text);
+}
+
+/* As many keys as the YAML node limit allows: checked in linear time. */
+static void test_many_keys(void **state)
+{
+	struct hostile h;
+	struct nb_buf text = NB_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	h_init(&h);
+	nb_buf_puts(&text, fx_site_yaml);
+	for (i = 0; i < 90000; i++)
+		nb_buf_printf(&text, "  K%05zu:\n", i);
+	nb_buf_puts(&text, "  K00042:\n");
+	fx_write(&h.r, "content/site.yaml", text.ptr);
+	fx_commit(&h.r, "many keys", T0, 0);
+	/* linear: a small part of a second; quadratic: most of a minute */
+	h.cpu_s = 10;
+	refused(&h, "content/site.yaml:90009:", "key 'K00042' appears twice (first on line 51)");
+	h_free(&h);
+	nb_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,6 +735,8 @@ int main(void)
 		cmocka_unit_test(test_submodule),
 		cmocka_unit_test(test_huge_notice),
 		cmocka_unit_test(test_many_updates),
+		cmocka_unit_test(test_many_servers),
+		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_deep_markdown),
 		cmocka_unit_test(test_deep_yaml),
 		cmocka_unit_test(test_billion_laughs),
