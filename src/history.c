@@ -12,6 +12,7 @@
 #include "notice.h"
 #include "repo.h"
 #include "stamp.h"
+#include "tz.h"
 #include "util.h"
 
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
@@ -1341,6 +1342,33 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 	}
 }
 
+/*
+ * A commit whose author date no feed or calendar can hold (a broken
+ * clock, or a rewritten date) would date the notice: one problem names it.
+ */
+static void check_range(const struct hnotice *hn, const char *path, struct nb_diags *diags)
+{
+	const struct sig *bad = NULL;
+	struct nb_civil c;
+	char hex[NB_COMMIT_HEX];
+	size_t i;
+
+	for (i = 0; i < hn->change_count && !bad; i++)
+		if (hn->changes[i].time < NB_TIME_MIN || hn->changes[i].time > NB_TIME_MAX)
+			bad = &hn->changes[i];
+	if (!bad && hn->deleted &&
+	    (hn->deleted_sig.time < NB_TIME_MIN || hn->deleted_sig.time > NB_TIME_MAX))
+		bad = &hn->deleted_sig;
+	if (!bad)
+		return;
+	nb_civil_from_seconds(bad->time, &c);
+	commit_hex(hex, bad);
+	nb_diags_add(diags, path, 0,
+		     "correct the commit's author date (git rebase -i, then "
+		     "git commit --amend --date=...): nocblog dates notices from 1970 to 3000",
+		     "commit %.10s that changed it is dated in the year %d", hex, c.year);
+}
+
 static int withdrawn_order(const void *a, const void *b)
 {
 	return strcmp(((const struct nb_withdrawn *)a)->first_path,
@@ -1360,6 +1388,7 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 		if (!nb_map_gets(&h->paths, n->path, &idx))
 			continue;
 		live[idx] = 1;
+		check_range(&h->notices[idx], n->path, diags);
 		date_notice(h, &h->notices[idx], n, zone, diags);
 	}
 	c->withdrawn = nb_calloc(h->count + 1, sizeof(*c->withdrawn));
@@ -1369,6 +1398,7 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 
 		if (live[i] || !hn->deleted)
 			continue;
+		check_range(hn, hn->path, diags);
 		w = &c->withdrawn[c->withdrawn_count++];
 		w->first_path = nb_strdup(hn->first_path);
 		w->path = nb_strdup(hn->path);

@@ -26,6 +26,12 @@
 
 /* 2010-10-15 12:00 UTC */
 #define T0 1287144000
+/* 2040-01-01 00:00 UTC, past 32-bit time; 3000-06-01 12:00 and
+ * 9999-12-31 12:00 UTC */
+#define T2040 2208988800
+#define T3000 32516769600
+#define T9999 253402257600
+
 /* generous: a correct build of any case here needs a small part of them */
 #define MEM_MB 2048
 #define CPU_S 60
@@ -728,6 +734,74 @@ static void test_many_keys(void **state)
 	nb_buf_release(&text);
 }
 
+/* Commits the work tree with git itself: libgit2 1.5 writes author times
+ * past 2106 modulo 2^32. */
+static void git_commit_at(struct hostile *h, const char *message, int64_t when)
+{
+	const char *add[] = { "add", "-A", NULL };
+	const char *commit[] = { "commit", "-q", "-m", message, NULL };
+
+	assert_int_equal(fx_git(&h->r, when, add), 0);
+	assert_int_equal(fx_git(&h->r, when, commit), 0);
+}
+
+static void test_far_future(void **state)
+{
+	static const char notice[] =
+		"---\ntitle: Beyond 2038\nservers: [SCROOGE]\nstatus: investigating\n---\nText.\n";
+	static const char window[] =
+		"---\ntitle: The last window\nservers: [LOUIE]\nkind: maintenance\n"
+		"status: scheduled\nwindow: {start: 2999-12-30T09:00Z, end: 2999-12-30T12:00Z}\n"
+		"---\nText.\n";
+	struct nb_buf text = NB_BUF_INIT;
+	struct hostile h;
+	char *feed;
+
+	(void)state;
+	h_init(&h);
+	fx_commit(&h.r, "good", T0, 0);
+	fx_write(&h.r, "content/2040/beyond.md", notice);
+	fx_write(&h.r, "content/2040/window.md", window);
+	fx_commit(&h.r, "after 2038", T2040, 0);
+	nb_buf_printf(&text, "%s\nUpdate: in the year 3000.\n", notice);
+	fx_write(&h.r, "content/2040/beyond.md", text.ptr);
+	git_commit_at(&h, "in 3000", T3000);
+	built(&h);
+	feed = site_file(&h, "atom.xml");
+	assert_non_null(strstr(feed, "<published>2040-01-01T00:00:00Z</published>"));
+	assert_non_null(strstr(feed, "<updated>3000-06-01T12:00:00Z</updated>"));
+	free(feed);
+	feed = site_file(&h, "rss.xml");
+	assert_non_null(strstr(feed, "<pubDate>Sun, 01 Jan 2040 00:00:00 +0000</pubDate>"));
+	free(feed);
+	feed = site_file(&h, "maintenance.ics");
+	assert_non_null(strstr(feed, "DTSTART:29991230T090000Z"));
+	assert_null(strstr(feed, "00000000T000000"));
+	free(feed);
+	free(site_file(&h, "2039/12/beyond/index.html"));
+	feeds_parse(&h);
+
+	/* later than 3000: no calendar can hold it (libical writes no date) */
+	nb_buf_puts(&text, "\nUpdate: in the year 9999.\n");
+	fx_write(&h.r, "content/2040/beyond.md", text.ptr);
+	git_commit_at(&h, "in 9999", T9999);
+	refused(&h, "content/2040/beyond.md:", "that changed it is dated in the year 9999");
+	h_free(&h);
+
+	h_init(&h);
+	fx_write(&h.r, "content/2010/window.md", window);
+	fx_commit(&h.r, "window", T0, 0);
+	nb_buf_truncate(&text, 0);
+	nb_buf_puts(&text, window);
+	memcpy(strstr(text.ptr, "2999-12-30T12"), "9999", 4);
+	fx_write(&h.r, "content/2010/window.md", text.ptr);
+	fx_commit(&h.r, "a window that ends in 9999", T0 + 60, 0);
+	refused(&h, "content/2010/window.md:6:",
+		"the year in '9999-12-30' is out of range (1970 to 2999) in window end");
+	h_free(&h);
+	nb_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_file_names),
 		cmocka_unit_test(test_slug_collision),
+		cmocka_unit_test(test_far_future),
 	};
 
 	return cmocka_run_group_tests_name("hostile", tests, NULL, NULL);
