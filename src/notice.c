@@ -1,6 +1,7 @@
 #include "notice.h"
 
 #include <cmark.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -816,6 +817,15 @@ static int check_bytes(struct parser *ps, const char *text, size_t len)
 	if (bad < len) {
 		problem(ps, nb_line_of(text, bad), "save the file as UTF-8",
 			"invalid UTF-8%s", "");
+		return -1;
+	}
+	bad = nb_control_find(text, len);
+	if (bad < len) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
+		problem(ps, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
+			"control character U+%s in the file", code);
 		return -1;
 	}
 	return 0;

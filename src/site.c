@@ -1,5 +1,6 @@
 #include "site.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,6 +286,15 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 	if (memchr(text, '\0', len)) {
 		problem(&ld, nb_line_of(text, (size_t)((const char *)memchr(text, '\0', len) - text)),
 			"remove the NUL byte", "NUL byte in the file%s", "");
+		goto cleanup;
+	}
+	bad = nb_control_find(text, len);
+	if (bad < len) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
+		problem(&ld, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
+			"control character U+%s in the file", code);
 		goto cleanup;
 	}
 	if (nb_yml_parse(&root, text, len, 1, &why, &line) < 0) {

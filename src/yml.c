@@ -153,6 +153,13 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 				"YAML aliases (*name) are not allowed");
 			goto cleanup_event;
 		case YAML_SCALAR_EVENT:
+			/* an escape ("\x01", "\0") can make what the file may not hold */
+			if (nb_control_find((const char *)ev.data.scalar.value,
+					    ev.data.scalar.length) < ev.data.scalar.length) {
+				problem(why, line, &ev.start_mark, first_line,
+					"a control character in a value (an escape such as \\x01)");
+				goto cleanup_event;
+			}
 			n = node_new(NB_YML_SCALAR, &ev.start_mark, first_line);
 			n->scalar = nb_strndup((const char *)ev.data.scalar.value,
 					       ev.data.scalar.length);
