@@ -60,14 +60,19 @@ static const char *git_message(void)
 
 /* ---- names and signatures ---- */
 
-static size_t intern(struct nb_history *h, const char *s)
+static size_t intern(struct nb_history *h, const char *raw)
 {
+	/* git keeps names as the author's machine wrote them (latin-1, say):
+	 * what pages and feeds show must be UTF-8 that XML can hold */
+	char *s = nb_utf8_clean(raw);
 	size_t idx;
 
-	if (nb_map_gets(&h->name_index, s, &idx))
+	if (nb_map_gets(&h->name_index, s, &idx)) {
+		free(s);
 		return idx;
+	}
 	nb_grow_array(&h->names, &h->name_alloc, h->name_count + 1, sizeof(*h->names));
-	h->names[h->name_count] = nb_strdup(s);
+	h->names[h->name_count] = s;
 	nb_map_sets(&h->name_index, s, h->name_count);
 	return h->name_count++;
 }

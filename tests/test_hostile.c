@@ -802,6 +802,48 @@ static void test_far_future(void **state)
 	nb_buf_release(&text);
 }
 
+/* What XML cannot hold never reaches a feed: refused in files, cleaned in
+ * commit authors (git keeps whatever bytes the author's machine wrote). */
+static void test_control_characters(void **state)
+{
+	static const char raw[] = "Fine.\n\nUpdate: a form feed \f here\n";
+	struct hostile h;
+	char *out;
+
+	(void)state;
+	h_init(&h);
+	write_notice(&h, "content/2010/raw.md", raw, sizeof(raw) - 1);
+	fx_commit(&h.r, "raw", T0, 0);
+	refused(&h, "content/2010/raw.md:8:", "control character U+000C in the file");
+	h_free(&h);
+
+	h_init(&h);
+	fx_write(&h.r, "content/2010/escape.md",
+		 "---\ntitle: \"bell \\a and \\x01\"\nservers: [SCROOGE]\nstatus: resolved\n---\nx\n");
+	fx_commit(&h.r, "escape", T0, 0);
+	refused(&h, "content/2010/escape.md:2:", "a control character in a value");
+	h_free(&h);
+
+	h_init(&h);
+	fx_write(&h.r, "content/site.yaml", "title: \"NOC\\x02\"\nbase_url: https://x/\n"
+					    "timezone: UTC\nservers: {SCROOGE: {}}\n");
+	fx_commit(&h.r, "escape", T0, 0);
+	refused(&h, "content/site.yaml:1:", "a control character in a value");
+	h_free(&h);
+
+	h_init(&h);
+	fx_write(&h.r, "content/2010/good.md", "---\ntitle: Good\nservers: [SCROOGE]\n"
+		 "status: resolved\n---\nAll fine.\n\nUpdate: by a latin-1 author.\n");
+	fx_commit_as(&h.r, "latin-1 author", T0, 0, "Ren\xe9 \x01Lat\xc3");
+	out = h_run(&h, "build", NULL, 0);
+	free(out);
+	out = site_file(&h, "updates.xml");
+	assert_non_null(strstr(out, "<name>Ren\xef\xbf\xbd \xef\xbf\xbdLat\xef\xbf\xbd</name>"));
+	free(out);
+	feeds_parse(&h);
+	h_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -815,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_deep_yaml),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_file_names),
 		cmocka_unit_test(test_slug_collision),
 		cmocka_unit_test(test_far_future),
