@@ -175,10 +175,11 @@ int nb_content_load(struct nb_content *c, git_repository *repo,
 		    git_commit *commit, struct nb_diags *diags)
 {
 	struct nb_repo_file *files = NULL;
-	size_t count = 0;
+	size_t count = 0, before = diags->count;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	/* the listing adds a problem for each file it cannot take */
 	rc = nb_repo_list(&files, &count, repo, commit, NB_CONTENT_DIR, diags);
 	if (rc == 1)
 		nb_diags_add(diags, NB_CONTENT_DIR, 0,
@@ -189,7 +190,7 @@ int nb_content_load(struct nb_content *c, git_repository *repo,
 	rc = nb_content_load_files(c, repo, files, count, (int64_t)git_commit_time(commit),
 				   diags);
 	nb_repo_files_free(files, count);
-	return rc;
+	return rc < 0 || diags->count > before ? -1 : 0;
 }
 
 void nb_content_release(struct nb_content *c)

@@ -12,6 +12,7 @@
 #include "notice.h"
 #include "repo.h"
 #include "stamp.h"
+#include "tz.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #define NB_EDIT_SIMILARITY 50      /* percent of words two texts share to be one update */
 #define NB_AHEAD_SLOTS 64         /* commits the second thread may read ahead */
 #define NB_AHEAD_MIN 64            /* fewer commits are walked by one thread */
+#define NB_EDIT_WINDOW 16          /* older updates an edit by words is looked for among */
 
 struct vupdate {
 	uint64_t key;
@@ -61,14 +63,19 @@ static const char *git_message(void)
 
 /* ---- names and signatures ---- */
 
-static size_t intern(struct nb_history *h, const char *s)
+static size_t intern(struct nb_history *h, const char *raw)
 {
+	/* git keeps names as the author's machine wrote them (latin-1, say):
+	 * what pages and feeds show must be UTF-8 that XML can hold */
+	char *s = nb_utf8_clean(raw);
 	size_t idx;
 
-	if (nb_map_gets(&h->name_index, s, &idx))
+	if (nb_map_gets(&h->name_index, s, &idx)) {
+		free(s);
 		return idx;
+	}
 	nb_grow_array(&h->names, &h->name_alloc, h->name_count + 1, sizeof(*h->names));
-	h->names[h->name_count] = nb_strdup(s);
+	h->names[h->name_count] = s;
 	nb_map_sets(&h->name_index, s, h->name_count);
 	return h->name_count++;
 }
@@ -111,6 +118,18 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 
 	git_oid_cpy(&v->id, id);
 	if (!data) {
+		size_t size = 0;
+		git_object_t type;
+		git_odb *odb = NULL;
+		int oversized;
+
+		/* an oversized version is never valid: it is not read at all */
+		oversized = git_repository_odb(&odb, repo) == 0 &&
+			    git_odb_read_header(&size, &type, odb, id) == 0 &&
+			    size > NB_NOTICE_MAX_BYTES;
+		git_odb_free(odb);
+		if (oversized)
+			return v;
 		if (git_blob_lookup(&blob, repo, id) < 0)
 			return v; /* unreadable: not valid */
 		data = git_blob_rawcontent(blob);
@@ -248,10 +267,88 @@ static int similarity(const char *a, const char *b)
 
 enum { MATCH_NONE = -1 };
 
+/* An update of the older version, found by its key or its stamp. */
+struct candidate {
+	uint64_t key;
+	const char *stamp;
+	size_t i;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int by_stamp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->stamp, y->stamp);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * For each update of `to`, the first untaken update of `from` with the
+ * same key (exact) or the same non-empty stamp.  from's updates are sorted
+ * so that those sharing a key (or stamp) form a run taken in order, and a
+ * map gives where each run's next candidate is: linear, however many
+ * updates the notice has.
+ */
+static void match_same(const struct version *from, const struct version *to, int exact_pass,
+		       long *match, int *exact, int *taken)
+{
+	struct candidate *c = nb_calloc(from->count + 1, sizeof(*c));
+	struct nb_map next = NB_MAP_INIT;
+	size_t i, j, pos;
+
+	for (i = 0; i < from->count; i++) {
+		c[i].key = from->updates[i].key;
+		c[i].stamp = from->updates[i].stamp;
+		c[i].i = i;
+	}
+	nb_sort(c, from->count, sizeof(*c), exact_pass ? by_key : by_stamp);
+	for (i = from->count; i-- > 0;) {
+		if (exact_pass)
+			nb_map_set64(&next, c[i].key, i);
+		else
+			nb_map_sets(&next, c[i].stamp, i);
+	}
+	for (j = 0; j < to->count; j++) {
+		const struct vupdate *u = &to->updates[j];
+		int found;
+
+		if (match[j] != MATCH_NONE || (!exact_pass && !u->stamp[0]))
+			continue;
+		found = exact_pass ? nb_map_get64(&next, u->key, &pos) :
+				     nb_map_gets(&next, u->stamp, &pos);
+		while (found && pos < from->count && taken[c[pos].i] &&
+		       (exact_pass ? c[pos].key == u->key : !strcmp(c[pos].stamp, u->stamp)))
+			pos++;
+		if (!found || pos == from->count ||
+		    (exact_pass ? c[pos].key != u->key : strcmp(c[pos].stamp, u->stamp) != 0))
+			continue;
+		match[j] = (long)c[pos].i;
+		exact[j] = exact_pass;
+		taken[c[pos].i] = 1;
+		if (exact_pass)
+			nb_map_set64(&next, u->key, pos + 1);
+		else
+			nb_map_sets(&next, u->stamp, pos + 1);
+	}
+	nb_map_release(&next);
+	free(c);
+}
+
 /*
  * For each update of `to`, the update of `from` it is (the same text), or
  * was (an edit: the same stamp, or mostly the same words in the same
  * order), or MATCH_NONE for a new update.  exact[j] tells the first case.
+ * An edit by words is looked for among the next NB_EDIT_WINDOW updates
+ * after the last one matched, so that a long thread costs linear time.
  */
 static void match_updates(const struct version *from, const struct version *to,
 			  long *match, int *exact)
@@ -262,26 +359,10 @@ static void match_updates(const struct version *from, const struct version *to,
 	for (j = 0; j < to->count; j++) {
 		match[j] = MATCH_NONE;
 		exact[j] = 0;
-		for (i = 0; i < from->count; i++) {
-			if (!taken[i] && from->updates[i].key == to->updates[j].key) {
-				match[j] = (long)i;
-				exact[j] = taken[i] = 1;
-				break;
-			}
-		}
 	}
+	match_same(from, to, 1, match, exact, taken);
 	/* the same stamp, text changed */
-	for (j = 0; j < to->count; j++) {
-		if (match[j] != MATCH_NONE || !to->updates[j].stamp[0])
-			continue;
-		for (i = 0; i < from->count; i++) {
-			if (!taken[i] && strcmp(from->updates[i].stamp, to->updates[j].stamp) == 0) {
-				match[j] = (long)i;
-				taken[i] = 1;
-				break;
-			}
-		}
-	}
+	match_same(from, to, 0, match, exact, taken);
 	/* in order, mostly the same words */
 	next = 0;
 	for (j = 0; j < to->count; j++) {
@@ -290,7 +371,7 @@ static void match_updates(const struct version *from, const struct version *to,
 				next = (size_t)match[j] + 1;
 			continue;
 		}
-		for (i = next; i < from->count; i++) {
+		for (i = next; i < from->count && i < next + NB_EDIT_WINDOW; i++) {
 			if (taken[i])
 				continue;
 			if (similarity(from->updates[i].text, to->updates[j].text) >=
@@ -1522,6 +1603,33 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 	}
 }
 
+/*
+ * A commit whose author date no feed or calendar can hold (a broken
+ * clock, or a rewritten date) would date the notice: one problem names it.
+ */
+static void check_range(const struct hnotice *hn, const char *path, struct nb_diags *diags)
+{
+	const struct sig *bad = NULL;
+	struct nb_civil c;
+	char hex[NB_COMMIT_HEX];
+	size_t i;
+
+	for (i = 0; i < hn->change_count && !bad; i++)
+		if (hn->changes[i].time < NB_TIME_MIN || hn->changes[i].time > NB_TIME_MAX)
+			bad = &hn->changes[i];
+	if (!bad && hn->deleted &&
+	    (hn->deleted_sig.time < NB_TIME_MIN || hn->deleted_sig.time > NB_TIME_MAX))
+		bad = &hn->deleted_sig;
+	if (!bad)
+		return;
+	nb_civil_from_seconds(bad->time, &c);
+	commit_hex(hex, bad);
+	nb_diags_add(diags, path, 0,
+		     "correct the commit's author date (git rebase -i, then "
+		     "git commit --amend --date=...): nocblog dates notices from 1970 to 3000",
+		     "commit %.10s that changed it is dated in the year %d", hex, c.year);
+}
+
 static int withdrawn_order(const void *a, const void *b)
 {
 	return strcmp(((const struct nb_withdrawn *)a)->first_path,
@@ -1541,6 +1649,7 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 		if (!nb_map_gets(&h->paths, n->path, &idx))
 			continue;
 		live[idx] = 1;
+		check_range(&h->notices[idx], n->path, diags);
 		date_notice(h, &h->notices[idx], n, zone, diags);
 	}
 	c->withdrawn = nb_calloc(h->count + 1, sizeof(*c->withdrawn));
@@ -1550,6 +1659,7 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 
 		if (live[i] || !hn->deleted)
 			continue;
+		check_range(hn, hn->path, diags);
 		w = &c->withdrawn[c->withdrawn_count++];
 		w->first_path = nb_strdup(hn->first_path);
 		w->path = nb_strdup(hn->path);

@@ -63,13 +63,19 @@ static void print_diags(struct nb_diags *diags)
 {
 	size_t i;
 
+	char *prev = NULL;
+
 	nb_diags_sort(diags);
 	for (i = 0; i < diags->count; i++) {
 		char *line = nb_diag_format(&diags->items[i]);
 
-		fprintf(stderr, "%s\n", line);
-		free(line);
+		/* a file both the commit and the work tree hold is seen twice */
+		if (!prev || strcmp(prev, line) != 0)
+			fprintf(stderr, "%s\n", line);
+		free(prev);
+		prev = line;
 	}
+	free(prev);
 }
 
 /* A small file's bytes (the caller frees; NUL after them), or NULL. */
@@ -253,10 +259,17 @@ static int load(struct options *o, struct loaded *l)
 		nb_history_save(l->history, l->repo);
 	}
 	if (pending) {
+		size_t before = l->diags.count;
+		int refused;
+
 		rc = pending_files(o, l->repo, &files, &count, &l->diags);
+		/* files the listing could not take are problems of the content */
+		refused = l->diags.count > before;
 		if (!rc)
 			rc = load_pending(l->repo, commit, &l->content, l->history, files, count,
 					  &l->diags);
+		if (!rc && refused)
+			rc = EXIT_CONTENT;
 		if (rc)
 			goto cleanup;
 	}

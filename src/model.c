@@ -181,8 +181,16 @@ static void build_servers(struct nb_model *m)
 	m->server_count = site->server_count;
 	for (s = 0; s < site->server_count; s++) {
 		m->servers[s].server = &site->servers[s];
-		m->servers[s].members = nb_calloc(site->server_count + 1, sizeof(size_t));
 		nb_map_sets(&index, site->servers[s].id, s);
+	}
+	/* each group's members counted, then listed: memory grows with the
+	 * servers, not with their square */
+	for (s = 0; s < site->server_count; s++)
+		if (site->servers[s].group && nb_map_gets(&index, site->servers[s].group, &g))
+			m->servers[g].member_count++;
+	for (s = 0; s < site->server_count; s++) {
+		m->servers[s].members = nb_calloc(m->servers[s].member_count + 1, sizeof(size_t));
+		m->servers[s].member_count = 0;
 	}
 	for (s = 0; s < site->server_count; s++) {
 		if (site->servers[s].group && nb_map_gets(&index, site->servers[s].group, &g)) {

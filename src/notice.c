@@ -1,6 +1,7 @@
 #include "notice.h"
 
 #include <cmark.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,8 +94,10 @@ char *nb_notice_slug(const char *path)
 
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + 32);
+		/* no leading '.': a hidden folder, which web servers (and
+		 * contrib/nginx.conf) refuse to serve */
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-		    c == '_' || c == '.')
+		    c == '_' || (c == '.' && b.len))
 			nb_buf_putc(&b, (char)c);
 		else if (b.len && b.ptr[b.len - 1] != '-')
 			nb_buf_putc(&b, '-');
@@ -814,6 +817,15 @@ static int check_bytes(struct parser *ps, const char *text, size_t len)
 	if (bad < len) {
 		problem(ps, nb_line_of(text, bad), "save the file as UTF-8",
 			"invalid UTF-8%s", "");
+		return -1;
+	}
+	bad = nb_control_find(text, len);
+	if (bad < len) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
+		problem(ps, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
+			"control character U+%s in the file", code);
 		return -1;
 	}
 	return 0;

@@ -121,6 +121,34 @@ static int safe_name(const char *name)
 	       !strchr(name, '\\') && nb_utf8_check(name, len) == len;
 }
 
+/*
+ * Refuses a name no path under out/ can come from, naming the file: its
+ * bytes that are not printable UTF-8 are shown as \xHH, so the operator
+ * can find it (git ls-files shows the same octets).
+ */
+static int check_name(const char *dir, const char *name, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	size_t len = strlen(name), i;
+	int utf8 = nb_utf8_check(name, len) == len;
+
+	if (safe_name(name))
+		return 0;
+	nb_buf_printf(&path, "%s/", dir);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && !utf8))
+			nb_buf_printf(&path, "\\x%02x", c);
+		else
+			nb_buf_putc(&path, (char)c);
+	}
+	nb_diags_add(diags, path.ptr, 0, "rename it (git mv) to UTF-8 without '\\'",
+		     "unusable file name: %s", utf8 ? "it holds a backslash" : "invalid UTF-8");
+	nb_buf_release(&path);
+	return -1;
+}
+
 static int file_order(const void *a, const void *b)
 {
 	return strcmp(((const struct nb_repo_file *)a)->path,
@@ -204,10 +232,7 @@ int nb_repo_list_tree(struct nb_repo_file **out, size_t *count, git_repository *
 			struct nb_buf path = NB_BUF_INIT;
 
 			nb_buf_printf(&path, "%s/%s", cur.prefix, name);
-			if (!safe_name(name)) {
-				nb_diags_add(diags, cur.prefix, 0,
-					     "rename it to plain UTF-8 without '/', '\\\\' or '..'",
-					     "unusable file name in the folder");
+			if (check_name(cur.prefix, name, diags) < 0) {
 				nb_buf_release(&path);
 				continue;
 			}
@@ -381,6 +406,8 @@ int nb_repo_list_worktree(struct nb_repo_file **out, size_t *count, git_reposito
 			struct nb_buf full = NB_BUF_INIT;
 
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (check_name(cur + root_len, e->d_name, diags) < 0)
 				continue;
 			nb_buf_printf(&full, "%s/%s", cur, e->d_name);
 			if (lstat(full.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {

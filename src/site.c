@@ -1,5 +1,6 @@
 #include "site.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,8 +121,7 @@ static void load_server(struct loader *ld, struct nb_site *site,
 			"server id '%s' is not usable in a URL", key->scalar);
 		return;
 	}
-	if (!nb_map_gets(&site->by_id, key->scalar, NULL))
-		nb_map_sets(&site->by_id, key->scalar, site->server_count);
+	nb_map_sets(&site->index, key->scalar, site->server_count);
 	sv = &site->servers[site->server_count++];
 	memset(sv, 0, sizeof(*sv));
 	sv->id = nb_strdup(key->scalar);
@@ -136,10 +136,12 @@ static void load_server(struct loader *ld, struct nb_site *site,
 		const struct nb_yml *k = val->items[i], *v = val->items[i + 1];
 		char **slot = NULL;
 
-		if (strcmp(k->scalar, "name") == 0)
+		if (strcmp(k->scalar, "name") == 0) {
 			slot = &sv->name;
-		else if (strcmp(k->scalar, "group") == 0)
+		} else if (strcmp(k->scalar, "group") == 0) {
 			slot = &sv->group;
+			sv->group_line = v->line;
+		}
 		else if (strcmp(k->scalar, "description") == 0)
 			slot = &sv->description;
 		else
@@ -153,8 +155,7 @@ static void load_server(struct loader *ld, struct nb_site *site,
 	}
 }
 
-static void check_groups(struct loader *ld, struct nb_site *site,
-			 const struct nb_yml *servers)
+static void check_groups(struct loader *ld, struct nb_site *site)
 {
 	const char **ids = nb_calloc(site->server_count, sizeof(*ids));
 	size_t i;
@@ -163,9 +164,7 @@ static void check_groups(struct loader *ld, struct nb_site *site,
 		ids[i] = site->servers[i].id;
 	for (i = 0; i < site->server_count; i++) {
 		const struct nb_server *sv = &site->servers[i], *g;
-		const struct nb_yml *node = nb_yml_get(servers, sv->id);
-		const struct nb_yml *gnode = nb_yml_get(node, "group");
-		int line = gnode ? gnode->line : 0;
+		int line = sv->group_line;
 
 		if (!sv->group)
 			continue;
@@ -205,7 +204,7 @@ static void load_servers(struct loader *ld, struct nb_site *site,
 	site->servers = nb_calloc(servers->count / 2 + 1, sizeof(*site->servers));
 	for (i = 0; i + 1 < servers->count; i += 2)
 		load_server(ld, site, servers->items[i], servers->items[i + 1]);
-	check_groups(ld, site, servers);
+	check_groups(ld, site);
 }
 
 static void load_bool(struct loader *ld, const struct nb_yml *v, const char *key,
@@ -314,6 +313,15 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 			"remove the NUL byte", "NUL byte in the file%s", "");
 		goto cleanup;
 	}
+	bad = nb_control_find(text, len);
+	if (bad < len) {
+		char code[8];
+
+		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
+		problem(&ld, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
+			"control character U+%s in the file", code);
+		goto cleanup;
+	}
 	if (nb_yml_parse(&root, text, len, 1, &why, &line) < 0) {
 		problem(&ld, line, "fix the YAML syntax", "%s", why.ptr);
 		goto cleanup;
@@ -353,7 +361,7 @@ void nb_site_release(struct nb_site *site)
 		free(site->servers[i].description);
 	}
 	free(site->servers);
-	nb_map_release(&site->by_id);
+	nb_map_release(&site->index);
 	free(site->title);
 	free(site->base_url);
 	free(site->timezone);
@@ -365,7 +373,7 @@ const struct nb_server *nb_site_server(const struct nb_site *site, const char *i
 {
 	size_t i;
 
-	return nb_map_gets(&site->by_id, id, &i) ? &site->servers[i] : NULL;
+	return nb_map_gets(&site->index, id, &i) ? &site->servers[i] : NULL;
 }
 
 const char *nb_site_suggest_server(const struct nb_site *site, const char *id)

@@ -21,6 +21,7 @@ struct nb_server {
 	char *name;        /* display name; the id when not given */
 	char *group;       /* id of the server it belongs to, or NULL */
 	char *description; /* or NULL */
+	int group_line;    /* where group: is in site.yaml, for problems */
 };
 
 struct nb_site {
@@ -34,7 +35,7 @@ struct nb_site {
 	long tombstone_days; /* how long a withdrawn notice stays in the site feed */
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
-	struct nb_map by_id;       /* server id -> index in servers */
+	struct nb_map index;       /* id -> index into servers */
 };
 
 /*

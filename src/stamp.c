@@ -74,8 +74,8 @@ static int set_date(struct nb_stamp *s, struct scan *sc, int y, int m, int d,
 		return fail(sc, "the stamp states two dates ('%.*s')", tok, toklen);
 	if (m < 1 || m > 12 || d < 1 || d > nb_days_in_month(y, m))
 		return fail(sc, "'%.*s' is not a date (month/day/year)", tok, toklen);
-	if (y < 1970 || y > 9999)
-		return fail(sc, "the year in '%.*s' is out of range", tok, toklen);
+	if (y < 1970 || y > NB_YEAR_MAX)
+		return fail(sc, "the year in '%.*s' is out of range (1970 to 2999)", tok, toklen);
 	s->year = y;
 	s->month = m;
 	s->day = d;

@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The instants nocblog dates anything with: from the epoch to the end of
+ * the year 3000, the last year libical writes in a calendar (Atom's
+ * four-digit years would go on to 9999).
+ */
+#define NB_TIME_MIN 0
+#define NB_TIME_MAX INT64_C(32535215999)   /* 3000-12-31T23:59:59Z */
+#define NB_YEAR_MAX 2999   /* of a stamp: any zone's offset keeps it in range */
+
 struct nb_civil {
 	int year, month, day;     /* month 1-12, day 1-31 */
 	int hour, minute, second;

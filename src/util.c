@@ -115,6 +115,44 @@ size_t nb_utf8_check(const char *str, size_t len)
 	return len;
 }
 
+size_t nb_control_find(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return i;
+	}
+	return len;
+}
+
+char *nb_utf8_clean(const char *s)
+{
+	size_t len = strlen(s), i = 0, o = 0;
+	char *out = nb_malloc(3 * len + 1); /* each byte at most U+FFFD */
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+		if (n > len - i)
+			n = len - i;
+		if (c < 0x80 ? nb_control_find(s + i, 1) == 0 : nb_utf8_check(s + i, n) != n) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int nb_line_of(const char *s, size_t offset)
 {
 	int line = 1;

@@ -25,6 +25,12 @@ size_t nb_utf8_check(const char *s, size_t len);
  * text cannot hold (C0 but tab, line feed and carriage return) is U+FFFD;
  * the caller frees it.  NULL when s has none (nothing to copy). */
 char *nb_replace_controls(const char *s, size_t len, size_t *out_len);
+/* Offset of the first control character XML cannot hold (below 0x20 but
+ * tab, line feed and carriage return), or len. */
+size_t nb_control_find(const char *s, size_t len);
+/* A copy of s (the caller frees) with every byte that is not UTF-8, and
+ * every control character XML cannot hold, made U+FFFD. */
+char *nb_utf8_clean(const char *s);
 /* Makes the folders of path (up to its last '/') below its first `from`
  * bytes.  Returns 0, or -1 with errno set. */
 int nb_make_dirs(char *path, size_t from);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -224,8 +225,41 @@ void fx_commit_gitlink(struct fx_repo *r, const char *path, int64_t when)
 	git_index_free(index);
 }
 
-int fx_run(char **output, const char *const *args)
+/* In the child: CPU seconds and memory bounded, so a runaway build ends. */
+static void set_limits(size_t mem_mb, int cpu_s)
 {
+	struct rlimit cpu = { (rlim_t)cpu_s, (rlim_t)cpu_s };
+
+	if (cpu_s && setrlimit(RLIMIT_CPU, &cpu) < 0)
+		_exit(126);
+	if (!mem_mb)
+		return;
+#if FX_ASAN
+	{
+		/* AddressSanitizer reserves terabytes of address space for its
+		 * shadow, so RLIMIT_AS cannot be used: it bounds RSS itself */
+		const char *old = getenv("ASAN_OPTIONS");
+		char opts[512];
+
+		snprintf(opts, sizeof(opts), "%s%shard_rss_limit_mb=%zu", old ? old : "",
+			 old && *old ? ":" : "", mem_mb);
+		setenv("ASAN_OPTIONS", opts, 1);
+	}
+#else
+	{
+		struct rlimit as = { (rlim_t)mem_mb << 20, (rlim_t)mem_mb << 20 };
+
+		if (setrlimit(RLIMIT_AS, &as) < 0)
+			_exit(126);
+	}
+#endif
+}
+
+static size_t last_rss_kb;
+
+static int run(char **output, const char *const *args, size_t mem_mb, int cpu_s)
+{
+	struct rusage usage;
 	const char *bin = getenv("NOCBLOG");
 	size_t n = 0, alloc = 4096;
 	char *buf = malloc(alloc);
@@ -252,6 +286,7 @@ int fx_run(char **output, const char *const *args)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
+		set_limits(mem_mb, cpu_s);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
@@ -263,10 +298,26 @@ int fx_run(char **output, const char *const *args)
 	}
 	close(fds[0]);
 	buf[n] = '\0';
-	if (waitpid(pid, &status, 0) < 0)
-		die("waitpid");
+	if (wait4(pid, &status, 0, &usage) < 0)
+		die("wait4");
+	last_rss_kb = (size_t)usage.ru_maxrss;
 	*output = buf;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+size_t fx_last_rss_kb(void)
+{
+	return last_rss_kb;
+}
+
+int fx_run(char **output, const char *const *args)
+{
+	return run(output, args, 0, 0);
+}
+
+int fx_run_limited(char **output, const char *const *args, size_t mem_mb, int cpu_s)
+{
+	return run(output, args, mem_mb, cpu_s);
 }
 
 size_t fx_count_lines(const char *s)

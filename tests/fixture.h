@@ -9,6 +9,18 @@
 
 struct nb_buf;
 
+/* 1 in the AddressSanitizer build (tests then size their heaviest inputs). */
+#if defined(__SANITIZE_ADDRESS__)
+#define FX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FX_ASAN 1
+#endif
+#endif
+#ifndef FX_ASAN
+#define FX_ASAN 0
+#endif
+
 struct fx_repo {
 	char *dir;             /* the work tree, ending without '/' */
 	git_repository *repo;
@@ -52,6 +64,15 @@ extern const char fx_site_yaml[];
  * status and its stdout+stderr in *output (the caller frees).
  */
 int fx_run(char **output, const char *const *args);
+/*
+ * The same, with the child's CPU time bounded to cpu_s seconds and its
+ * memory to mem_mb MiB (address space; resident size under
+ * AddressSanitizer, which reserves address space it never uses).  A child
+ * killed for going over returns 128 + the signal.
+ */
+int fx_run_limited(char **output, const char *const *args, size_t mem_mb, int cpu_s);
+/* The peak resident size of the last run's child, in KiB. */
+size_t fx_last_rss_kb(void);
 
 /* A UTC instant, computed by the C library (timegm), not by nocblog. */
 int64_t fx_utc(int year, int month, int day, int hour, int minute);

@@ -319,6 +319,9 @@ static void test_slugs(void **state)
 	s = nb_notice_slug("content/--x--.md");
 	assert_string_equal(s, "x");
 	free(s);
+	s = nb_notice_slug("content/..hidden.md");
+	assert_string_equal(s, "hidden");
+	free(s);
 }
 
 int main(void)
