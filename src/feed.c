@@ -140,18 +140,43 @@ static int xml_end(struct xml *x, struct nb_publish *pub, const char *rel,
 	return rc;
 }
 
+/*
+ * Every piece of text goes out through these three.  libxml2's writer
+ * escapes markup but passes control characters and broken UTF-8 (a commit
+ * author, a YAML "\x01", a file name) through, which would make the whole
+ * feed unreadable: they are replaced here.
+ */
 static void element(xmlTextWriterPtr w, const char *name, const char *text)
 {
-	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
+	char *clean = nb_utf8_clean(text);
+
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+static void attribute(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *clean = nb_utf8_clean(value);
+
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+static void text_node(xmlTextWriterPtr w, const char *text)
+{
+	char *clean = nb_utf8_clean(text);
+
+	xmlTextWriterWriteString(w, BAD_CAST clean);
+	free(clean);
 }
 
 static void atom_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "link");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href);
+	attribute(w, "rel", rel);
+	attribute(w, "href", href);
 	if (type)
-		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type);
+		attribute(w, "type", type);
 	xmlTextWriterEndElement(w);
 }
 
@@ -172,10 +197,9 @@ static void categories(xmlTextWriterPtr w, const struct scope *s, const struct n
 		const struct nb_server *sv = nb_site_server(s->site, n->servers[i]);
 
 		xmlTextWriterStartElement(w, BAD_CAST "category");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST n->servers[i]);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "scheme", BAD_CAST scheme.ptr);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "label",
-					    BAD_CAST (sv ? sv->name : n->servers[i]));
+		attribute(w, "term", n->servers[i]);
+		attribute(w, "scheme", scheme.ptr);
+		attribute(w, "label", sv ? sv->name : n->servers[i]);
 		xmlTextWriterEndElement(w);
 	}
 	nb_buf_release(&scheme);
@@ -311,14 +335,15 @@ static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 		id = nb_feed_notice_id(s->site, wd->first_path, wd->added);
 		iso(t, sizeof(t), wd->withdrawn);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "deleted-entry", NULL);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "ref", BAD_CAST id);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "when", BAD_CAST t);
+		attribute(w, "ref", id);
+		attribute(w, "when", t);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "by", NULL);
 		element(w, "name", wd->author);
 		xmlTextWriterEndElement(w);
 		nb_buf_printf(&comment, "Withdrawn: %s", wd->title);
-		xmlTextWriterWriteElementNS(w, BAD_CAST "at", BAD_CAST "comment", NULL,
-					    BAD_CAST comment.ptr);
+		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "comment", NULL);
+		text_node(w, comment.ptr);
+		xmlTextWriterEndElement(w);
 		xmlTextWriterEndElement(w);
 		nb_buf_release(&comment);
 		free(id);
@@ -347,8 +372,8 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	element(w, "summary", sum.ptr);
 	thread_html(&html, s, it);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
-	xmlTextWriterWriteString(w, BAD_CAST html.ptr);
+	attribute(w, "type", "html");
+	text_node(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	free(id);
@@ -367,7 +392,7 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 	if (xml_begin(&x) == 0) {
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
 		if (s->site_wide)
-			xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:at", BAD_CAST AT_NS);
+			attribute(x.w, "xmlns:at", AT_NS);
 		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, order, count));
 		if (s->site_wide)
 			tombstones(x.w, s);
@@ -447,15 +472,15 @@ static void update_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	atom_link(w, "alternate", anchor.ptr, "text/html");
 	atom_link(w, "related", url.ptr, "text/html");
 	xmlTextWriterStartElementNS(w, BAD_CAST "thr", BAD_CAST "in-reply-to", NULL);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "ref", BAD_CAST nid);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST url.ptr);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "text/html");
+	attribute(w, "ref", nid);
+	attribute(w, "href", url.ptr);
+	attribute(w, "type", "text/html");
 	xmlTextWriterEndElement(w);
 	categories(w, s, n);
 	element(w, "summary", it->update_summary[r->update]);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
-	xmlTextWriterWriteString(w, BAD_CAST it->update_html[r->update]);
+	attribute(w, "type", "html");
+	text_node(w, it->update_html[r->update]);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	free(id);
@@ -480,7 +505,7 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 			if (i == 0 || update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]) > updated)
 				updated = update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]);
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:thr", BAD_CAST THR_NS);
+		attribute(x.w, "xmlns:thr", THR_NS);
 		nb_buf_printf(&title, "%s: every update", s->title);
 		feed_head(x.w, s, "updates.xml", title.ptr, updated);
 		for (i = 0; i < count; i++)
@@ -514,8 +539,8 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 	nb_buf_printf(&alt, "%s%s", s->site->base_url, s->dir);
 	if (xml_begin(&x) == 0) {
 		xmlTextWriterStartElement(x.w, BAD_CAST "rss");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "version", BAD_CAST "2.0");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:atom", BAD_CAST ATOM_NS);
+		attribute(x.w, "version", "2.0");
+		attribute(x.w, "xmlns:atom", ATOM_NS);
 		xmlTextWriterStartElement(x.w, BAD_CAST "channel");
 		element(x.w, "title", s->title);
 		element(x.w, "link", alt.ptr);
@@ -524,9 +549,9 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		rfc822(t, sizeof(t), feed_updated(s, order, count));
 		element(x.w, "lastBuildDate", t);
 		xmlTextWriterStartElementNS(x.w, BAD_CAST "atom", BAD_CAST "link", NULL);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "href", BAD_CAST self.ptr);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "rel", BAD_CAST "self");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "type", BAD_CAST "application/rss+xml");
+		attribute(x.w, "href", self.ptr);
+		attribute(x.w, "rel", "self");
+		attribute(x.w, "type", "application/rss+xml");
 		xmlTextWriterEndElement(x.w);
 		for (i = 0; i < count; i++) {
 			const struct nb_item *it = &s->m->items[order[i]];
@@ -540,8 +565,8 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 			element(x.w, "title", n->title);
 			element(x.w, "link", url.ptr);
 			xmlTextWriterStartElement(x.w, BAD_CAST "guid");
-			xmlTextWriterWriteAttribute(x.w, BAD_CAST "isPermaLink", BAD_CAST "false");
-			xmlTextWriterWriteString(x.w, BAD_CAST id);
+			attribute(x.w, "isPermaLink", "false");
+			text_node(x.w, id);
 			xmlTextWriterEndElement(x.w);
 			rfc822(t, sizeof(t), n->published);
 			element(x.w, "pubDate", t);

@@ -21,6 +21,13 @@ char *nb_strndup(const char *s, size_t n);
 
 /* Offset of the first byte that is not well-formed UTF-8, or len. */
 size_t nb_utf8_check(const char *s, size_t len);
+/*
+ * A copy of s that XML 1.0 and iCalendar accept as text: every byte that
+ * is not well-formed UTF-8, every control character but tab, line feed and
+ * carriage return, DEL, U+FFFE and U+FFFF becomes U+FFFD.  The caller
+ * frees it.
+ */
+char *nb_utf8_clean(const char *s);
 /* Makes the folders of path (up to its last '/') below its first `from`
  * bytes.  Returns 0, or -1 with errno set. */
 int nb_make_dirs(char *path, size_t from);

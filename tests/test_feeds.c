@@ -298,6 +298,53 @@ static void test_fixture_feeds(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * Text that passes every check but is no XML: control characters from YAML
+ * escapes and Markdown, a commit author's Latin-1 name, "]]>".  The feeds
+ * stay well-formed, with U+FFFD where a character cannot go.
+ */
+static void test_hostile_text(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	struct checked c = { 0, 0, 0 };
+	char *raw;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml",
+		 "title: \"NOC \\x07 ]]>\"\n"
+		 "base_url: https://noc.example.com/\n"
+		 "timezone: America/New_York\n"
+		 "servers:\n"
+		 "  LOUIE: {name: \"LOUIE \\x1b[31m\"}\n");
+	fx_write(&r, "content/2010/bell.md",
+		 "---\n"
+		 "title: \"Bell \\x07 and \\x0c ]]> <b>\"\n"
+		 "servers: [LOUIE]\n"
+		 "kind: maintenance\n"
+		 "status: scheduled\n"
+		 "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n"
+		 "---\n"
+		 "A form feed \x0c and an escape \x1b in the text.\n"
+		 "\n"
+		 "Update: a vertical tab \x0b here.\n");
+	fx_commit_as(&r, "hostile", fx_utc(2010, 10, 14, 12, 0), EDT, "Jos\xe9 \x01Operator");
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	fx_walk(out.ptr, check_file, &c);
+	assert_int_equal(c.atom, 4);
+	assert_int_equal(c.rss, 2);
+	nb_buf_printf(&p, "%s/atom.xml", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "<title>Bell \xef\xbf\xbd and \xef\xbf\xbd ]]&gt; &lt;b&gt;</title>");
+	expect_line(raw, "<name>Jos\xef\xbf\xbd \xef\xbf\xbdOperator</name>");
+	free(raw);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
 /* The ids (or guids) of a parsed feed, one per line, in file order. */
 static char *ids_of(const char *parsed)
 {
@@ -371,6 +418,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_site_feeds),
 		cmocka_unit_test(test_fixture_feeds),
+		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_new_update_reaches_subscribers),
 	};
 
