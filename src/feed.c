@@ -597,6 +597,35 @@ static struct icaltimetype utc_time(int64_t t)
 	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
 }
 
+/*
+ * Text for a calendar property.  libical escapes line feeds, commas and
+ * semicolons and folds long lines, but writes other control characters and
+ * broken UTF-8 as they are: those become U+FFFD, and a carriage return
+ * (allowed in XML, not in iCalendar text) a line feed.  The caller frees it.
+ */
+static char *ical_text(const char *text)
+{
+	char *clean = nb_utf8_clean(text), *r, *w;
+
+	for (r = w = clean; *r; r++) {
+		if (*r != '\r')
+			*w++ = *r;
+		else if (r[1] != '\n')
+			*w++ = '\n';
+	}
+	*w = '\0';
+	return clean;
+}
+
+static icalproperty *text_property(icalproperty *(*make)(const char *), const char *text)
+{
+	char *clean = ical_text(text);
+	icalproperty *p = make(clean);
+
+	free(clean);
+	return p;
+}
+
 static icalcomponent *window_event(const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
@@ -609,18 +638,18 @@ static icalcomponent *window_event(const struct scope *s, const struct nb_item *
 	nb_buf_printf(&desc, "%s\n\n%s", text, url.ptr);
 	for (i = 0; i < n->server_count; i++)
 		nb_buf_printf(&cats, "%s%s", i ? "," : "", n->servers[i]);
-	icalcomponent_add_property(ev, icalproperty_new_uid(id));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_uid, id));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->updated)));
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(n->window_start)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(n->window_end)));
-	icalcomponent_add_property(ev, icalproperty_new_summary(n->title));
-	icalcomponent_add_property(ev, icalproperty_new_description(desc.ptr));
-	icalcomponent_add_property(ev, icalproperty_new_url(url.ptr));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_summary, n->title));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_description, desc.ptr));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_url, url.ptr));
 	icalcomponent_add_property(ev, icalproperty_new_sequence((int)n->window_changes));
 	icalcomponent_add_property(ev, icalproperty_new_status(
 		n->status == NB_SCHEDULED ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED));
 	if (cats.len)
-		icalcomponent_add_property(ev, icalproperty_new_categories(cats.ptr));
+		icalcomponent_add_property(ev, text_property(icalproperty_new_categories, cats.ptr));
 	free(id);
 	free(text);
 	nb_buf_release(&url);
@@ -642,7 +671,7 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//nocblog//NOC status//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	nb_buf_printf(&name, "%s: maintenance", s->title);
-	p = icalproperty_new_x(name.ptr);
+	p = text_property(icalproperty_new_x, name.ptr);
 	icalproperty_set_x_name(p, "X-WR-CALNAME");
 	icalcomponent_add_property(cal, p);
 	for (i = 0; i < s->count; i++) {

@@ -309,6 +309,7 @@ static void test_hostile_text(void **state)
 	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
 	struct checked c = { 0, 0, 0 };
 	char *raw;
+	size_t i;
 
 	(void)state;
 	fx_repo_init(&r);
@@ -339,6 +340,17 @@ static void test_hostile_text(void **state)
 	raw = fx_slurp(p.ptr);
 	expect_line(raw, "<title>Bell \xef\xbf\xbd and \xef\xbf\xbd ]]&gt; &lt;b&gt;</title>");
 	expect_line(raw, "<name>Jos\xef\xbf\xbd \xef\xbf\xbdOperator</name>");
+	free(raw);
+	/* the calendar: no control character but the CRLF ending each line */
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "SUMMARY:Bell \xef\xbf\xbd and \xef\xbf\xbd ]]> <b>\r\n");
+	expect_line(raw, "X-WR-CALNAME:NOC \xef\xbf\xbd ]]>: maintenance\r\n");
+	for (i = 0; raw[i]; i++)
+		if ((unsigned char)raw[i] < 0x20 && !(raw[i] == '\r' && raw[i + 1] == '\n') &&
+		    !(raw[i] == '\n' && i && raw[i - 1] == '\r'))
+			fail_msg("control character 0x%02x at %zu in:\n%s", raw[i], i, raw);
 	free(raw);
 	nb_buf_release(&out);
 	nb_buf_release(&p);
