@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "map.h"
 #include "util.h"
 
 static struct nb_yml *node_new(enum nb_yml_kind kind, const yaml_mark_t *mark,
@@ -56,10 +57,12 @@ static int problem(struct nb_buf *why, int *line, const yaml_mark_t *mark,
 	return -1;
 }
 
-static int check_duplicate(const struct nb_yml *map, const struct nb_yml *key,
-			   struct nb_buf *why, int *line)
+/* keys: the keys of map so far, each to its index in map->items, so that a
+ * mapping of many keys is checked in linear time, not quadratic. */
+static int check_duplicate(const struct nb_yml *map, struct nb_map *keys,
+			   const struct nb_yml *key, struct nb_buf *why, int *line)
 {
-	size_t i;
+	size_t first;
 
 	if (key->kind != NB_YML_SCALAR) {
 		nb_buf_truncate(why, 0);
@@ -67,22 +70,21 @@ static int check_duplicate(const struct nb_yml *map, const struct nb_yml *key,
 		*line = key->line;
 		return -1;
 	}
-	for (i = 0; i + 1 < map->count; i += 2) {
-		if (map->items[i]->kind == NB_YML_SCALAR &&
-		    strcmp(map->items[i]->scalar, key->scalar) == 0) {
-			nb_buf_truncate(why, 0);
-			nb_buf_printf(why, "key '%s' appears twice (first on line %d)",
-				      key->scalar, map->items[i]->line);
-			*line = key->line;
-			return -1;
-		}
+	if (nb_map_gets(keys, key->scalar, &first)) {
+		nb_buf_truncate(why, 0);
+		nb_buf_printf(why, "key '%s' appears twice (first on line %d)",
+			      key->scalar, map->items[first]->line);
+		*line = key->line;
+		return -1;
 	}
+	nb_map_sets(keys, key->scalar, map->count);
 	return 0;
 }
 
-/* Attaches a finished node to the open collection on top of the stack. */
-static int attach(struct nb_yml **stack, size_t depth, struct nb_yml **root,
-		  struct nb_yml *node, struct nb_buf *why, int *line)
+/* Attaches a finished node to the open collection on top of the stack;
+ * keys[i] holds the keys of stack[i] when it is a mapping. */
+static int attach(struct nb_yml **stack, struct nb_map *keys, size_t depth,
+		  struct nb_yml **root, struct nb_yml *node, struct nb_buf *why, int *line)
 {
 	struct nb_yml *top;
 
@@ -92,7 +94,7 @@ static int attach(struct nb_yml **stack, size_t depth, struct nb_yml **root,
 	}
 	top = stack[depth - 1];
 	if (top->kind == NB_YML_MAP && top->count % 2 == 0 &&
-	    check_duplicate(top, node, why, line) < 0) {
+	    check_duplicate(top, &keys[depth - 1], node, why, line) < 0) {
 		nb_yml_free(node);
 		return -1;
 	}
@@ -106,6 +108,7 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct nb_yml *stack[NB_YML_MAX_DEPTH], *root = NULL;
+	struct nb_map keys[NB_YML_MAX_DEPTH];
 	size_t depth = 0, nodes = 0;
 	int docs = 0, done = 0, err = -1;
 
@@ -152,7 +155,7 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 			n->scalar = nb_strndup((const char *)ev.data.scalar.value,
 					       ev.data.scalar.length);
 			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-			if (attach(stack, depth, &root, n, why, line) < 0)
+			if (attach(stack, keys, depth, &root, n, why, line) < 0)
 				goto cleanup_event;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
@@ -163,12 +166,14 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 			}
 			n = node_new(ev.type == YAML_SEQUENCE_START_EVENT ?
 					     NB_YML_SEQ : NB_YML_MAP, &ev.start_mark, first_line);
+			memset(&keys[depth], 0, sizeof(keys[depth]));
 			stack[depth++] = n;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			n = stack[--depth];
-			if (attach(stack, depth, &root, n, why, line) < 0)
+			nb_map_release(&keys[depth]);
+			if (attach(stack, keys, depth, &root, n, why, line) < 0)
 				goto cleanup_event;
 			break;
 		default:
@@ -184,8 +189,10 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 cleanup_event:
 	yaml_event_delete(&ev);
 cleanup:
-	while (depth)
-		nb_yml_free(stack[--depth]);
+	while (depth) {
+		nb_map_release(&keys[--depth]);
+		nb_yml_free(stack[depth]);
+	}
 	nb_yml_free(root);
 	yaml_parser_delete(&parser);
 	return err;
