@@ -48,8 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc == 0) {
 		check_site(&site);
-		for (i = 0; i < site.server_count; i++) {
-			/* a typo of each id, as "did you mean" sees it */
+		/* a typo of a few ids, as "did you mean" sees it (each look-up
+		 * reads every server: all of them would make this quadratic) */
+		for (i = 0; i < site.server_count && i < 8; i++) {
 			char *typo = strdup(site.servers[i].id);
 
 			typo[0] = typo[0] == 'X' ? 'Y' : 'X';
