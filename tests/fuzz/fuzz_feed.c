@@ -84,14 +84,19 @@ static void add_server(struct nb_site *site, const char *id, char *name, const c
 static void load_site(struct nb_content *c, struct fields *f)
 {
 	struct nb_site *site = &c->site;
-	char *url = next_field(f);
 	struct nb_buf b = NB_BUF_INIT;
+	const char *p;
+	char *url;
 
 	site->title = next_field(f);
-	/* site.yaml refuses anything but http(s), and adds the final '/' */
+	url = next_field(f);
+	/* site.yaml refuses anything but http(s) and blanks, and adds the
+	 * final '/' */
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		nb_buf_puts(&b, "https://");
-	nb_buf_puts(&b, url);
+	for (p = url; *p; p++)
+		if ((unsigned char)*p > ' ' && *p != 0x7f)
+			nb_buf_putc(&b, *p);
 	if (!b.len || b.ptr[b.len - 1] != '/')
 		nb_buf_putc(&b, '/');
 	free(url);
@@ -203,11 +208,13 @@ static void load_content(struct nb_content *c, const uint8_t *data, size_t size)
 
 static void remove_work_dir(void);
 
-/* Reports a broken feed and stops, leaving no temporary files behind. */
+/* Reports a broken feed and stops, leaving no temporary files behind
+ * unless NOCBLOG_FUZZ_KEEP is set (to read the feed). */
 static _Noreturn void broken(const char *path, size_t line, const char *what)
 {
 	fprintf(stderr, "fuzz_feed: %s:%zu: %s\n", path, line, what);
-	remove_work_dir();
+	if (!getenv("NOCBLOG_FUZZ_KEEP"))
+		remove_work_dir();
 	abort();
 }
 
