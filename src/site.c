@@ -232,6 +232,15 @@ static void load_key(struct loader *ld, struct nb_site *site,
 		unknown_key(ld, k, site_keys, NB_ARRAY_LEN(site_keys), "site.yaml");
 }
 
+/* 1 when s holds a space, a control character or DEL: never in a URL. */
+static int has_blank(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 static void check_required(struct loader *ld, struct nb_site *site,
 			   const struct nb_yml *root)
 {
@@ -260,6 +269,12 @@ static void check_required(struct loader *ld, struct nb_site *site,
 		v = nb_yml_get(root, "base_url");
 		problem(ld, v ? v->line : 1, "write the full URL, e.g. https://noc.example.com/",
 			"base_url '%s' is not an http(s) URL", site->base_url);
+	} else if (site->base_url && has_blank(site->base_url)) {
+		/* every feed and page link starts with it; a calendar's URL
+		 * property would even carry its line break raw */
+		v = nb_yml_get(root, "base_url");
+		problem(ld, v ? v->line : 1, "percent-encode it: a space is %20",
+			"base_url '%s' holds a space or control character", site->base_url);
 	}
 }
 
