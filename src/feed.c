@@ -658,6 +658,30 @@ static icalcomponent *window_event(const struct scope *s, const struct nb_item *
 	return ev;
 }
 
+/*
+ * libical before 4.0.3 (libical PR #1338) can fold a line inside or right
+ * before its own line end, when the line's length falls on a fold: a title
+ * of 73 characters gave "CR CR LF SP LF", which breaks parsers, and one of
+ * 74 an empty continuation line "CR LF SP CR LF", which some servers
+ * refuse.  Both become a plain CRLF, in place.  Property values cannot hold
+ * either sequence: libical escapes line feeds and drops carriage returns.
+ */
+static void repair_folds(char *text)
+{
+	char *r = text, *w = text;
+
+	while (*r) {
+		if (strncmp(r, "\r\r\n \n", 5) == 0 || strncmp(r, "\r\n \r\n", 5) == 0) {
+			memcpy(w, "\r\n", 2);
+			w += 2;
+			r += 5;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
@@ -681,6 +705,7 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 			icalcomponent_add_component(cal, window_event(s, it));
 	}
 	text = icalcomponent_as_ical_string_r(cal);
+	repair_folds(text);
 	nb_buf_printf(&rel, "%smaintenance.ics", s->dir);
 	rc = nb_publish_write(pub, rel.ptr, text, strlen(text), diags);
 	free(text);

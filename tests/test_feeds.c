@@ -357,6 +357,60 @@ static void test_hostile_text(void **state)
 	fx_repo_free(&r);
 }
 
+/* A notice of the fixture's site, maintenance on LOUIE, with that title. */
+static void write_maintenance(struct fx_repo *r, const char *path, const char *title)
+{
+	struct nb_buf text = NB_BUF_INIT;
+
+	nb_buf_printf(&text, "---\ntitle: %s\nservers: [LOUIE]\nkind: maintenance\n"
+		      "status: scheduled\n"
+		      "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n"
+		      "---\nReboots.\n", title);
+	fx_write(r, path, text.ptr);
+	nb_buf_release(&text);
+}
+
+/*
+ * Titles whose SUMMARY line ends where libical 3.0 folds: it used to fold
+ * inside the line end (73 characters) or leave an empty continuation line
+ * (74).  Every line must end with CRLF, and no continuation be empty.
+ */
+static void test_calendar_folding(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	char t73[74], t74[75], *raw;
+	size_t i;
+
+	(void)state;
+	memset(t73, 'x', 73);
+	t73[73] = '\0';
+	memset(t74, 'y', 74);
+	t74[74] = '\0';
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	write_maintenance(&r, "content/2010/a.md", t73);
+	write_maintenance(&r, "content/2010/b.md", t74);
+	fx_commit(&r, "two windows", fx_utc(2010, 10, 14, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	raw = fx_slurp(p.ptr);
+	for (i = 0; raw[i]; i++) {
+		if ((raw[i] == '\r') != (raw[i + 1] == '\n') && raw[i] != '\n')
+			fail_msg("bare CR or LF at %zu in:\n%s", i, raw);
+		if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r'))
+			fail_msg("bare LF at %zu in:\n%s", i, raw);
+	}
+	if (strstr(raw, "\r\n \r\n"))
+		fail_msg("an empty continuation line in:\n%s", raw);
+	expect_line(raw, "SUMMARY:");
+	free(raw);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
 /* The ids (or guids) of a parsed feed, one per line, in file order. */
 static char *ids_of(const char *parsed)
 {
@@ -431,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_sample_site_feeds),
 		cmocka_unit_test(test_fixture_feeds),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_calendar_folding),
 		cmocka_unit_test(test_new_update_reaches_subscribers),
 	};
 
