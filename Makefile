@@ -9,7 +9,8 @@ ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 # Debian packages the build, the tests and the sample site need.
 DEBS = gcc make pkg-config git tzdata python3 tidy \
        libgit2-dev libcmark-dev libxml2-dev libyaml-dev \
-       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar nginx curl groff valgrind
+       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar nginx curl groff valgrind \
+       clang libclang-rt-14-dev
 
 PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical
 
@@ -28,7 +29,7 @@ ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
 TEST_BIN      = $(TESTS:%=build/tests/%)
 ASAN_TEST_BIN = $(TESTS:%=build/asan/tests/%)
 
-.PHONY: all deps site check test asan test-asan valgrind-check clean vnu install bench
+.PHONY: all deps site check test asan test-asan valgrind-check fuzz-build fuzz fuzz-check clean vnu install bench
 .DELETE_ON_ERROR:
 
 all: nocblog
@@ -60,6 +61,26 @@ build/asan/tests/%: build/asan/tests/%.o build/asan/tests/fixture.o $(ASAN_LIB_O
 
 build/asan/nocblog: build/asan/main.o $(ASAN_LIB_OBJ)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(NB_LIBS)
+
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c), with the library built by clang
+# with coverage and sanitizers.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TIME    ?= 300
+FUZZ_TARGETS  = notice stamp site tmpl feed
+FUZZ_LIB_OBJ  = $(LIB_SRC:%=build/fuzz/%.o)
+FUZZ_BIN      = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+build/fuzz/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/tests/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc -MMD -MP -c -o $@ $<
+
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(NB_LIBS)
 
 .SECONDARY:
 
@@ -109,12 +130,26 @@ test-asan: asan vnu
 valgrind-check: nocblog
 	tests/valgrind.sh $(CURDIR)/nocblog
 
+fuzz-build: $(FUZZ_BIN)
+
+# Each fuzz target for FUZZ_TIME seconds, one at a time; new inputs go to
+# build/fuzz/corpus/, crashes to build/fuzz/crashes/ (see tests/fuzz/run.sh).
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# The committed seeds and every crash ever found, replayed, then 20 s of
+# fuzzing per target.
+fuzz-check: fuzz-build
+	tests/fuzz/run.sh 20 $(FUZZ_TARGETS)
+
 # The whole suite: unit and command tests, then all of them again under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then valgrind.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then valgrind, then the
+# fuzz targets.
 check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
 	$(MAKE) valgrind-check
+	$(MAKE) fuzz-check
 
 # The binary, the default theme (found by the binary under PREFIX/share) and
 # the manual page.
@@ -135,4 +170,5 @@ bench: nocblog
 clean:
 	rm -rf build nocblog
 
--include $(wildcard build/*.d build/tests/*.d build/asan/*.d build/asan/tests/*.d)
+-include $(wildcard build/*.d build/tests/*.d build/asan/*.d build/asan/tests/*.d \
+                   build/fuzz/*.d build/fuzz/tests/*.d)

@@ -125,16 +125,10 @@ static int xml_end(struct xml *x, struct nb_publish *pub, const char *rel,
 	int rc = -1;
 
 	if (x->w && xmlTextWriterEndDocument(x->w) >= 0) {
-		const char *data = (const char *)xmlBufferContent(x->buf);
-		size_t len = (size_t)xmlBufferLength(x->buf);
-		/* the writer escapes markup but passes control characters, which
-		 * no XML 1.0 document may hold: a feed reader would reject it all */
-		char *clean = nb_replace_controls(data, len, &len);
-
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
-		rc = nb_publish_write(pub, rel, clean ? clean : data, len, diags);
-		free(clean);
+		rc = nb_publish_write(pub, rel, (const char *)xmlBufferContent(x->buf),
+				      (size_t)xmlBufferLength(x->buf), diags);
 	} else {
 		nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 			     "cannot write the feed");
@@ -146,18 +140,43 @@ static int xml_end(struct xml *x, struct nb_publish *pub, const char *rel,
 	return rc;
 }
 
+/*
+ * Every piece of text goes out through these three.  libxml2's writer
+ * escapes markup but passes control characters and broken UTF-8 (a commit
+ * author, a YAML "\x01", a file name) through, which would make the whole
+ * feed unreadable: they are replaced here.
+ */
 static void element(xmlTextWriterPtr w, const char *name, const char *text)
 {
-	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
+	char *clean = nb_utf8_clean(text);
+
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+static void attribute(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *clean = nb_utf8_clean(value);
+
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+static void text_node(xmlTextWriterPtr w, const char *text)
+{
+	char *clean = nb_utf8_clean(text);
+
+	xmlTextWriterWriteString(w, BAD_CAST clean);
+	free(clean);
 }
 
 static void atom_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "link");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href);
+	attribute(w, "rel", rel);
+	attribute(w, "href", href);
 	if (type)
-		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type);
+		attribute(w, "type", type);
 	xmlTextWriterEndElement(w);
 }
 
@@ -178,10 +197,9 @@ static void categories(xmlTextWriterPtr w, const struct scope *s, const struct n
 		const struct nb_server *sv = nb_site_server(s->site, n->servers[i]);
 
 		xmlTextWriterStartElement(w, BAD_CAST "category");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST n->servers[i]);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "scheme", BAD_CAST scheme.ptr);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "label",
-					    BAD_CAST (sv ? sv->name : n->servers[i]));
+		attribute(w, "term", n->servers[i]);
+		attribute(w, "scheme", scheme.ptr);
+		attribute(w, "label", sv ? sv->name : n->servers[i]);
 		xmlTextWriterEndElement(w);
 	}
 	nb_buf_release(&scheme);
@@ -317,14 +335,15 @@ static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 		id = nb_feed_notice_id(s->site, wd->first_path, wd->added);
 		iso(t, sizeof(t), wd->withdrawn);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "deleted-entry", NULL);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "ref", BAD_CAST id);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "when", BAD_CAST t);
+		attribute(w, "ref", id);
+		attribute(w, "when", t);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "by", NULL);
 		element(w, "name", wd->author);
 		xmlTextWriterEndElement(w);
 		nb_buf_printf(&comment, "Withdrawn: %s", wd->title);
-		xmlTextWriterWriteElementNS(w, BAD_CAST "at", BAD_CAST "comment", NULL,
-					    BAD_CAST comment.ptr);
+		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "comment", NULL);
+		text_node(w, comment.ptr);
+		xmlTextWriterEndElement(w);
 		xmlTextWriterEndElement(w);
 		nb_buf_release(&comment);
 		free(id);
@@ -353,8 +372,8 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	element(w, "summary", sum.ptr);
 	thread_html(&html, s, it);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
-	xmlTextWriterWriteString(w, BAD_CAST html.ptr);
+	attribute(w, "type", "html");
+	text_node(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	free(id);
@@ -373,7 +392,7 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 	if (xml_begin(&x) == 0) {
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
 		if (s->site_wide)
-			xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:at", BAD_CAST AT_NS);
+			attribute(x.w, "xmlns:at", AT_NS);
 		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, order, count));
 		if (s->site_wide)
 			tombstones(x.w, s);
@@ -453,15 +472,15 @@ static void update_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	atom_link(w, "alternate", anchor.ptr, "text/html");
 	atom_link(w, "related", url.ptr, "text/html");
 	xmlTextWriterStartElementNS(w, BAD_CAST "thr", BAD_CAST "in-reply-to", NULL);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "ref", BAD_CAST nid);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST url.ptr);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "text/html");
+	attribute(w, "ref", nid);
+	attribute(w, "href", url.ptr);
+	attribute(w, "type", "text/html");
 	xmlTextWriterEndElement(w);
 	categories(w, s, n);
 	element(w, "summary", it->update_summary[r->update]);
 	xmlTextWriterStartElement(w, BAD_CAST "content");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html");
-	xmlTextWriterWriteString(w, BAD_CAST it->update_html[r->update]);
+	attribute(w, "type", "html");
+	text_node(w, it->update_html[r->update]);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	free(id);
@@ -486,7 +505,7 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 			if (i == 0 || update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]) > updated)
 				updated = update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]);
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:thr", BAD_CAST THR_NS);
+		attribute(x.w, "xmlns:thr", THR_NS);
 		nb_buf_printf(&title, "%s: every update", s->title);
 		feed_head(x.w, s, "updates.xml", title.ptr, updated);
 		for (i = 0; i < count; i++)
@@ -520,8 +539,8 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 	nb_buf_printf(&alt, "%s%s", s->site->base_url, s->dir);
 	if (xml_begin(&x) == 0) {
 		xmlTextWriterStartElement(x.w, BAD_CAST "rss");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "version", BAD_CAST "2.0");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "xmlns:atom", BAD_CAST ATOM_NS);
+		attribute(x.w, "version", "2.0");
+		attribute(x.w, "xmlns:atom", ATOM_NS);
 		xmlTextWriterStartElement(x.w, BAD_CAST "channel");
 		element(x.w, "title", s->title);
 		element(x.w, "link", alt.ptr);
@@ -530,9 +549,9 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		rfc822(t, sizeof(t), feed_updated(s, order, count));
 		element(x.w, "lastBuildDate", t);
 		xmlTextWriterStartElementNS(x.w, BAD_CAST "atom", BAD_CAST "link", NULL);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "href", BAD_CAST self.ptr);
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "rel", BAD_CAST "self");
-		xmlTextWriterWriteAttribute(x.w, BAD_CAST "type", BAD_CAST "application/rss+xml");
+		attribute(x.w, "href", self.ptr);
+		attribute(x.w, "rel", "self");
+		attribute(x.w, "type", "application/rss+xml");
 		xmlTextWriterEndElement(x.w);
 		for (i = 0; i < count; i++) {
 			const struct nb_item *it = &s->m->items[order[i]];
@@ -546,8 +565,8 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 			element(x.w, "title", n->title);
 			element(x.w, "link", url.ptr);
 			xmlTextWriterStartElement(x.w, BAD_CAST "guid");
-			xmlTextWriterWriteAttribute(x.w, BAD_CAST "isPermaLink", BAD_CAST "false");
-			xmlTextWriterWriteString(x.w, BAD_CAST id);
+			attribute(x.w, "isPermaLink", "false");
+			text_node(x.w, id);
 			xmlTextWriterEndElement(x.w);
 			rfc822(t, sizeof(t), n->published);
 			element(x.w, "pubDate", t);
@@ -578,22 +597,32 @@ static struct icaltimetype utc_time(int64_t t)
 	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
 }
 
-/* A TEXT property with the control characters iCalendar text cannot hold
- * replaced; libical escapes the rest (backslash, ';', ',' and newlines). */
-static icalproperty *ical_text(icalproperty *(*make)(const char *), const char *text)
+/*
+ * Text for a calendar property.  libical escapes line feeds, commas and
+ * semicolons and folds long lines, but writes other control characters and
+ * broken UTF-8 as they are: those become U+FFFD, and a carriage return
+ * (allowed in XML, not in iCalendar text) a line feed.  The caller frees it.
+ */
+static char *ical_text(const char *text)
 {
-	char *clean = nb_replace_controls(text, strlen(text), NULL);
-	icalproperty *p = make(clean ? clean : text);
+	char *clean = nb_utf8_clean(text), *r, *w;
 
-	free(clean);
-	return p;
+	for (r = w = clean; *r; r++) {
+		if (*r != '\r')
+			*w++ = *r;
+		else if (r[1] != '\n')
+			*w++ = '\n';
+	}
+	*w = '\0';
+	return clean;
 }
 
-static icalproperty *new_calname(const char *name)
+static icalproperty *text_property(icalproperty *(*make)(const char *), const char *text)
 {
-	icalproperty *p = icalproperty_new_x(name);
+	char *clean = ical_text(text);
+	icalproperty *p = make(clean);
 
-	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	free(clean);
 	return p;
 }
 
@@ -609,18 +638,18 @@ static icalcomponent *window_event(const struct scope *s, const struct nb_item *
 	nb_buf_printf(&desc, "%s\n\n%s", text, url.ptr);
 	for (i = 0; i < n->server_count; i++)
 		nb_buf_printf(&cats, "%s%s", i ? "," : "", n->servers[i]);
-	icalcomponent_add_property(ev, icalproperty_new_uid(id));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_uid, id));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->updated)));
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(n->window_start)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(n->window_end)));
-	icalcomponent_add_property(ev, ical_text(icalproperty_new_summary, n->title));
-	icalcomponent_add_property(ev, ical_text(icalproperty_new_description, desc.ptr));
-	icalcomponent_add_property(ev, icalproperty_new_url(url.ptr));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_summary, n->title));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_description, desc.ptr));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_url, url.ptr));
 	icalcomponent_add_property(ev, icalproperty_new_sequence((int)n->window_changes));
 	icalcomponent_add_property(ev, icalproperty_new_status(
 		n->status == NB_SCHEDULED ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED));
 	if (cats.len)
-		icalcomponent_add_property(ev, icalproperty_new_categories(cats.ptr));
+		icalcomponent_add_property(ev, text_property(icalproperty_new_categories, cats.ptr));
 	free(id);
 	free(text);
 	nb_buf_release(&url);
@@ -629,10 +658,35 @@ static icalcomponent *window_event(const struct scope *s, const struct nb_item *
 	return ev;
 }
 
+/*
+ * libical before 4.0.3 (libical PR #1338) can fold a line inside or right
+ * before its own line end, when the line's length falls on a fold: a title
+ * of 73 characters gave "CR CR LF SP LF", which breaks parsers, and one of
+ * 74 an empty continuation line "CR LF SP CR LF", which some servers
+ * refuse.  Both become a plain CRLF, in place.  Property values cannot hold
+ * either sequence: libical escapes line feeds and drops carriage returns.
+ */
+static void repair_folds(char *text)
+{
+	char *r = text, *w = text;
+
+	while (*r) {
+		if (strncmp(r, "\r\r\n \n", 5) == 0 || strncmp(r, "\r\n \r\n", 5) == 0) {
+			memcpy(w, "\r\n", 2);
+			w += 2;
+			r += 5;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	struct nb_buf rel = NB_BUF_INIT, name = NB_BUF_INIT;
+	icalproperty *p;
 	char *text;
 	size_t i;
 	int rc;
@@ -641,7 +695,9 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//nocblog//NOC status//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	nb_buf_printf(&name, "%s: maintenance", s->title);
-	icalcomponent_add_property(cal, ical_text(new_calname, name.ptr));
+	p = text_property(icalproperty_new_x, name.ptr);
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	icalcomponent_add_property(cal, p);
 	for (i = 0; i < s->count; i++) {
 		const struct nb_item *it = &s->m->items[s->items[i]];
 
@@ -649,6 +705,7 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 			icalcomponent_add_component(cal, window_event(s, it));
 	}
 	text = icalcomponent_as_ical_string_r(cal);
+	repair_folds(text);
 	nb_buf_printf(&rel, "%smaintenance.ics", s->dir);
 	rc = nb_publish_write(pub, rel.ptr, text, strlen(text), diags);
 	free(text);

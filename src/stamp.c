@@ -333,10 +333,13 @@ int nb_stamp_parse(struct nb_stamp *s, const char *text, size_t len, struct nb_b
 			if (r == 0) {
 				if (iso && sc.p < sc.end && (*sc.p == 'T' || *sc.p == 't')) {
 					sc.p++;
-					if (scan_time(s, &sc) != 0)
-						return s->hour >= 0 ? -1 : fail(&sc,
-							"'%.*s' needs a time after the T", start,
-							(size_t)(sc.p - start));
+					/* -1 has said why; 1 is no time at all */
+					r = scan_time(s, &sc);
+					if (r < 0)
+						return -1;
+					if (r > 0)
+						return fail(&sc, "'%.*s' needs a time after the T",
+							    start, (size_t)(sc.p - start));
 				}
 				continue;
 			}

@@ -78,41 +78,78 @@ char *nb_strdup(const char *s)
 	return nb_strndup(s, strlen(s));
 }
 
+/* The length of the well-formed UTF-8 character at s (len > 0 bytes), and
+ * its code point in *cp; 0 when it is not one. */
+static size_t utf8_char(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t n, k;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1, *cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2, *cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3, *cp = c & 0x07;
+	else
+		return 0;
+	if (len <= n)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[k] & 0x3f);
+	}
+	if ((n == 2 && *cp < 0x800) || (n == 3 && *cp < 0x10000) ||
+	    *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
 size_t nb_utf8_check(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len && (n = utf8_char(s + i, len - i, &cp)) > 0)
+		i += n;
+	return i;
+}
+
+/* XML 1.0's Char production, which iCalendar's TEXT also keeps to. */
+static int is_text_char(unsigned cp)
+{
+	if (cp < 0x20)
+		return cp == '\t' || cp == '\n' || cp == '\r';
+	return cp != 0x7f && cp != 0xfffe && cp != 0xffff;
+}
+
+char *nb_utf8_clean(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str), i = 0, o = 0, n;
+	char *out = nb_malloc(len * 3 + 1); /* a byte grows to U+FFFD at most */
+	unsigned cp;
 
 	while (i < len) {
-		unsigned c = s[i];
-		size_t n, k;
-		unsigned cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
+		n = utf8_char(s + i, len - i, &cp);
+		if (n && is_text_char(cp)) {
+			memcpy(out + o, str + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i += n ? n : 1;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
 	}
-	return len;
+	out[o] = '\0';
+	return out;
 }
 
 size_t nb_control_find(const char *s, size_t len)
@@ -126,31 +163,6 @@ size_t nb_control_find(const char *s, size_t len)
 			return i;
 	}
 	return len;
-}
-
-char *nb_utf8_clean(const char *s)
-{
-	size_t len = strlen(s), i = 0, o = 0;
-	char *out = nb_malloc(3 * len + 1); /* each byte at most U+FFFD */
-
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-
-		if (n > len - i)
-			n = len - i;
-		if (c < 0x80 ? nb_control_find(s + i, 1) == 0 : nb_utf8_check(s + i, n) != n) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(out + o, s + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
-	return out;
 }
 
 int nb_line_of(const char *s, size_t offset)
@@ -250,33 +262,4 @@ int nb_make_dirs(char *path, size_t from)
 		*s = '/';
 	}
 	return 0;
-}
-
-static int forbidden_control(unsigned char c)
-{
-	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-}
-
-char *nb_replace_controls(const char *s, size_t len, size_t *out_len)
-{
-	size_t i, n = 0, bad = 0;
-	char *out;
-
-	for (i = 0; i < len; i++)
-		bad += forbidden_control((unsigned char)s[i]);
-	if (!bad)
-		return NULL;
-	out = nb_malloc(len + 2 * bad + 1);
-	for (i = 0; i < len; i++) {
-		if (forbidden_control((unsigned char)s[i])) {
-			memcpy(out + n, "\xEF\xBF\xBD", 3);
-			n += 3;
-		} else {
-			out[n++] = s[i];
-		}
-	}
-	out[n] = '\0';
-	if (out_len)
-		*out_len = n;
-	return out;
 }

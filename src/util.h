@@ -21,15 +21,15 @@ char *nb_strndup(const char *s, size_t n);
 
 /* Offset of the first byte that is not well-formed UTF-8, or len. */
 size_t nb_utf8_check(const char *s, size_t len);
-/* A copy of s in which every control character that XML 1.0 and iCalendar
- * text cannot hold (C0 but tab, line feed and carriage return) is U+FFFD;
- * the caller frees it.  NULL when s has none (nothing to copy). */
-char *nb_replace_controls(const char *s, size_t len, size_t *out_len);
 /* Offset of the first control character XML cannot hold (below 0x20 but
  * tab, line feed and carriage return), or len. */
 size_t nb_control_find(const char *s, size_t len);
-/* A copy of s (the caller frees) with every byte that is not UTF-8, and
- * every control character XML cannot hold, made U+FFFD. */
+/*
+ * A copy of s that XML 1.0 and iCalendar accept as text: every byte that
+ * is not well-formed UTF-8, every control character but tab, line feed and
+ * carriage return, DEL, U+FFFE and U+FFFF becomes U+FFFD.  The caller
+ * frees it.
+ */
 char *nb_utf8_clean(const char *s);
 /* Makes the folders of path (up to its last '/') below its first `from`
  * bytes.  Returns 0, or -1 with errno set. */

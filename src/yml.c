@@ -61,7 +61,7 @@ static int problem(struct nb_buf *why, int *line, const yaml_mark_t *mark,
 static int check_duplicate(const struct nb_yml *map, struct nb_map *keys,
 			   const struct nb_yml *key, struct nb_buf *why, int *line)
 {
-	size_t i;
+	size_t first;
 
 	if (key->kind != NB_YML_SCALAR) {
 		nb_buf_truncate(why, 0);
@@ -69,10 +69,10 @@ static int check_duplicate(const struct nb_yml *map, struct nb_map *keys,
 		*line = key->line;
 		return -1;
 	}
-	if (nb_map_gets(keys, key->scalar, &i)) {
+	if (nb_map_gets(keys, key->scalar, &first)) {
 		nb_buf_truncate(why, 0);
 		nb_buf_printf(why, "key '%s' appears twice (first on line %d)",
-			      key->scalar, map->items[i]->line);
+			      key->scalar, map->items[first]->line);
 		*line = key->line;
 		return -1;
 	}

@@ -298,6 +298,120 @@ static void test_fixture_feeds(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * Text that passes every check but is no XML: a commit author's Latin-1
+ * name with a control character, "]]>".  The feeds stay well-formed, with
+ * U+FFFD where a character cannot go.  (check refuses control characters
+ * in notices and site.yaml: tests/test_hostile.c.)
+ */
+static void test_hostile_text(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	struct checked c = { 0, 0, 0 };
+	char *raw;
+	size_t i;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml",
+		 "title: \"NOC ]]>\"\n"
+		 "base_url: https://noc.example.com/\n"
+		 "timezone: America/New_York\n"
+		 "servers:\n"
+		 "  LOUIE: {name: \"LOUIE ]]>\"}\n");
+	fx_write(&r, "content/2010/bell.md",
+		 "---\n"
+		 "title: \"Bell and ]]> <b>\"\n"
+		 "servers: [LOUIE]\n"
+		 "kind: maintenance\n"
+		 "status: scheduled\n"
+		 "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n"
+		 "---\n"
+		 "Text with ]]> in it.\n"
+		 "\n"
+		 "Update: more ]]> here.\n");
+	fx_commit_as(&r, "hostile", fx_utc(2010, 10, 14, 12, 0), EDT, "Jos\xe9 \x01Operator");
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	fx_walk(out.ptr, check_file, &c);
+	assert_int_equal(c.atom, 4);
+	assert_int_equal(c.rss, 2);
+	nb_buf_printf(&p, "%s/atom.xml", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "<title>Bell and ]]&gt; &lt;b&gt;</title>");
+	expect_line(raw, "<name>Jos\xef\xbf\xbd \xef\xbf\xbdOperator</name>");
+	free(raw);
+	/* the calendar: no control character but the CRLF ending each line */
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	raw = fx_slurp(p.ptr);
+	expect_line(raw, "SUMMARY:Bell and ]]> <b>\r\n");
+	expect_line(raw, "X-WR-CALNAME:NOC ]]>: maintenance\r\n");
+	for (i = 0; raw[i]; i++)
+		if ((unsigned char)raw[i] < 0x20 && !(raw[i] == '\r' && raw[i + 1] == '\n') &&
+		    !(raw[i] == '\n' && i && raw[i - 1] == '\r'))
+			fail_msg("control character 0x%02x at %zu in:\n%s", raw[i], i, raw);
+	free(raw);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
+/* A notice of the fixture's site, maintenance on LOUIE, with that title. */
+static void write_maintenance(struct fx_repo *r, const char *path, const char *title)
+{
+	struct nb_buf text = NB_BUF_INIT;
+
+	nb_buf_printf(&text, "---\ntitle: %s\nservers: [LOUIE]\nkind: maintenance\n"
+		      "status: scheduled\n"
+		      "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n"
+		      "---\nReboots.\n", title);
+	fx_write(r, path, text.ptr);
+	nb_buf_release(&text);
+}
+
+/*
+ * Titles whose SUMMARY line ends where libical 3.0 folds: it used to fold
+ * inside the line end (73 characters) or leave an empty continuation line
+ * (74).  Every line must end with CRLF, and no continuation be empty.
+ */
+static void test_calendar_folding(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	char t73[74], t74[75], *raw;
+	size_t i;
+
+	(void)state;
+	memset(t73, 'x', 73);
+	t73[73] = '\0';
+	memset(t74, 'y', 74);
+	t74[74] = '\0';
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	write_maintenance(&r, "content/2010/a.md", t73);
+	write_maintenance(&r, "content/2010/b.md", t74);
+	fx_commit(&r, "two windows", fx_utc(2010, 10, 14, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	raw = fx_slurp(p.ptr);
+	for (i = 0; raw[i]; i++) {
+		if ((raw[i] == '\r') != (raw[i + 1] == '\n') && raw[i] != '\n')
+			fail_msg("bare CR or LF at %zu in:\n%s", i, raw);
+		if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r'))
+			fail_msg("bare LF at %zu in:\n%s", i, raw);
+	}
+	if (strstr(raw, "\r\n \r\n"))
+		fail_msg("an empty continuation line in:\n%s", raw);
+	expect_line(raw, "SUMMARY:");
+	free(raw);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
 /* The ids (or guids) of a parsed feed, one per line, in file order. */
 static char *ids_of(const char *parsed)
 {
@@ -371,6 +485,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_site_feeds),
 		cmocka_unit_test(test_fixture_feeds),
+		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_calendar_folding),
 		cmocka_unit_test(test_new_update_reaches_subscribers),
 	};
 

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "fixture.h"
 #include "notice.h"
@@ -302,6 +304,36 @@ static void test_bytes(void **state)
 	free(huge);
 }
 
+/*
+ * A front matter of as many keys as the limits allow (a notice just under
+ * 1 MiB), the last one repeated.  Finding the repeat used to compare every
+ * key with every other: minutes for one push.  SIGALRM fails the test.
+ */
+static void test_many_keys(void **state)
+{
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_buf text = NB_BUF_INIT;
+	struct nb_notice n;
+	int i, keys = 95000;
+
+	(void)state;
+	nb_buf_puts(&text, FM);
+	for (i = 0; i < keys; i++)
+		nb_buf_printf(&text, "k%d: 1\n", i);
+	nb_buf_puts(&text, "k7: 2\n---\nbody\n");
+	assert_true(text.len < NB_NOTICE_MAX_BYTES);
+	alarm(10);
+	assert_int_equal(nb_notice_parse(&n, "content/2010/test.md", text.ptr, text.len, NY,
+					 &diags), -1);
+	alarm(0);
+	assert_int_equal(diags.count, 1);
+	assert_int_equal(diags.items[0].line, 6 + keys);
+	assert_non_null(strstr(diags.items[0].message, "key 'k7' appears twice (first on line 13)"));
+	nb_notice_release(&n);
+	nb_diags_clear(&diags);
+	nb_buf_release(&text);
+}
+
 static void test_slugs(void **state)
 {
 	char *s;
@@ -334,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_text_dating),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_slugs),
 	};
 

@@ -96,6 +96,10 @@ static void test_problems(void **state)
 		   3, "unknown time zone 'America/New_Yrok'");
 	expect_bad("title: T\nbase_url: ftp://x/\ntimezone: UTC\nservers: {A: {}}\n", 2,
 		   "not an http(s) URL");
+	expect_bad("title: T\nbase_url: \"https://x\\r/\"\ntimezone: UTC\nservers: {A: {}}\n", 2,
+		   "a character a URL cannot hold");
+	expect_bad("title: T\nbase_url: https://x/a b\ntimezone: UTC\nservers: {A: {}}\n", 2,
+		   "a character a URL cannot hold");
 	expect_bad("title: T\nbase_url: https://x/\nservers: {A: {}}\n", 1, "no timezone");
 	expect_bad(HEAD "servers:\n  A: {}\n  B: {group: AA}\n", 6,
 		   "group 'AA' is not a declared server");

@@ -190,6 +190,11 @@ static void test_refusals(void **state)
 	refused("830pm", "neither a date");
 	refused("9/3/201 1:00 PM", "two or four digits");
 	refused("1:00 PM +25:00", "not a UTC offset");
+	/* a time before the date used to leave the reason empty */
+	refused("2010-10-16T", "needs a time after the T");
+	refused("9:45 2010-10-16T", "needs a time after the T");
+	refused("9:45 2010-10-16T0", "needs a time after the T");
+	refused("9:45 2010-10-16T10:00", "two times");
 }
 
 static void test_infer(void **state)

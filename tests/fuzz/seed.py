@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Cuts the seed corpora of the fuzz targets (tests/fuzz/corpus/NAME/) from
+the sample content, the old blog's export, the default theme and the
+Mustache spec.  The seeds are committed; run this again (from the top of
+the source tree) only when those sources change, and commit the result.
+
+    /usr/bin/python3 tests/fuzz/seed.py [SHARED]   # SHARED: ../shared
+
+The Mustache spec seeds need python3-yaml; without it they are skipped.
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+SHARED = sys.argv[1] if len(sys.argv) > 1 else "../shared"
+OUT = "tests/fuzz/corpus"
+SEP = "\x1e"  # fuzz_feed's field separator
+
+
+def write(target, name, data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    os.makedirs(os.path.join(OUT, target), exist_ok=True)
+    with open(os.path.join(OUT, target, name), "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def export_posts():
+    """The export's paragraphs, grouped into posts: a post starts at a
+    paragraph that is neither an update nor a dated line."""
+    text = read(os.path.join(SHARED, "legacy/noc-blog-export.txt"))
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    posts, cur = [], []
+    lead = re.compile(r"^(\*\*)?(Update|UPDATE)\b|^\d+/\d+/\d+|^[A-Z][a-z]+day \d")
+    for p in paras[1:]:
+        if cur and not lead.match(p):
+            posts.append(cur)
+            cur = []
+        cur.append(p)
+    if cur:
+        posts.append(cur)
+    return posts
+
+
+def export_stamps():
+    text = read(os.path.join(SHARED, "legacy/noc-blog-export.txt"))
+    found = re.findall(r"^\**Update ([^:\n]{1,60}?)\**:", text, re.M)
+    found += re.findall(r"^(\d+/\d+/\d+ [^\n–-]{1,40}?) [–-] ", text, re.M)
+    found += re.findall(r"^([A-Z][a-z]+day \d+/\d+/\d+)\s*$", text, re.M)
+    return found
+
+
+def notices():
+    for path in sorted(glob.glob("content/**/*.md", recursive=True)):
+        write("notice", os.path.basename(path), read(path))
+    for i, post in enumerate(export_posts()):
+        title = " ".join(post[0].split()[:6])
+        fm = "---\ntitle: %s\nservers: [LOUIE]\nstatus: resolved\ndate: 2010-10-10\n---\n" % json.dumps(title)
+        write("notice", "export-%02d.md" % i, fm + "\n\n".join(post) + "\n")
+
+
+def stamps():
+    seen = []
+    for line in read("tests/stamps.tsv").splitlines()[1:]:
+        seen.append(line.split("\t")[2])
+    seen += export_stamps()
+    seen += ["2010-10-16 01:24 -0400", "2010-10-16T06:20Z", "8:30 p.m. Europe/Berlin",
+             "12:35 AM Eastern Monday", "Friday 9/3/10", "9 PM UTC+2", "18:47:30 HST"]
+    for i, s in enumerate(dict.fromkeys(seen)):
+        write("stamp", "%03d" % i, s)
+
+
+def sites():
+    write("site", "content.yaml", read("content/site.yaml"))
+    write("site", "full.yaml",
+          "title: Test NOC\nbase_url: http://noc.example.com\ntimezone: UTC\n"
+          "author: NOC\nunsafe_html: true\nfeed_entries: 10\nfeed_updates: 0\n"
+          "tombstone_days: 100000\nservers:\n  A.1: {name: A, description: \"x\"}\n"
+          "  B_2:\n  c-3: {group: A.1}\n")
+
+
+def spec_cases():
+    try:
+        import yaml
+    except ImportError:
+        return
+    for path in sorted(glob.glob(os.path.join(SHARED, "mustache-spec/*.yml"))):
+        spec = yaml.safe_load(read(path))
+        name = os.path.basename(path)[:-4].lstrip("~")
+        for i, t in enumerate(spec.get("tests", [])):
+            data = {"data": t.get("data"), "partials": t.get("partials", {})}
+            write("tmpl", "%s-%02d" % (name, i),
+                  t["template"] + "\0" + json.dumps(data, ensure_ascii=False))
+
+
+def templates():
+    page = {"data": {"site": {"title": "NOC <&>"}, "title": "x", "notices": [
+        {"title": "a", "url": "2010/10/a/", "servers": [{"id": "S"}]}, {"title": "b"}]},
+        "partials": {}}
+    theme = sorted(glob.glob("themes/default/templates/*.mustache"))
+    for path in theme:
+        page["partials"][os.path.basename(path)[:-9]] = read(path)
+    for path in theme:
+        write("tmpl", "theme-" + os.path.basename(path)[:-9],
+              read(path) + "\0" + json.dumps(page, ensure_ascii=False))
+    spec_cases()
+
+
+def split_notice(path):
+    text = read(path)
+    fm, body = text[4:].split("\n---\n", 1)
+    title = re.search(r"^title: *(.*)$", fm, re.M).group(1).strip("\"'")
+    parts = re.split(r"\n\n(?=\**Update)", body.strip())
+    updates = []
+    for p in parts[1:]:
+        updates += [p, "Ann Operator <ann@example.com>"]
+    return [title, os.path.basename(path)[:-3], "Ann Operator", parts[0]] + updates + [""]
+
+
+def feeds():
+    head = ["ExchangeDefender Network Operations", "https://noc.example.com/",
+            "ExchangeDefender NOC", "LOUIE", "LOUIECAS3",
+            "Old notice", "Bob", "content/2010/old.md"]
+    paths = sorted(glob.glob("content/**/*.md", recursive=True))
+    for i in range(0, len(paths), 4):
+        fields = list(head)
+        for p in paths[i:i + 4]:
+            fields += split_notice(p)
+        write("feed", "content-%02d" % (i // 4), SEP.join(fields))
+    hostile = [
+        "bell\x07 and escape\x1b[31m", "]]> <![CDATA[ x ]]>", "</title><script>x</script>",
+        "a\r\nb\rc\nd", "tab\there\x0b\x0c", "\x7f\x01\x02", "&amp; &#0; &#x1; &bogus;",
+        "\u2028\u2029\ufffe\uffff", "x" * 200, "é" * 50, "😀" * 30,
+    ]
+    for i, s in enumerate(hostile):
+        fields = [s, "https://" + s, s, s, s, s, s, s, s, s, s, "Update: " + s, s, s, s, ""]
+        write("feed", "hostile-%02d" % i, SEP.join(fields))
+    raw = SEP.encode().join([b"bad \xff\xfe utf-8", b"https://h\xc3/", b"\xc3\x28",
+                             b"a\x00b", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf",
+                             b"t", b"p", b"title \xe2\x82", b"name\x80", b"who\x00ami",
+                             b"body \xff", b"update \xfe", b"\xf8\x88\x80\x80\x80"])
+    write("feed", "invalid-utf8", raw)
+
+
+def main():
+    notices()
+    stamps()
+    sites()
+    templates()
+    feeds()
+
+
+if __name__ == "__main__":
+    main()
