@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 #include <signal.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,6 +472,45 @@ static int up_to_date(const char *out, const char *stamp)
 	return same;
 }
 
+/* The feeds are written on a second thread while the pages render: the two
+ * share the model, which neither changes, and the publisher, which locks. */
+struct feed_job {
+	const struct nb_model *m;
+	struct nb_publish *pub;
+	struct nb_diags diags;
+	int rc;
+};
+
+static void *feed_run(void *arg)
+{
+	struct feed_job *job = arg;
+
+	job->rc = nb_feed_write_all(job->m, job->pub, &job->diags);
+	return NULL;
+}
+
+static int write_site(const struct nb_model *m, const char *theme, struct nb_publish *pub,
+		      nb_progress_fn progress, void *payload, struct nb_diags *diags)
+{
+	struct feed_job job = { m, pub, NB_DIAGS_INIT, 0 };
+	pthread_t thread;
+	int threaded = pthread_create(&thread, NULL, feed_run, &job) == 0;
+	int rc = nb_render_site(m, theme, pub, progress, payload, diags);
+	size_t i;
+
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		feed_run(&job);
+	for (i = 0; i < job.diags.count; i++) {
+		const struct nb_diag *d = &job.diags.items[i];
+
+		nb_diags_add(diags, d->path, d->line, d->hint, "%s", d->message);
+	}
+	nb_diags_clear(&job.diags);
+	return rc < 0 || job.rc < 0 ? -1 : 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
@@ -512,8 +552,8 @@ static int cmd_build(int argc, char **argv)
 		goto cleanup;
 	}
 	nb_model_build(&model, &l.content);
-	if (nb_render_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL,
-			   &bar, &l.diags) < 0 || nb_feed_write_all(&model, &pub, &l.diags) < 0 ||
+	if (write_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL, &bar,
+		       &l.diags) < 0 ||
 	    (stamp && nb_publish_write(&pub, NB_BUILD_STAMP, stamp, strlen(stamp), &l.diags) < 0)) {
 		rc = pub.io_failed ? EXIT_ENV : EXIT_CONTENT;
 		goto cleanup;

@@ -47,7 +47,9 @@ static int io_error(struct nb_publish *p, struct nb_diags *diags, const char *pa
 {
 	int err = errno;
 
+	pthread_mutex_lock(&p->lock);
 	p->io_failed = 1;
+	pthread_mutex_unlock(&p->lock);
 	return nb_diags_add(diags, path, 0, io_hint(err), "cannot %s: %s", what, strerror(err));
 }
 
@@ -284,12 +286,16 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 	if (!safe_rel(rel))
 		return nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 				    "refusing to write outside the output folder");
+	pthread_mutex_lock(&p->lock);
 	nb_map_sets(&p->made, rel, 1);
+	pthread_mutex_unlock(&p->lock);
 	nb_buf_printf(&path, "%s/%s", p->stage, rel);
 	nb_buf_printf(&live, "%s/%s", p->out, rel);
 	if (same_bytes(live.ptr, data, len) &&
 	    (same_file(path.ptr, live.ptr) || put(p, path.ptr, live.ptr, NULL, 0, 1) == 0)) {
+		pthread_mutex_lock(&p->lock);
 		p->kept++;
+		pthread_mutex_unlock(&p->lock);
 		rc = 0;
 		goto cleanup;
 	}
@@ -297,7 +303,9 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		io_error(p, diags, path.ptr, "write");
 		goto cleanup;
 	}
+	pthread_mutex_lock(&p->lock);
 	p->written++;
+	pthread_mutex_unlock(&p->lock);
 	rc = 0;
 cleanup:
 	nb_buf_release(&path);

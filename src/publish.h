@@ -6,6 +6,7 @@
 #ifndef NB_PUBLISH_H
 #define NB_PUBLISH_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -24,9 +25,11 @@ struct nb_publish {
 	int old_known;           /* old_files lists every file of the staging folder */
 	int fresh;               /* the staging folder was made empty by this build */
 	int io_failed;    /* a problem added was the file system's (ENOSPC, EROFS...) */
+	pthread_mutex_t lock;    /* pages and feeds are written from two threads */
 };
 
-#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0 }
+#define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0, \
+			   PTHREAD_MUTEX_INITIALIZER }
 
 /* The list of a site's files, kept in it so the next build knows what to
  * remove without walking the folder. */
@@ -36,7 +39,7 @@ struct nb_publish {
  * folder: the site the live one replaced, kept to be brought up to date
  * (most of its folders and files stay), or a new folder. */
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags);
-/* Writes one file at a relative path ("2010/10/slug/index.html").  A file
+/* Writes one file at a relative path (from any thread) ("2010/10/slug/index.html").  A file
  * whose bytes equal the live site's is hard-linked from it instead, so its
  * modification time stays. */
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
