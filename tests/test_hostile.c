@@ -90,7 +90,8 @@ static void h_init(struct hostile *h)
 	nb_buf_printf(&b, "%s/canary.txt", h->dir);
 	f = fopen(b.ptr, "w");
 	assert_non_null(f);
-	fputs(SECRET "\n", f);
+	/* a valid notice: a link that was followed would publish it */
+	fputs("---\ntitle: " SECRET "\nservers: [SCROOGE]\nstatus: resolved\n---\n" SECRET "\n", f);
 	fclose(f);
 	nb_buf_release(&b);
 	if (passwd && strchr(passwd, '\n'))
