@@ -291,6 +291,27 @@ static int by_stamp(const void *a, const void *b)
 	return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
+/* 1 when the candidate has u's key (the exact pass) or u's stamp. */
+static int same_as(const struct candidate *c, const struct vupdate *u, int exact_pass)
+{
+	return exact_pass ? c->key == u->key : strcmp(c->stamp, u->stamp) == 0;
+}
+
+/* Where the run of candidates sharing c's key (or stamp) goes on. */
+static void set_run(struct nb_map *next, const struct candidate *c, int exact_pass, size_t pos)
+{
+	if (exact_pass)
+		nb_map_set64(next, c->key, pos);
+	else
+		nb_map_sets(next, c->stamp, pos);
+}
+
+static int get_run(const struct nb_map *next, const struct vupdate *u, int exact_pass,
+		   size_t *pos)
+{
+	return exact_pass ? nb_map_get64(next, u->key, pos) : nb_map_gets(next, u->stamp, pos);
+}
+
 /*
  * For each update of `to`, the first untaken update of `from` with the
  * same key (exact) or the same non-empty stamp.  from's updates are sorted
@@ -311,33 +332,22 @@ static void match_same(const struct version *from, const struct version *to, int
 		c[i].i = i;
 	}
 	nb_sort(c, from->count, sizeof(*c), exact_pass ? by_key : by_stamp);
-	for (i = from->count; i-- > 0;) {
-		if (exact_pass)
-			nb_map_set64(&next, c[i].key, i);
-		else
-			nb_map_sets(&next, c[i].stamp, i);
-	}
+	for (i = from->count; i-- > 0;)
+		set_run(&next, &c[i], exact_pass, i);
 	for (j = 0; j < to->count; j++) {
 		const struct vupdate *u = &to->updates[j];
-		int found;
 
-		if (match[j] != MATCH_NONE || (!exact_pass && !u->stamp[0]))
+		if (match[j] != MATCH_NONE || (!exact_pass && !u->stamp[0]) ||
+		    !get_run(&next, u, exact_pass, &pos))
 			continue;
-		found = exact_pass ? nb_map_get64(&next, u->key, &pos) :
-				     nb_map_gets(&next, u->stamp, &pos);
-		while (found && pos < from->count && taken[c[pos].i] &&
-		       (exact_pass ? c[pos].key == u->key : !strcmp(c[pos].stamp, u->stamp)))
+		while (pos < from->count && same_as(&c[pos], u, exact_pass) && taken[c[pos].i])
 			pos++;
-		if (!found || pos == from->count ||
-		    (exact_pass ? c[pos].key != u->key : strcmp(c[pos].stamp, u->stamp) != 0))
+		if (pos == from->count || !same_as(&c[pos], u, exact_pass))
 			continue;
 		match[j] = (long)c[pos].i;
 		exact[j] = exact_pass;
 		taken[c[pos].i] = 1;
-		if (exact_pass)
-			nb_map_set64(&next, u->key, pos + 1);
-		else
-			nb_map_sets(&next, u->stamp, pos + 1);
+		set_run(&next, &c[pos], exact_pass, pos + 1);
 	}
 	nb_map_release(&next);
 	free(c);

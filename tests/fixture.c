@@ -399,21 +399,18 @@ int fx_git(struct fx_repo *r, int64_t when, const char *const *args)
 
 char *fx_slurp(const char *path)
 {
-	char chunk[8192], *data = NULL;
-	size_t len = 0, got;
+	struct nb_buf data = NB_BUF_INIT;
+	char chunk[65536];
+	size_t got;
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
 		return NULL;
-	data = malloc(1);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		data = realloc(data, len + got + 1);
-		memcpy(data + len, chunk, got);
-		len += got;
-	}
-	data[len] = '\0';
+	/* the buffer grows geometrically: a page of many MB stays cheap */
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		nb_buf_put(&data, chunk, got);
 	fclose(f);
-	return data;
+	return nb_buf_detach(&data);
 }
 
 static void walk_below(const char *dir, const char *rel,

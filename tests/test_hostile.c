@@ -36,8 +36,15 @@
 #define MEM_MB 2048
 #define CPU_S 60
 
-/* a check that never loads a 50 MB file stays well under this */
-#define HUGE_RSS_KB ((FX_ASAN ? 100 : 40) * 1024)
+/*
+ * A child's peak resident size counts what it shared with this process
+ * when forked.  Under AddressSanitizer this process keeps freed memory
+ * (the quarantine), so the peak says little about nocblog: the memory
+ * checks are made in the plain build only.
+ */
+#define RSS_MEANS_CHILD (!FX_ASAN)
+/* what a check may grow by when it never loads a 50 MB file */
+#define HUGE_RSS_KB (20 * 1024)
 
 /* updates in one notice: 100k fit the 1 MiB limit at 10 bytes each */
 #define MANY_UPDATES 100000
@@ -45,7 +52,7 @@
 /* servers in site.yaml: each has a page and four feeds */
 #define MANY_SERVERS 10000
 /* what building them may take: far more than it needs */
-#define MANY_SERVERS_RSS_KB ((FX_ASAN ? 600 : 300) * 1024)
+#define MANY_SERVERS_RSS_KB (300 * 1024)
 
 #define SECRET "NOCBLOG-CANARY-d41d8cd98f00"
 
@@ -83,7 +90,8 @@ static void h_init(struct hostile *h)
 	nb_buf_printf(&b, "%s/canary.txt", h->dir);
 	f = fopen(b.ptr, "w");
 	assert_non_null(f);
-	fputs(SECRET "\n", f);
+	/* a valid notice: a link that was followed would publish it */
+	fputs("---\ntitle: " SECRET "\nservers: [SCROOGE]\nstatus: resolved\n---\n" SECRET "\n", f);
 	fclose(f);
 	nb_buf_release(&b);
 	if (passwd && strchr(passwd, '\n'))
@@ -297,10 +305,12 @@ static char *site_file(const struct hostile *h, const char *rel)
 
 static size_t count_of(const char *text, const char *part)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(part);
 
-	for (text = strstr(text, part); text; text = strstr(text + 1, part))
-		n++;
+	/* not strstr in a loop: AddressSanitizer's measures the whole rest of
+	 * the text at each call, quadratic on a page of many MB */
+	for (; *text; text++)
+		n += *text == *part && strncmp(text, part, len) == 0;
 	return n;
 }
 
@@ -596,26 +606,29 @@ static void test_slug_collision(void **state)
 
 static void test_huge_notice(void **state)
 {
-	size_t n = 50u << 20, i;
+	size_t n = 50u << 20, i, baseline;
 	char *big = malloc(n);
 	struct hostile h;
-	char *out;
 
 	(void)state;
 	h_init(&h);
+	/* what a check of this repository takes without the file */
+	fx_commit(&h.r, "good", T0, 0);
+	free(h_run(&h, "check", "--no-cache", 0));
+	baseline = h.rss_kb;
 	for (i = 0; i < n; i++)
 		big[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
 	fx_write_bytes(&h.r, "content/2010/huge.md", big, n);
 	free(big);
-	fx_commit(&h.r, "huge", T0, 0);
+	fx_commit(&h.r, "huge", T0 + 60, 0);
 	refused(&h, "content/2010/huge.md:",
 		"the file is 52428800 bytes; notices are limited to 1048576 \u2014 split it");
 	/* the size is read from the object's header: the 50 MB are never
 	 * loaded, by the history walk either */
-	out = h_run(&h, "check", "--no-cache", 1);
-	if (h.rss_kb > HUGE_RSS_KB)
-		fail_msg("check peaked at %zu KiB: the file was loaded", h.rss_kb);
-	free(out);
+	free(h_run(&h, "check", "--no-cache", 1));
+	if (RSS_MEANS_CHILD && h.rss_kb > baseline + HUGE_RSS_KB)
+		fail_msg("check peaked at %zu KiB, %zu without the file: it was loaded",
+			 h.rss_kb, baseline);
 	h_free(&h);
 }
 
@@ -691,7 +704,7 @@ static void test_many_servers(void **state)
 	}
 	fx_commit(&h.r, "many servers", T0, 0);
 	built(&h);
-	if (h.rss_kb > MANY_SERVERS_RSS_KB)
+	if (RSS_MEANS_CHILD && h.rss_kb > MANY_SERVERS_RSS_KB)
 		fail_msg("the build peaked at %zu KiB", h.rss_kb);
 	for (i = 0; i < MANY_SERVERS; i++) {
 		nb_buf_truncate(&text, 0);
