@@ -46,7 +46,6 @@ struct change {
 	int has_old, has_new;
 	git_oid old, new;
 	int done;
-	struct version *parsed; /* the new version, parsed ahead, or NULL */
 };
 
 struct changes {
@@ -189,16 +188,6 @@ static struct version *version_get(struct nb_history *h, const git_oid *id,
 	version_free(h->versions[slot]);
 	h->versions[slot] = v;
 	return v;
-}
-
-/* Puts a version parsed ahead into the cache, in place of what it holds. */
-static void version_adopt(struct nb_history *h, struct version *v)
-{
-	size_t slot = nb_hash(v->id.id, GIT_OID_RAWSZ) % NB_VERSION_SLOTS;
-
-	h->stats.versions_parsed++;
-	version_free(h->versions[slot]);
-	h->versions[slot] = v;
 }
 
 /* ---- matching updates between two versions ---- */
@@ -614,10 +603,8 @@ static void changes_clear(struct changes *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->count; i++) {
+	for (i = 0; i < c->count; i++)
 		free(c->items[i].path);
-		version_free(c->items[i].parsed);
-	}
 	free(c->items);
 	memset(c, 0, sizeof(*c));
 }
@@ -1128,8 +1115,7 @@ static void prepare_failed(struct prepared *pc, const char *hint, const char *fm
 	pc->hint = nb_strdup(hint);
 }
 
-static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc,
-			   int parse)
+static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc)
 {
 	git_commit *commit = NULL, *parent = NULL;
 	git_oid other;
@@ -1182,11 +1168,6 @@ static void prepare_commit(struct treereader *tr, const git_oid *id, struct prep
 		pc->name = nb_strdup(a->name ? a->name : "");
 		pc->email = nb_strdup(a->email ? a->email : "");
 	}
-	/* on the second thread, the notices' new versions are parsed too */
-	for (i = 0; parse && i < pc->ch.count; i++)
-		if (pc->ch.items[i].has_new)
-			pc->ch.items[i].parsed = version_parse(tr->repo, &pc->ch.items[i].new,
-							       NULL, 0);
 	goto done;
 unreadable:
 	{
@@ -1206,7 +1187,6 @@ done:
 static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_diags *diags)
 {
 	struct sig sig;
-	size_t i;
 
 	h->stats.commits++;
 	if (pc->error) {
@@ -1216,11 +1196,6 @@ static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_di
 	if (pc->skip)
 		return 0;
 	h->stats.content_commits++;
-	for (i = 0; i < pc->ch.count; i++) {
-		if (pc->ch.items[i].parsed)
-			version_adopt(h, pc->ch.items[i].parsed);
-		pc->ch.items[i].parsed = NULL;
-	}
 	sig.time = pc->time;
 	sig.offset = pc->offset;
 	sig.name = intern(h, pc->name);
@@ -1321,7 +1296,7 @@ static void *ahead_run(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		if (a->stop)
 			break;
-		prepare_commit(&a->tr, &a->ids[k], &a->ring[k % NB_AHEAD_SLOTS], 1);
+		prepare_commit(&a->tr, &a->ids[k], &a->ring[k % NB_AHEAD_SLOTS]);
 		pthread_mutex_lock(&a->lock);
 		a->made = k + 1;
 		pthread_cond_broadcast(&a->changed);
@@ -1411,7 +1386,7 @@ static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *
 	for (k = 0, rc = 0; k < count && rc == 0; k++) {
 		struct prepared pc;
 
-		prepare_commit(&h->tr, &ids[k], &pc, 0);
+		prepare_commit(&h->tr, &ids[k], &pc);
 		rc = finish_commit(h, &pc, diags);
 		prepared_clear(&pc);
 	}
