@@ -77,7 +77,16 @@ build/fuzz/%.o: src/%.c
 
 build/fuzz/tests/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
+	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc -Itests -MMD -MP -c -o $@ $<
+
+build/fuzz/tests/tmpldata.o: tests/tmpldata.c
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc -MMD -MP -c -o $@ $<
+
+# the Mustache tests and fuzz target share their YAML-to-data reader
+build/tests/test_mustache: build/tests/tmpldata.o
+build/asan/tests/test_mustache: build/asan/tests/tmpldata.o
+build/fuzz/fuzz_tmpl: build/fuzz/tests/tmpldata.o
 
 build/fuzz/fuzz_%: build/fuzz/tests/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(NB_LIBS)

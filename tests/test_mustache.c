@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "fixture.h"
+#include "tmpldata.h"
 #include "tmpl.h"
 #include "util.h"
 #include "yml.h"
@@ -48,74 +49,6 @@ static char *slurp(const char *path, size_t *len)
 	return nb_buf_detach(&b);
 }
 
-/* ---- YAML to template data ---- */
-
-static int is_number(const char *s)
-{
-	char *end;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	if (*s < '0' || *s > '9')
-		return 0;
-	(void)strtod(s, &end);
-	return *end == '\0';
-}
-
-/* Plain scalars as YAML reads them: null, booleans, numbers (1.210 is 1.21). */
-static struct nb_tmpl_value *scalar(struct nb_tmpl_arena *a, const struct nb_yml *y)
-{
-	const char *s = y->scalar;
-
-	if (!y->plain)
-		return nb_tmpl_str(a, s);
-	if (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0)
-		return nb_tmpl_null(a);
-	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)
-		return nb_tmpl_bool(a, s[0] == 't');
-	if (is_number(s))
-		return nb_tmpl_strf(a, "%.15g", strtod(s, NULL));
-	return nb_tmpl_str(a, s);
-}
-
-/* Recursive, but nb_yml bounds the depth (NB_YML_MAX_DEPTH). */
-static struct nb_tmpl_value *from_yaml(struct nb_tmpl_arena *a, const struct nb_yml *y)
-{
-	struct nb_tmpl_value *v;
-	size_t i;
-
-	if (!y)
-		return nb_tmpl_null(a);
-	switch (y->kind) {
-	case NB_YML_SCALAR:
-		return scalar(a, y);
-	case NB_YML_SEQ:
-		v = nb_tmpl_list_new(a);
-		for (i = 0; i < y->count; i++)
-			nb_tmpl_list_push(v, from_yaml(a, y->items[i]));
-		return v;
-	default:
-		v = nb_tmpl_map_new(a);
-		for (i = 0; i + 1 < y->count; i += 2)
-			nb_tmpl_map_set(v, y->items[i]->scalar, from_yaml(a, y->items[i + 1]));
-		return v;
-	}
-}
-
-/* Partials come from the test's `partials` mapping. */
-static int yaml_partial(void *ud, const char *name, struct nb_buf *text,
-			struct nb_buf *path, struct nb_diags *diags)
-{
-	const struct nb_yml *p = nb_yml_get(ud, name);
-
-	(void)diags;
-	if (!p || p->kind != NB_YML_SCALAR)
-		return 0;
-	nb_buf_puts(text, p->scalar);
-	nb_buf_printf(path, "partials/%s", name);
-	return 1;
-}
-
 /* Shows control characters, so that whitespace differences are visible. */
 static void show(struct nb_buf *b, const char *s)
 {
@@ -142,7 +75,7 @@ static int run_case(const struct nb_yml *test, struct nb_buf *why)
 	const char *tmpl = text_of(nb_yml_get(test, "template"));
 	const char *want = text_of(nb_yml_get(test, "expected"));
 	struct nb_tmpl_arena *arena = nb_tmpl_arena_new();
-	struct nb_tmpl_set *set = nb_tmpl_set_new(yaml_partial,
+	struct nb_tmpl_set *set = nb_tmpl_set_new(td_yaml_partial,
 						  (void *)nb_yml_get(test, "partials"));
 	struct nb_diags diags = NB_DIAGS_INIT;
 	struct nb_buf out = NB_BUF_INIT;
@@ -153,7 +86,7 @@ static int run_case(const struct nb_yml *test, struct nb_buf *why)
 		nb_buf_puts(why, "no template or expected text");
 		goto cleanup;
 	}
-	data = nb_tmpl_value_data(from_yaml(arena, nb_yml_get(test, "data")));
+	data = nb_tmpl_value_data(td_from_yaml(arena, nb_yml_get(test, "data")));
 	if (nb_tmpl_set_add(set, "", tmpl, strlen(tmpl), "template", &diags) < 0 ||
 	    nb_tmpl_set_render(set, "", &data, &out, &diags) < 0) {
 		char *msg = nb_diag_format(&diags.items[0]);
