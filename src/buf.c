@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,4 +103,24 @@ void nb_buf_release(struct nb_buf *b)
 	free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->alloc = 0;
+}
+
+int nb_buf_read_file(struct nb_buf *b, const char *path, size_t max)
+{
+	char chunk[65536];
+	size_t got, start = b->len;
+	FILE *f = fopen(path, "rb");
+	int err;
+
+	if (!f)
+		return -1;
+	while (b->len - start <= max && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		nb_buf_put(b, chunk, got);
+	err = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
 }

@@ -25,6 +25,10 @@ void nb_buf_truncate(struct nb_buf *b, size_t len);
 const char *nb_buf_cstr(const struct nb_buf *b);
 /* Hands the contents to the caller (free() it) and resets the buffer. */
 char *nb_buf_detach(struct nb_buf *b);
+/* Appends the bytes of the file at path, at most max + 1 of them (so a file
+ * over max reads as longer than max).  0, or -1 with errno set when the
+ * file cannot be opened or read. */
+int nb_buf_read_file(struct nb_buf *b, const char *path, size_t max);
 void nb_buf_release(struct nb_buf *b);
 
 #endif

@@ -373,17 +373,15 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 	char *path = cache_path(repo), *text = NULL, *line, *save = NULL;
 	struct nb_buf data = NB_BUF_INIT;
 	struct hnotice *n = NULL;
-	char chunk[65536], *f[16];
-	size_t got, nf;
-	int ok = 0, rc = -1;
-	FILE *fp = fopen(path, "rb");
+	char *f[16];
+	size_t nf;
+	int ok = 0, rc = -1, unread = nb_buf_read_file(&data, path, SIZE_MAX - 1) < 0;
 
 	free(path);
-	if (!fp)
+	if (unread) {
+		nb_buf_release(&data);
 		return -1;
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		nb_buf_put(&data, chunk, got);
-	fclose(fp);
+	}
 	text = nb_buf_detach(&data);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		nf = split(line, f, 16);

@@ -83,15 +83,11 @@ static void print_diags(struct nb_diags *diags)
 static char *read_bytes(const char *path, size_t *len)
 {
 	struct nb_buf b = NB_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f = fopen(path, "rb");
 
-	if (!f)
+	if (nb_buf_read_file(&b, path, NB_SITE_MAX_BYTES) < 0) {
+		nb_buf_release(&b);
 		return NULL;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < NB_SITE_MAX_BYTES)
-		nb_buf_put(&b, chunk, got);
-	fclose(f);
+	}
 	if (len)
 		*len = b.len;
 	return nb_buf_detach(&b);

@@ -101,20 +101,10 @@ static void remove_stale_stages(const char *out)
 static void take_file_list(struct nb_publish *p)
 {
 	struct nb_buf path = NB_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	FILE *f;
 
 	nb_buf_printf(&path, "%s/%s", p->stage, NB_FILE_LIST);
-	f = fopen(path.ptr, "rb");
-	if (f) {
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			nb_buf_put(&p->old_files, chunk, got);
-		p->old_known = !ferror(f);
-		fclose(f);
-		if (unlink(path.ptr) < 0)
-			p->old_known = 0;
-	}
+	p->old_known = nb_buf_read_file(&p->old_files, path.ptr, SIZE_MAX - 1) == 0 &&
+		       unlink(path.ptr) == 0;
 	nb_buf_release(&path);
 }
 

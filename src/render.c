@@ -1,6 +1,7 @@
 #include "render.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -734,22 +735,13 @@ cleanup:
 static int copy_file(struct ctx *x, const char *path, const char *rel)
 {
 	struct nb_buf data = NB_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	FILE *f = fopen(path, "rb");
 	int rc = -1;
 
-	if (!f)
-		return nb_diags_add(x->diags, path, 0, "check the theme's files",
-				    "cannot read the theme file");
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len <= NB_THEME_FILE_MAX)
-		nb_buf_put(&data, chunk, got);
-	if (ferror(f) || data.len > NB_THEME_FILE_MAX)
-		nb_diags_add(x->diags, path, 0, "keep theme files under 8 MiB",
+	if (nb_buf_read_file(&data, path, NB_THEME_FILE_MAX) < 0 || data.len > NB_THEME_FILE_MAX)
+		nb_diags_add(x->diags, path, 0, "keep theme files under 8 MiB and readable",
 			     "cannot read the theme file, or it is too large");
 	else
 		rc = nb_publish_write(x->pub, rel, nb_buf_cstr(&data), data.len, x->diags);
-	fclose(f);
 	nb_buf_release(&data);
 	return rc;
 }
@@ -811,27 +803,21 @@ static int read_template(void *ud, const char *name, struct nb_buf *text,
 			 struct nb_buf *path, struct nb_diags *diags)
 {
 	const struct ctx *x = ud;
-	char chunk[65536];
-	size_t got, i;
-	FILE *f;
+	size_t i;
 
 	for (i = 0; name[i]; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
 		      (name[i] >= '0' && name[i] <= '9') || name[i] == '-' || name[i] == '_'))
 			return 0; /* not a template name: missing */
 	nb_buf_printf(path, "%s/templates/%s.mustache", x->theme_dir, name);
-	f = fopen(path->ptr, "rb");
-	if (!f)
-		return 0;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text->len <= NB_THEME_FILE_MAX)
-		nb_buf_put(text, chunk, got);
-	if (ferror(f) || text->len > NB_THEME_FILE_MAX) {
-		fclose(f);
-		return nb_diags_add(diags, path->ptr, 0, "keep templates under 8 MiB and readable",
-				    "cannot read the template");
+	if (nb_buf_read_file(text, path->ptr, NB_THEME_FILE_MAX) < 0) {
+		if (errno == ENOENT)
+			return 0;
+	} else if (text->len <= NB_THEME_FILE_MAX) {
+		return 1;
 	}
-	fclose(f);
-	return 1;
+	return nb_diags_add(diags, path->ptr, 0, "keep templates under 8 MiB and readable",
+			    "cannot read the template");
 }
 
 int nb_render_site(const struct nb_model *m, const char *theme_dir,
