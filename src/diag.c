@@ -97,3 +97,15 @@ void nb_diags_clear(struct nb_diags *d)
 	d->items = NULL;
 	d->count = d->alloc = 0;
 }
+
+void nb_diags_move(struct nb_diags *to, struct nb_diags *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->count; i++) {
+		const struct nb_diag *d = &from->items[i];
+
+		nb_diags_add(to, d->path, d->line, d->hint, "%s", d->message);
+	}
+	nb_diags_clear(from);
+}

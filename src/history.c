@@ -1082,9 +1082,7 @@ struct prepared {
 	git_oid commit, tree, first;
 	unsigned parents;
 	int skip;              /* content/ is as a parent had it */
-	char *error;           /* what could not be read */
-	char *hint;
-	char *path;            /* the folder that could not be read */
+	struct nb_diags diags; /* what could not be read */
 	struct changes ch;
 	int64_t time;
 	int offset;
@@ -1094,25 +1092,10 @@ struct prepared {
 static void prepared_clear(struct prepared *pc)
 {
 	changes_clear(&pc->ch);
-	free(pc->error);
-	free(pc->hint);
-	free(pc->path);
+	nb_diags_clear(&pc->diags);
 	free(pc->name);
 	free(pc->email);
 	memset(pc, 0, sizeof(*pc));
-}
-
-static void prepare_failed(struct prepared *pc, const char *hint, const char *fmt,
-			   const char *arg)
-{
-	struct nb_buf msg = NB_BUF_INIT;
-
-	if (arg)
-		nb_buf_printf(&msg, fmt, arg, git_message());
-	else
-		nb_buf_printf(&msg, fmt, git_message());
-	pc->error = nb_buf_detach(&msg);
-	pc->hint = nb_strdup(hint);
 }
 
 static void prepare_commit(struct treereader *tr, const git_oid *id, struct prepared *pc)
@@ -1141,9 +1124,9 @@ static void prepare_commit(struct treereader *tr, const git_oid *id, struct prep
 		}
 	}
 	if (diff_trees(tr, &pc->first, &pc->tree, &pc->ch, &where) < 0) {
-		prepare_failed(pc, "run 'git fsck' on the repository",
-			       "cannot read a folder in the history: %s", NULL);
-		pc->path = where;
+		nb_diags_add(&pc->diags, where, 0, "run 'git fsck' on the repository",
+			     "cannot read a folder in the history: %s", git_message());
+		free(where);
 		goto done;
 	}
 	/* a merge: keep what no parent had, the merge's own work */
@@ -1174,8 +1157,8 @@ unreadable:
 		char hex[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(hex, sizeof(hex), id);
-		prepare_failed(pc, "run 'git fsck'; fetch what is missing",
-			       "cannot read commit %s or its parents: %s", hex);
+		nb_diags_add(&pc->diags, NULL, 0, "run 'git fsck'; fetch what is missing",
+			     "cannot read commit %s or its parents: %s", hex, git_message());
 	}
 done:
 	git_commit_free(parent);
@@ -1189,8 +1172,8 @@ static int finish_commit(struct nb_history *h, struct prepared *pc, struct nb_di
 	struct sig sig;
 
 	h->stats.commits++;
-	if (pc->error) {
-		nb_diags_add(diags, pc->path, 0, pc->hint, "%s", pc->error);
+	if (pc->diags.count) {
+		nb_diags_move(diags, &pc->diags);
 		return -1;
 	}
 	if (pc->skip)

@@ -492,18 +492,12 @@ static int write_site(const struct nb_model *m, const char *theme, struct nb_pub
 	pthread_t thread;
 	int threaded = pthread_create(&thread, NULL, feed_run, &job) == 0;
 	int rc = nb_render_site(m, theme, pub, progress, payload, diags);
-	size_t i;
 
 	if (threaded)
 		pthread_join(thread, NULL);
 	else
 		feed_run(&job);
-	for (i = 0; i < job.diags.count; i++) {
-		const struct nb_diag *d = &job.diags.items[i];
-
-		nb_diags_add(diags, d->path, d->line, d->hint, "%s", d->message);
-	}
-	nb_diags_clear(&job.diags);
+	nb_diags_move(diags, &job.diags);
 	return rc < 0 || job.rc < 0 ? -1 : 0;
 }
 

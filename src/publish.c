@@ -67,7 +67,8 @@ static int remove_tree(const char *path)
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Staging folders of builds that died: ours now, since we hold the lock. */
+/* Staging folders named out.stage-XXXXXX, left by builds of versions
+ * before out.stage/ was kept and reused: ours, since we hold the lock. */
 static void remove_stale_stages(const char *out)
 {
 	const char *slash = strrchr(out, '/');
