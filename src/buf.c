@@ -108,13 +108,14 @@ void nb_buf_release(struct nb_buf *b)
 int nb_buf_read_file(struct nb_buf *b, const char *path, size_t max)
 {
 	char chunk[65536];
-	size_t got, start = b->len;
+	size_t got, want, start = b->len;
 	FILE *f = fopen(path, "rb");
 	int err;
 
 	if (!f)
 		return -1;
-	while (b->len - start <= max && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	while ((want = max + 1 - (b->len - start)) > 0 &&
+	       (got = fread(chunk, 1, want < sizeof(chunk) ? want : sizeof(chunk), f)) > 0)
 		nb_buf_put(b, chunk, got);
 	err = ferror(f) ? EIO : 0;
 	fclose(f);

@@ -100,12 +100,10 @@ void nb_diags_clear(struct nb_diags *d)
 
 void nb_diags_move(struct nb_diags *to, struct nb_diags *from)
 {
-	size_t i;
-
-	for (i = 0; i < from->count; i++) {
-		const struct nb_diag *d = &from->items[i];
-
-		nb_diags_add(to, d->path, d->line, d->hint, "%s", d->message);
-	}
-	nb_diags_clear(from);
+	if (!from->count)
+		return;
+	nb_grow_array(&to->items, &to->alloc, to->count + from->count, sizeof(*to->items));
+	memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
+	to->count += from->count;
+	from->count = 0;
 }

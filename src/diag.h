@@ -33,8 +33,8 @@ void nb_diags_sort(struct nb_diags *d);
 /* "path:line: message — hint"; the caller frees the string. */
 char *nb_diag_format(const struct nb_diag *diag);
 void nb_diags_clear(struct nb_diags *d);
-/* Appends every problem of from to to, and clears from (problems found on
- * another thread, in diags of its own). */
+/* Moves every problem of from to the end of to (problems found on another
+ * thread, in diags of its own). */
 void nb_diags_move(struct nb_diags *to, struct nb_diags *from);
 
 #endif

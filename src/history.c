@@ -112,7 +112,6 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	struct version *v = nb_calloc(1, sizeof(*v));
 	git_blob *blob = NULL;
 	struct nb_notice n;
-	struct nb_buf text = NB_BUF_INIT;
 	size_t i;
 
 	git_oid_cpy(&v->id, id);
@@ -139,10 +138,8 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	v->valid = n.body != NULL;
 	v->title = n.title ? nb_strdup(n.title) : NULL;
 	v->status = n.has_status ? nb_strdup(nb_status_name(n.status)) : NULL;
-	nb_buf_puts(&text, n.title ? n.title : "");
-	nb_buf_putc(&text, '\0');
-	nb_buf_puts(&text, n.body ? n.body : "");
-	v->text_key = nb_hash(text.ptr, text.len);
+	/* the same bytes as an update's key: a stamp and its text */
+	v->text_key = nb_update_key(n.title, n.body);
 	v->has_window = n.has_window;
 	v->window_start = n.window_start;
 	v->window_end = n.window_end;
@@ -159,7 +156,6 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	}
 	nb_notice_release(&n);
 	nb_diags_clear(&ignored);
-	nb_buf_release(&text);
 	git_blob_free(blob);
 	return v;
 }
@@ -515,7 +511,6 @@ static void change_notice(struct nb_history *h, size_t index, const struct blob_
 {
 	struct hnotice *n = &h->notices[index];
 	struct version *vf = NULL, *vt;
-	struct blob_ref last = { &n->last_valid, NULL, 0 };
 	int own_from = 0, own_to = 0;
 
 	nb_hnotice_add_change(n, sig);
@@ -527,7 +522,7 @@ static void change_notice(struct nb_history *h, size_t index, const struct blob_
 	if (!from && n->has_valid) {
 		if (own_from)
 			version_free(vf);
-		vf = version_get(h, last.id, NULL, 0, NULL, &own_from);
+		vf = version_get(h, &n->last_valid, NULL, 0, NULL, &own_from);
 	} else if (!from) {
 		vf = NULL;
 	}
@@ -954,11 +949,19 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(((const struct change *)a)->path, ((const struct change *)b)->path);
 }
 
+static void pair_rename(struct changes *ch, size_t from, size_t to, struct nb_history *h,
+			const struct sig *sig)
+{
+	struct change *d = &ch->items[from], *a = &ch->items[to];
+	struct blob_ref old = { &d->old, NULL, 0 }, new = { &a->new, NULL, 0 };
+
+	file_renamed(h, d->path, a->path, &old, &new, sig);
+	d->done = a->done = 1;
+}
+
 /* Pairs deletions with additions that git's similarity search calls renames. */
 static void similar_renames(struct nb_history *h, const git_oid *old_tree,
 			    const git_oid *new_tree, struct changes *ch,
-			    void (*pair)(struct changes *, size_t, size_t, struct nb_history *,
-					 const struct sig *),
 			    const struct sig *sig)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
@@ -996,23 +999,13 @@ static void similar_renames(struct nb_history *h, const git_oid *old_tree,
 				to = i;
 		}
 		if (from < ch->count && to < ch->count)
-			pair(ch, from, to, h, sig);
+			pair_rename(ch, from, to, h, sig);
 	}
 cleanup:
 	git_diff_free(diff);
 	git_tree_free(ta);
 	git_tree_free(tb);
 	free(paths);
-}
-
-static void pair_rename(struct changes *ch, size_t from, size_t to, struct nb_history *h,
-			const struct sig *sig)
-{
-	struct change *d = &ch->items[from], *a = &ch->items[to];
-	struct blob_ref old = { &d->old, NULL, 0 }, new = { &a->new, NULL, 0 };
-
-	file_renamed(h, d->path, a->path, &old, &new, sig);
-	d->done = a->done = 1;
 }
 
 /* Applies one commit's changes: renames first, then the rest by path. */
@@ -1041,7 +1034,7 @@ static void apply_changes(struct nb_history *h, struct changes *ch, const git_oi
 		adds += !ch->items[i].has_old;
 	}
 	if (deletes && adds && old_tree && !git_oid_is_zero(old_tree))
-		similar_renames(h, old_tree, new_tree, ch, pair_rename, sig);
+		similar_renames(h, old_tree, new_tree, ch, sig);
 	for (i = 0; i < ch->count; i++) {
 		struct change *c = &ch->items[i];
 		struct blob_ref old = { &c->old, NULL, 0 }, new = { &c->new, NULL, 0 };
