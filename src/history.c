@@ -1422,33 +1422,18 @@ done:
 
 /* ---- the work tree ---- */
 
-static int file_cmp(const void *a, const void *b)
+void nb_history_add_worktree(struct nb_history *h, const struct nb_repo_file *a,
+			     size_t head_count, const struct nb_repo_file *b, size_t work_count,
+			     int64_t now, const char *author)
 {
-	return strcmp(((const struct nb_repo_file *)a)->path, ((const struct nb_repo_file *)b)->path);
-}
-
-int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
-			    const struct nb_repo_file *head, size_t head_count,
-			    const struct nb_repo_file *work, size_t work_count,
-			    int64_t now, const char *author, struct nb_diags *diags)
-{
-	struct nb_repo_file *a = nb_calloc(head_count + 1, sizeof(*a));
-	struct nb_repo_file *b = nb_calloc(work_count + 1, sizeof(*b));
 	struct sig sig;
 	size_t i = 0, j = 0;
 
-	(void)diags;
-	h->repo = repo;
-	if (head_count)
-		memcpy(a, head, head_count * sizeof(*a));
-	if (work_count)
-		memcpy(b, work, work_count * sizeof(*b));
-	nb_sort(a, head_count, sizeof(*a), file_cmp);
-	nb_sort(b, work_count, sizeof(*b), file_cmp);
 	memset(&sig, 0, sizeof(sig));
 	sig.time = now;
 	sig.name = intern(h, author);
 	sig.email = intern(h, "");
+	/* both lists come sorted by path, as the nb_repo_list functions give them */
 	while (i < head_count || j < work_count) {
 		int c = i == head_count ? 1 : j == work_count ? -1 : strcmp(a[i].path, b[j].path);
 		struct blob_ref from = { i < head_count ? &a[i].id : NULL, NULL, 0 };
@@ -1468,9 +1453,6 @@ int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
 		i += c <= 0;
 		j += c >= 0;
 	}
-	free(a);
-	free(b);
-	return 0;
 }
 
 /* ---- dating the notices ---- */

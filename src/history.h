@@ -43,12 +43,12 @@ struct nb_history *nb_history_empty(git_repository *repo);
 
 /*
  * Adds the work tree's uncommitted changes (worktree vs head files, both
- * under content/) as one more change, at time now by author.
+ * under content/ and sorted by path, as nb_repo_list and
+ * nb_repo_list_worktree give them) as one more change, at time now by author.
  */
-int nb_history_add_worktree(struct nb_history *h, git_repository *repo,
-			    const struct nb_repo_file *head, size_t head_count,
-			    const struct nb_repo_file *work, size_t work_count,
-			    int64_t now, const char *author, struct nb_diags *diags);
+void nb_history_add_worktree(struct nb_history *h, const struct nb_repo_file *head,
+			     size_t head_count, const struct nb_repo_file *work,
+			     size_t work_count, int64_t now, const char *author);
 
 /* Writes the cache for the commit walked.  Returns 0 or -1 (then the next
  * walk is simply a full one). */

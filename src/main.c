@@ -182,7 +182,7 @@ static int load_pending(git_repository *repo, git_commit *commit, struct nb_cont
 	if (commit && nb_repo_list(&head, &head_count, repo, commit, NB_CONTENT_DIR, diags) < 0)
 		goto cleanup;
 	author = worktree_author(repo);
-	nb_history_add_worktree(h, repo, head, head_count, files, count, now, author, diags);
+	nb_history_add_worktree(h, head, head_count, files, count, now, author);
 	rc = nb_content_load_files(content, repo, files, count, now, diags) < 0 ? EXIT_CONTENT : 0;
 cleanup:
 	nb_repo_files_free(head, head_count);

@@ -31,7 +31,7 @@ int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
 		   struct nb_diags *diags);
 
 /*
- * Every file below dir ("content") in the commit's tree, in git's order:
+ * Every file below dir ("content") in the commit's tree, sorted by path:
  * blobs, and symlinks and submodules for the caller to refuse.  Names that
  * could escape the folder are problems.  Returns 0 with *out (free with
  * nb_repo_files_free), 1 when dir does not exist, -1 on failure.
