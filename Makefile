@@ -65,7 +65,7 @@ build/asan/nocblog: build/asan/main.o $(ASAN_LIB_OBJ)
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c), with the library built by clang
 # with coverage and sanitizers.
 FUZZ_CC      ?= clang
-FUZZ_FLAGS   ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS   ?= $(ASAN_FLAGS)
 FUZZ_TIME    ?= 300
 FUZZ_TARGETS  = notice stamp site tmpl feed
 FUZZ_LIB_OBJ  = $(LIB_SRC:%=build/fuzz/%.o)
@@ -79,7 +79,7 @@ build/fuzz/tests/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc -Itests -MMD -MP -c -o $@ $<
 
-build/fuzz/tests/tmpldata.o: tests/tmpldata.c
+build/fuzz/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(NB_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc -MMD -MP -c -o $@ $<
 

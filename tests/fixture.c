@@ -1,8 +1,8 @@
 #include "fixture.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "util.h"
 
 const char fx_site_yaml[] =
 	"title: Test NOC\n"
@@ -500,4 +501,27 @@ int fx_sh(const char *cmd, char **out)
 		*out = nb_buf_detach(&text);
 	nb_buf_release(&text);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+void fx_expect_no_debris(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	const char *base = slash ? slash + 1 : out;
+	size_t n = strlen(base);
+	char *dir = slash ? nb_strndup(out, (size_t)(slash - out)) : nb_strdup(".");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		fail_msg("cannot list %s", dir);
+	while ((e = readdir(d))) {
+		const char *rest = e->d_name + n;
+
+		if (strncmp(e->d_name, base, n) != 0)
+			continue;
+		if (*rest && strcmp(rest, ".lock") != 0 && strcmp(rest, ".stage") != 0)
+			fail_msg("%s left beside %s", e->d_name, out);
+	}
+	closedir(d);
+	free(dir);
 }

@@ -96,6 +96,13 @@ void fx_snapshot(const char *dir, struct nb_buf *out);
  * fails the test if the build does. */
 void fx_build(struct fx_repo *r, const char *out);
 
+/*
+ * Fails when the folder holding out has an entry named like out that a
+ * finished build does not leave: only out, out.lock and out.stage (the
+ * previous site, reused by the next build) may be there.
+ */
+void fx_expect_no_debris(const char *out);
+
 /* Runs a shell command; its exit status, and its output in *out if given
  * (the caller frees). */
 int fx_sh(const char *cmd, char **out);

@@ -1,8 +1,8 @@
 /*
  * Faults while publishing: a full file system, a file size limit, a
  * read-only output folder.  After each, the live site is byte for byte the
- * one before, no staging folder is left, the build exits 3 naming the path
- * and the cause, and the next build succeeds.
+ * one before, nothing but out.lock and out.stage/ is beside it, the build
+ * exits 3 naming the path and the cause, and the next build succeeds.
  *
  * The test makes its own mount namespace when it may (root with
  * CAP_SYS_ADMIN): tmpfs mounts are then private to it and its children and
@@ -167,7 +167,8 @@ static void expect_old_site(struct faulty *f)
 }
 
 /* The failed build: exit 3, its message names the folder and the cause;
- * the live site is as it was and the build cleared its staging folder. */
+ * the live site is as it was and nothing is left beside it but its lock
+ * and the staging folder the next build brings up to date. */
 static void expect_clean_failure(struct faulty *f, int status, const char *text,
 				 const char *cause)
 {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -133,7 +132,7 @@ static int list_entry(const char *path, const struct stat *st, int flag, struct 
 	(void)ftw;
 	if (strncmp(path, listing_skip, n) == 0 &&
 	    (path[n] == '\0' || path[n] == '/' || strcmp(path + n, ".lock") == 0 ||
-	     strncmp(path + n, ".stage", 6) == 0))
+	     (strncmp(path + n, ".stage", 6) == 0 && (path[n + 6] == '\0' || path[n + 6] == '/'))))
 		return 0; /* the site, its lock file and the copy the next build reuses */
 	if (strstr(path, "/.git/nocblog"))
 		return 0; /* the history cache nocblog keeps in the git directory */
@@ -183,18 +182,6 @@ static void lines_missing(struct nb_buf *out, char mark, const struct nb_buf *a,
 	nb_buf_release(&line);
 }
 
-static void no_stage_left(const struct hostile *h)
-{
-	DIR *d = opendir(h->dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (strncmp(e->d_name, "out.stage-", 10) == 0)
-			fail_msg("the staging folder %s was left behind", e->d_name);
-	if (d)
-		closedir(d);
-}
-
 /*
  * Runs nocblog (check, or build into h->out) bounded, with one optional
  * extra argument; fails unless it exits with `want` having written
@@ -235,7 +222,7 @@ static char *h_run(struct hostile *h, const char *cmd, const char *extra, int wa
 		lines_missing(&diff, '+', &after, &before);
 		fail_msg("nocblog %s wrote outside out/:\n%s", cmd, diff.ptr);
 	}
-	no_stage_left(h);
+	fx_expect_no_debris(h->out);
 	if (strstr(text, SECRET) || (h->passwd && *h->passwd && strstr(text, h->passwd)))
 		fail_msg("the output holds bytes of a symlink's target:\n%s", text);
 	fx_walk(h->out, no_secret, h);

@@ -202,21 +202,10 @@ static void test_killed_build_leaves_old_site(void **state)
 			break;
 	}
 	assert_true(landed > 0);
-	/* the next build succeeds and leaves no staging folder */
+	/* the next build succeeds and leaves nothing but its lock and the
+	 * staging folder it will reuse */
 	build(&s, 0);
-	{
-		struct nb_buf dir = NB_BUF_INIT;
-		struct dirent *e;
-		DIR *d;
-
-		nb_buf_printf(&dir, "%s", s.repo.dir);
-		d = opendir(dir.ptr);
-		while ((e = readdir(d)))
-			if (strstr(e->d_name, "out.stage-"))
-				fail_msg("staging folder %s left behind", e->d_name);
-		closedir(d);
-		nb_buf_release(&dir);
-	}
+	fx_expect_no_debris(s.out);
 	nb_buf_release(&before);
 	nb_buf_release(&after);
 	fx_repo_free(&s.repo);
@@ -268,18 +257,6 @@ static int same_site(struct site *s, const struct nb_buf *want)
 	same = now.len == want->len && memcmp(now.ptr, want->ptr, now.len) == 0;
 	nb_buf_release(&now);
 	return same;
-}
-
-static void expect_no_stage(struct site *s)
-{
-	struct dirent *e;
-	DIR *d = opendir(s->repo.dir);
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (strstr(e->d_name, "out.stage-"))
-			fail_msg("staging folder %s left behind", e->d_name);
-	closedir(d);
 }
 
 /* Two commits, a and b, and the site each gives, byte for byte. */
@@ -366,7 +343,7 @@ static void test_killed_at_random_points(void **state)
 	/* what the killed builds left does not stop the next, which clears it */
 	assert_int_equal(wait_build(spawn_build(&s, t.rev[!live])), 0);
 	assert_true(same_site(&s, &t.snap[!live]));
-	expect_no_stage(&s);
+	fx_expect_no_debris(s.out);
 	two_sites_release(&t);
 	fx_repo_free(&s.repo);
 }
@@ -437,7 +414,7 @@ static void test_two_builds_at_once(void **state)
 			assert_true(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
 			if (!same_site(&s, &t.snap[0]) && !same_site(&s, &t.snap[1]))
 				fail_msg("two builds at once left a site that is neither commit's");
-			expect_no_stage(&s);
+			fx_expect_no_debris(s.out);
 		}
 		two_sites_release(&t);
 	}
