@@ -403,22 +403,21 @@ static void hash_folder(struct nb_buf *b, const char *dir)
 	int n = scandir(dir, &names, NULL, alphasort), i;
 
 	for (i = 0; i < n; i++) {
-		struct nb_buf path = NB_BUF_INIT;
+		struct nb_buf path = NB_BUF_INIT, data = NB_BUF_INIT;
 		struct stat st;
-		size_t len = 0;
-		char *data;
 
 		if (names[i]->d_name[0] != '.') {
 			nb_buf_printf(&path, "%s/%s", dir, names[i]->d_name);
 			if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
 				hash_folder(b, path.ptr);
-			} else if ((data = read_bytes(path.ptr, &len))) {
-				nb_buf_printf(b, "%s\n%zu\n", names[i]->d_name, len);
-				nb_buf_put(b, data, len);
-				free(data);
+			} else if (nb_buf_read_file(&data, path.ptr, SIZE_MAX - 1) == 0) {
+				/* whole: a change anywhere in a theme file means a rebuild */
+				nb_buf_printf(b, "%s\n%zu\n", names[i]->d_name, data.len);
+				nb_buf_put(b, nb_buf_cstr(&data), data.len);
 			}
 		}
 		nb_buf_release(&path);
+		nb_buf_release(&data);
 		free(names[i]);
 	}
 	free(names);

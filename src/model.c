@@ -163,7 +163,6 @@ static void add_to_server(struct nb_model *m, struct nb_server_view *v, size_t *
 		v->maintenance++;
 	if (nb_status_is_open(n->status)) {
 		v->open++;
-		v->open_incidents += n->kind == NB_INCIDENT;
 	} else if (n->kind == NB_INCIDENT && m->items[i].resolved >= n->published) {
 		v->resolve_total += m->items[i].resolved - n->published;
 		v->resolved_count++;

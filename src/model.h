@@ -37,7 +37,6 @@ struct nb_server_view {
 	                            a group also holds its members' notices */
 	size_t count;
 	size_t open;             /* of those, open incidents and maintenance */
-	size_t open_incidents;
 	size_t incidents, maintenance;
 	int64_t resolve_total;   /* summed time to resolve, over `resolved_count` */
 	size_t resolved_count;

@@ -1,6 +1,7 @@
 /*
  * tz: civil dates, and instants in IANA time zones read from the system
- * tz database (through TZ and localtime_r; not thread-safe).
+ * tz database (through TZ and localtime_r, under one process-wide lock, so
+ * any thread may call them; UTC needs neither).
  */
 #ifndef NB_TZ_H
 #define NB_TZ_H

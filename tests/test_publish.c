@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "fixture.h"
+#include "util.h"
 
 #define READER_SECONDS 20    /* the reader stops by itself after this */
 #define KILLS 12             /* builds killed at random points */
@@ -504,6 +505,61 @@ static void test_old_site_becomes_the_next_stage(void **state)
 	fx_repo_free(&s.repo);
 }
 
+/* Builds with the theme at theme; returns what nocblog said. */
+static char *build_with_theme(struct fx_repo *r, const char *out, const char *theme)
+{
+	const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme, NULL };
+	char *text = NULL;
+
+	if (fx_run(&text, args) != 0)
+		fail_msg("build failed: %s", text);
+	return text;
+}
+
+/* A build of what the live site already shows does nothing; a change to
+ * any byte of a theme file, however large, is not "nothing". */
+static void test_up_to_date_sees_every_theme_byte(void **state)
+{
+	struct nb_buf out = NB_BUF_INIT, theme = NB_BUF_INIT, big = NB_BUF_INIT;
+	struct fx_repo r;
+	char *said, *data;
+	size_t size = 5u << 20; /* past any small-file limit */
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	fx_write(&r, "content/2010/a.md",
+		 "---\ntitle: A\nservers: [LOUIE]\nstatus: resolved\n---\nFixed.\n");
+	fx_commit(&r, "a", fx_utc(2010, 10, 10, 12, 0), 0);
+	fx_copy_tree(&r, "themes/default", "theme");
+	nb_buf_printf(&out, "%s/out", r.dir);
+	nb_buf_printf(&theme, "%s/theme", r.dir);
+	data = nb_malloc(size);
+	memset(data, 'a', size);
+	fx_write_bytes(&r, "theme/static/big.txt", data, size);
+	free(build_with_theme(&r, out.ptr, theme.ptr));
+	said = build_with_theme(&r, out.ptr, theme.ptr);
+	if (!strstr(said, "is up to date"))
+		fail_msg("a second build of the same commit and theme did work: %s", said);
+	free(said);
+	data[size - 1] = 'b';
+	fx_write_bytes(&r, "theme/static/big.txt", data, size);
+	said = build_with_theme(&r, out.ptr, theme.ptr);
+	if (strstr(said, "is up to date"))
+		fail_msg("the last byte of a theme file changed, and the build did nothing");
+	free(said);
+	nb_buf_printf(&big, "%s/big.txt", out.ptr);
+	free(data);
+	data = fx_slurp(big.ptr);
+	assert_non_null(data);
+	assert_int_equal(data[size - 1], 'b');
+	free(data);
+	nb_buf_release(&out);
+	nb_buf_release(&theme);
+	nb_buf_release(&big);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_unchanged_pages_keep_their_files),
 		cmocka_unit_test(test_two_builds_at_once),
 		cmocka_unit_test(test_old_site_becomes_the_next_stage),
+		cmocka_unit_test(test_up_to_date_sees_every_theme_byte),
 	};
 
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
