@@ -105,5 +105,7 @@ void nb_diags_move(struct nb_diags *to, struct nb_diags *from)
 	nb_grow_array(&to->items, &to->alloc, to->count + from->count, sizeof(*to->items));
 	memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
 	to->count += from->count;
-	from->count = 0;
+	free(from->items);
+	from->items = NULL;
+	from->count = from->alloc = 0;
 }
