@@ -393,9 +393,6 @@ static int check_theme(const char *theme, struct nb_diags *diags)
 
 /* ---- a build that has nothing new to do ---- */
 
-#define NB_BUILD_STAMP ".nocblog-build"
-
-
 /* Adds a folder's files (names and bytes, sorted) to b. */
 static void hash_folder(struct nb_buf *b, const char *dir)
 {
@@ -425,16 +422,15 @@ static void hash_folder(struct nb_buf *b, const char *dir)
 
 /*
  * What a build depends on besides the content: the commit, the theme's
- * files, and this program.  A live site built from the same has nothing
- * to gain from a rebuild.
+ * files, and this program (its bytes: a reinstall of the same binary
+ * changes nothing).  A live site built from the same has nothing to gain
+ * from a rebuild.  The stamp is kept beside the site, never in it.
  */
 static char *build_stamp(git_repository *repo, const char *rev, const char *theme)
 {
-	struct nb_buf b = NB_BUF_INIT, files = NB_BUF_INIT;
+	struct nb_buf b = NB_BUF_INIT, files = NB_BUF_INIT, self = NB_BUF_INIT;
 	git_object *obj = NULL;
-	char self[4096], hex[GIT_OID_HEXSZ + 1] = "";
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	struct stat st;
+	char hex[GIT_OID_HEXSZ + 1] = "";
 
 	if (git_revparse_single(&obj, repo, rev) == 0)
 		git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
@@ -442,29 +438,12 @@ static char *build_stamp(git_repository *repo, const char *rev, const char *them
 	hash_folder(&files, theme);
 	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\n", NB_VERSION, hex,
 		      (unsigned long long)nb_hash(nb_buf_cstr(&files), files.len));
-	if (n > 0) {
-		self[n] = '\0';
-		if (stat(self, &st) == 0)
-			nb_buf_printf(&b, "program %lld %lld\n", (long long)st.st_size,
-				      (long long)st.st_mtime);
-	}
+	if (nb_buf_read_file(&self, "/proc/self/exe", SIZE_MAX - 1) == 0)
+		nb_buf_printf(&b, "program %zu %016llx\n", self.len,
+			      (unsigned long long)nb_hash(nb_buf_cstr(&self), self.len));
 	nb_buf_release(&files);
+	nb_buf_release(&self);
 	return nb_buf_detach(&b);
-}
-
-/* 1 when the site at out was built from exactly this. */
-static int up_to_date(const char *out, const char *stamp)
-{
-	struct nb_buf path = NB_BUF_INIT;
-	char *live;
-	int same;
-
-	nb_buf_printf(&path, "%s/%s", out, NB_BUILD_STAMP);
-	live = read_text(path.ptr);
-	same = live && strcmp(live, stamp) == 0;
-	free(live);
-	nb_buf_release(&path);
-	return same;
 }
 
 /* The feeds are written on a second thread while the pages render: the two
@@ -521,7 +500,7 @@ static int cmd_build(int argc, char **argv)
 		stamp = build_stamp(l.repo, o.rev, theme);
 		nb_repo_close(l.repo);
 		l.repo = NULL;
-		if (up_to_date(out, stamp)) {
+		if (nb_publish_is_current(out, stamp)) {
 			if (!o.quiet)
 				fprintf(stderr, "nocblog: %s is up to date\n", out);
 			rc = 0;
@@ -542,12 +521,11 @@ static int cmd_build(int argc, char **argv)
 	}
 	nb_model_build(&model, &l.content);
 	if (write_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL, &bar,
-		       &l.diags) < 0 ||
-	    (stamp && nb_publish_write(&pub, NB_BUILD_STAMP, stamp, strlen(stamp), &l.diags) < 0)) {
+		       &l.diags) < 0) {
 		rc = pub.io_failed ? EXIT_ENV : EXIT_CONTENT;
 		goto cleanup;
 	}
-	if (nb_publish_commit(&pub, &l.diags) < 0) {
+	if (nb_publish_commit(&pub, stamp, &l.diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}

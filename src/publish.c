@@ -406,13 +406,40 @@ static int flush_stage(struct nb_publish *p, struct nb_diags *diags)
 	return 0;
 }
 
-int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
+/* The stamp as the lock file keeps it: the caller's lines, then the live
+ * folder's device and inode, which change when the folder is swapped,
+ * removed or replaced. */
+static char *stamp_text(const char *out, const char *stamp)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	struct stat st;
+
+	if (lstat(out, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	nb_buf_printf(&b, "%ssite %llu:%llu\n", stamp, (unsigned long long)st.st_dev,
+		      (unsigned long long)st.st_ino);
+	return nb_buf_detach(&b);
+}
+
+/* Records the stamp of the site just swapped in.  Best effort: a stamp
+ * that is missing or cut short only costs the next build its shortcut. */
+static void keep_stamp(struct nb_publish *p, const char *stamp)
+{
+	char *text = stamp ? stamp_text(p->out, stamp) : NULL;
+	size_t len = text ? strlen(text) : 0;
+
+	if (text && pwrite(p->lock_fd, text, len, 0) != (ssize_t)len)
+		(void)ftruncate(p->lock_fd, 0);
+	free(text);
+}
+
+/* Moves the staging folder in: renamed when there is no site yet, else
+ * exchanged with the live one in one atomic step, the old site taking the
+ * staging folder's name, to be the next build's. */
+static int swap_in(struct nb_publish *p, struct nb_diags *diags)
 {
 	struct stat st;
 
-	drop_old_files(p);
-	if (write_file_list(p, diags) < 0)
-		return -1;
 	if (lstat(p->out, &st) < 0) {
 		if (errno != ENOENT)
 			return io_error(p, diags, p->out, "read the output folder");
@@ -427,11 +454,44 @@ int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags)
 				    "the output path exists and is not a folder");
 	if (flush_stage(p, diags) < 0)
 		return -1;
-	/* one atomic step: the staging folder becomes the site and the old site
-	 * takes the staging folder's name, to be the next build's */
 	if (syscall(SYS_renameat2, AT_FDCWD, p->stage, AT_FDCWD, p->out, RENAME_EXCHANGE) < 0)
 		return io_error(p, diags, p->out, "swap the new site in");
 	return 0;
+}
+
+int nb_publish_commit(struct nb_publish *p, const char *stamp, struct nb_diags *diags)
+{
+	drop_old_files(p);
+	if (write_file_list(p, diags) < 0)
+		return -1;
+	/* the old stamp goes first: killed after the swap, the next build
+	 * finds none and builds again rather than trust a stale one */
+	if (ftruncate(p->lock_fd, 0) < 0)
+		return io_error(p, diags, p->out, "clear the lock file");
+	if (swap_in(p, diags) < 0)
+		return -1;
+	keep_stamp(p, stamp);
+	return 0;
+}
+
+int nb_publish_is_current(const char *out, const char *stamp)
+{
+	struct nb_buf path = NB_BUF_INIT, live = NB_BUF_INIT;
+	size_t len = strlen(out);
+	char *want;
+	int same;
+
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	nb_buf_put(&path, out, len);
+	want = stamp_text(nb_buf_cstr(&path), stamp);
+	nb_buf_puts(&path, ".lock");
+	same = want && nb_buf_read_file(&live, path.ptr, 1 << 16) == 0 &&
+	       strcmp(nb_buf_cstr(&live), want) == 0;
+	free(want);
+	nb_buf_release(&path);
+	nb_buf_release(&live);
+	return same;
 }
 
 void nb_publish_release(struct nb_publish *p)

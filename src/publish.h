@@ -44,9 +44,17 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
  * modification time stays. */
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		     size_t len, struct nb_diags *diags);
-/* Removes from the staging folder what this build did not write, and swaps
- * it in; the old site becomes the next build's staging folder. */
-int nb_publish_commit(struct nb_publish *p, struct nb_diags *diags);
+/*
+ * Removes from the staging folder what this build did not write, and swaps
+ * it in; the old site becomes the next build's staging folder.  stamp (or
+ * NULL) says what the site was built from (commit, theme, program): it is
+ * kept beside the site, in the lock file, never in the site itself, so the
+ * published files depend on the commit and theme alone.
+ */
+int nb_publish_commit(struct nb_publish *p, const char *stamp, struct nb_diags *diags);
+/* 1 when the site at out is the one a build with this stamp published, and
+ * still in place (not removed or replaced since). */
+int nb_publish_is_current(const char *out, const char *stamp);
 /* Releases the lock and memory.  Always safe; a staging folder a failed
  * build left is brought up to date by the next one. */
 void nb_publish_release(struct nb_publish *p);

@@ -516,8 +516,9 @@ static char *build_with_theme(struct fx_repo *r, const char *out, const char *th
 	return text;
 }
 
-/* A build of what the live site already shows does nothing; a change to
- * any byte of a theme file, however large, is not "nothing". */
+/* A build of what the live site already shows does nothing; a site
+ * replaced by hand, or a change to any byte of a theme file, however
+ * large, is not "nothing". */
 static void test_up_to_date_sees_every_theme_byte(void **state)
 {
 	struct nb_buf out = NB_BUF_INIT, theme = NB_BUF_INIT, big = NB_BUF_INIT;
@@ -542,6 +543,14 @@ static void test_up_to_date_sees_every_theme_byte(void **state)
 	if (!strstr(said, "is up to date"))
 		fail_msg("a second build of the same commit and theme did work: %s", said);
 	free(said);
+	/* a site removed or replaced by hand is not the one the stamp names */
+	nb_buf_printf(&big, "rm -rf '%s' && mkdir '%s'", out.ptr, out.ptr);
+	assert_int_equal(fx_sh(big.ptr, NULL), 0);
+	said = build_with_theme(&r, out.ptr, theme.ptr);
+	if (strstr(said, "is up to date"))
+		fail_msg("the site was replaced by an empty folder, and the build did nothing");
+	free(said);
+	nb_buf_truncate(&big, 0);
 	data[size - 1] = 'b';
 	fx_write_bytes(&r, "theme/static/big.txt", data, size);
 	said = build_with_theme(&r, out.ptr, theme.ptr);
