@@ -406,9 +406,14 @@ static int flush_stage(struct nb_publish *p, struct nb_diags *diags)
 	return 0;
 }
 
-/* The stamp as the lock file keeps it: the caller's lines, then the live
- * folder's device and inode, which change when the folder is swapped,
- * removed or replaced. */
+/*
+ * The stamp as the lock file keeps it: the caller's lines, then the live
+ * folder's identity: device, inode, and the times its entries and inode
+ * last changed, which nothing touches while it is live (builds write the
+ * staging folder) but a swap, a removal or a hand that adds or removes a
+ * file in it.  The times tell a folder made anew from an old one whose
+ * inode number the file system gave out again.
+ */
 static char *stamp_text(const char *out, const char *stamp)
 {
 	struct nb_buf b = NB_BUF_INIT;
@@ -416,8 +421,10 @@ static char *stamp_text(const char *out, const char *stamp)
 
 	if (lstat(out, &st) < 0 || !S_ISDIR(st.st_mode))
 		return NULL;
-	nb_buf_printf(&b, "%ssite %llu:%llu\n", stamp, (unsigned long long)st.st_dev,
-		      (unsigned long long)st.st_ino);
+	nb_buf_printf(&b, "%ssite %llu:%llu %lld.%09ld %lld.%09ld\n", stamp,
+		      (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		      (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 	return nb_buf_detach(&b);
 }
 
