@@ -193,6 +193,40 @@ int nb_content_load(struct nb_content *c, git_repository *repo,
 	return rc < 0 || diags->count > before ? -1 : 0;
 }
 
+int nb_content_recently_withdrawn(const struct nb_content *c, int64_t when)
+{
+	return when >= c->commit_time - (int64_t)c->site.tombstone_days * 86400;
+}
+
+void nb_content_read_withdrawn(struct nb_content *c, git_repository *repo)
+{
+	const char *zone = c->site.timezone ? c->site.timezone : "UTC";
+	size_t i;
+
+	for (i = 0; i < c->withdrawn_count; i++) {
+		struct nb_withdrawn *w = &c->withdrawn[i];
+		struct nb_diags ignored = NB_DIAGS_INIT;
+		struct nb_notice *n;
+		char *text = NULL;
+		size_t len;
+
+		if (!w->has_last || !nb_content_recently_withdrawn(c, w->withdrawn) ||
+		    nb_repo_read(&text, &len, repo, &w->last, NB_NOTICE_MAX_BYTES, &ignored) != 0) {
+			nb_diags_clear(&ignored);
+			continue;
+		}
+		n = nb_calloc(1, sizeof(*n));
+		if (nb_notice_parse(n, w->path, text, len, zone, &ignored) == 0) {
+			w->notice = n;
+		} else {
+			nb_notice_release(n);
+			free(n);
+		}
+		nb_diags_clear(&ignored);
+		free(text);
+	}
+}
+
 void nb_content_release(struct nb_content *c)
 {
 	size_t i;
@@ -201,6 +235,10 @@ void nb_content_release(struct nb_content *c)
 		nb_notice_release(&c->notices[i]);
 	free(c->notices);
 	for (i = 0; i < c->withdrawn_count; i++) {
+		if (c->withdrawn[i].notice) {
+			nb_notice_release(c->withdrawn[i].notice);
+			free(c->withdrawn[i].notice);
+		}
 		free(c->withdrawn[i].first_path);
 		free(c->withdrawn[i].path);
 		free(c->withdrawn[i].title);

@@ -29,6 +29,11 @@ struct nb_withdrawn {
 	int64_t added;              /* author time of the commit that added it */
 	int64_t withdrawn;          /* author time of the commit that deleted it */
 	char *author;               /* who deleted it */
+	int has_last;
+	git_oid last;               /* its last version that parsed */
+	size_t window_changes;      /* times its maintenance window moved */
+	struct nb_notice *notice;   /* that version, read for a recent withdrawal
+	                               (nb_content_read_withdrawn); else NULL */
 };
 
 struct nb_content {
@@ -38,6 +43,8 @@ struct nb_content {
 	int64_t commit_time;        /* committer time of the commit read */
 	struct nb_withdrawn *withdrawn; /* filled by the history walk */
 	size_t withdrawn_count;
+	int64_t site_changed;       /* author time of the latest commit that changed
+	                               site.yaml, from the history walk; 0 unknown */
 };
 
 /*
@@ -55,6 +62,15 @@ struct nb_repo_file;
 int nb_content_load_files(struct nb_content *c, git_repository *repo,
 			  const struct nb_repo_file *files, size_t count,
 			  int64_t commit_time, struct nb_diags *diags);
+/*
+ * Reads the last version of each notice withdrawn within the site's
+ * tombstone_days of the commit (its servers, kind and window), for feeds
+ * and calendars to say it is gone.  A version that cannot be read is left
+ * out: the notice is still withdrawn, only less is said about it.
+ */
+void nb_content_read_withdrawn(struct nb_content *c, git_repository *repo);
+/* 1 when a notice withdrawn at `when` is still announced as withdrawn. */
+int nb_content_recently_withdrawn(const struct nb_content *c, int64_t when);
 void nb_content_release(struct nb_content *c);
 
 #endif

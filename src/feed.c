@@ -30,6 +30,7 @@ struct scope {
 	const size_t *items;     /* indexes into m->items */
 	size_t count;
 	int site_wide;           /* tombstones go in the site's feed only */
+	const struct nb_server_view *sv; /* the server's feeds: it; the site's: NULL */
 };
 
 /* ---- ids and times ---- */
@@ -71,20 +72,6 @@ static char *notice_id(const struct scope *s, const struct nb_notice *n)
 	return nb_feed_notice_id(s->site, n->first_path ? n->first_path : n->path, n->added);
 }
 
-/* An update's id: the notice's, the commit that added it, and its place
- * among that commit's updates, so edits and insertions change no id. */
-static char *update_id(const char *notice, const struct nb_notice *n, size_t i)
-{
-	struct nb_buf id = NB_BUF_INIT;
-	const char *commit = n->updates[i].commit;
-	size_t j, k = 1;
-
-	for (j = 0; j < i; j++)
-		k += strcmp(n->updates[j].commit, commit) == 0;
-	nb_buf_printf(&id, "%s/update/%.12s-%zu", notice, commit[0] ? commit : "worktree", k);
-	return nb_buf_detach(&id);
-}
-
 static void iso(char *out, size_t size, int64_t t)
 {
 	nb_tz_format(out, size, "%Y-%m-%dT%H:%M:%SZ", "UTC", t);
@@ -94,11 +81,6 @@ static void iso(char *out, size_t size, int64_t t)
 static void when(char *out, size_t size, const struct nb_site *site, int64_t t)
 {
 	nb_tz_format(out, size, "%a %-d %b %Y, %H:%M %Z", site->timezone, t);
-}
-
-static int64_t update_updated(const struct nb_update *u)
-{
-	return u->edited > u->time ? u->edited : u->time;
 }
 
 /* ---- writing XML ---- */
@@ -205,14 +187,37 @@ static void categories(xmlTextWriterPtr w, const struct scope *s, const struct n
 	nb_buf_release(&scheme);
 }
 
-static const char *status_label(enum nb_status s)
+/* Text as HTML character data. */
+static void put_escaped(struct nb_buf *out, const char *text)
 {
-	static const char *const labels[] = {
-		"Investigating", "Identified", "Monitoring", "Resolved",
-		"Scheduled", "In progress", "Completed",
-	};
+	char *esc = (char *)xmlEncodeSpecialChars(NULL, BAD_CAST text);
 
-	return labels[s];
+	nb_buf_puts(out, esc ? esc : "");
+	xmlFree(esc);
+}
+
+/* "Scheduled", or "Scheduled, overdue" once the window has passed. */
+static void status_text(struct nb_buf *out, const struct nb_item *it)
+{
+	nb_buf_puts(out, nb_status_label(it->notice->status));
+	if (it->overdue)
+		nb_buf_puts(out, ", overdue: the window has ended");
+}
+
+/* The status, and a maintenance notice's window, as the thread opens. */
+static void status_html(struct nb_buf *out, const struct nb_item *it)
+{
+	nb_buf_puts(out, "<p><strong>");
+	status_text(out, it);
+	nb_buf_puts(out, "</strong></p>\n");
+	if (it->window_text)
+		nb_buf_printf(out, "<p>Window: %s</p>\n", it->window_text);
+}
+
+/* The status a notice was published with (its current one if unknown). */
+static enum nb_status first_status(const struct nb_notice *n)
+{
+	return n->status_change_count ? n->status_changes[0].status : n->status;
 }
 
 /* The whole thread as HTML, newest update first. */
@@ -222,7 +227,7 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 	char t[64];
 	size_t i;
 
-	nb_buf_printf(out, "<p><strong>%s</strong></p>\n", status_label(n->status));
+	status_html(out, it);
 	for (i = n->update_count; i-- > 0;) {
 		const struct nb_update *u = &n->updates[i];
 		const char *html = it->update_html[i];
@@ -234,10 +239,8 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 		/* the author is text from a commit: escape it */
 		nb_buf_printf(out, "<h3>%s", t);
 		if (who.len) {
-			char *esc = (char *)xmlEncodeSpecialChars(NULL, BAD_CAST who.ptr);
-
-			nb_buf_printf(out, " \u2014 %s", esc);
-			xmlFree(esc);
+			nb_buf_puts(out, " \u2014 ");
+			put_escaped(out, who.ptr);
 		}
 		nb_buf_printf(out, "</h3>\n%s\n", html);
 		if (u->edited) {
@@ -256,7 +259,10 @@ static void summary_text(struct nb_buf *out, const struct scope *s, const struct
 	const struct nb_notice *n = it->notice;
 	char t[64];
 
-	nb_buf_printf(out, "%s. ", status_label(n->status));
+	status_text(out, it);
+	nb_buf_puts(out, ". ");
+	if (it->window_text)
+		nb_buf_printf(out, "Window: %s. ", it->window_text);
 	if (n->update_count) {
 		when(t, sizeof(t), s->site, n->updates[n->update_count - 1].time);
 		nb_buf_printf(out, "Latest update, %s: %s", t, it->update_summary[n->update_count - 1]);
@@ -292,10 +298,32 @@ static size_t *by_updated(const struct scope *s, size_t *count, long limit)
 	return order;
 }
 
-static int64_t feed_updated(const struct scope *s, const size_t *order, size_t count)
+/*
+ * A feed's updated: its newest entry's, or tombstone's.  Never the build
+ * clock nor the commit built: an empty feed takes the time site.yaml,
+ * which defines it, last changed, so a commit elsewhere leaves it as it is.
+ */
+static int64_t feed_updated(const struct scope *s, int64_t newest)
 {
-	/* never the build clock: the newest entry, else the commit */
-	return count ? s->m->items[order[0]].updated : s->m->content->commit_time;
+	const struct nb_content *c = s->m->content;
+
+	if (newest)
+		return newest;
+	return c->site_changed ? c->site_changed : c->commit_time;
+}
+
+/* The newest withdrawal the scope's atom.xml shows as a tombstone; 0 none. */
+static int64_t newest_tombstone(const struct scope *s)
+{
+	const struct nb_content *c = s->m->content;
+	int64_t newest = 0;
+	size_t i;
+
+	for (i = 0; s->site_wide && i < c->withdrawn_count; i++)
+		if (nb_content_recently_withdrawn(c, c->withdrawn[i].withdrawn) &&
+		    c->withdrawn[i].withdrawn > newest)
+			newest = c->withdrawn[i].withdrawn;
+	return newest;
 }
 
 static void feed_head(xmlTextWriterPtr w, const struct scope *s, const char *file,
@@ -321,7 +349,6 @@ static void feed_head(xmlTextWriterPtr w, const struct scope *s, const char *fil
 static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 {
 	const struct nb_content *c = s->m->content;
-	int64_t since = c->commit_time - (int64_t)s->site->tombstone_days * 86400;
 	size_t i;
 
 	for (i = 0; i < c->withdrawn_count; i++) {
@@ -330,7 +357,7 @@ static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 		char t[32];
 		struct nb_buf comment = NB_BUF_INIT;
 
-		if (wd->withdrawn < since)
+		if (!nb_content_recently_withdrawn(c, wd->withdrawn))
 			continue;
 		id = nb_feed_notice_id(s->site, wd->first_path, wd->added);
 		iso(t, sizeof(t), wd->withdrawn);
@@ -387,14 +414,15 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 	struct nb_buf rel = NB_BUF_INIT;
 	struct xml x = { NULL, NULL };
 	size_t count, i, *order = by_updated(s, &count, s->site->feed_entries);
+	int64_t gone = newest_tombstone(s), newest = count ? s->m->items[order[0]].updated : 0;
 	int rc;
 
 	if (xml_begin(&x) == 0) {
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
-		if (s->site_wide)
+		if (gone)
 			attribute(x.w, "xmlns:at", AT_NS);
-		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, order, count));
-		if (s->site_wide)
+		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, gone > newest ? gone : newest));
+		if (gone)
 			tombstones(x.w, s);
 		for (i = 0; i < count; i++)
 			notice_entry(x.w, s, &s->m->items[order[i]]);
@@ -407,116 +435,223 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 	return rc;
 }
 
-/* ---- Atom: one entry per update ---- */
+/* ---- Atom: one entry per event ---- */
 
-struct update_ref {
-	size_t item;
-	size_t update;
-	int64_t time;
-};
-
-static int newest_update(const void *a, const void *b)
+/* 1 when a withdrawn notice named the scope's server (or a member). */
+static int withdrawn_in_scope(const struct scope *s, const struct nb_withdrawn *w)
 {
-	const struct update_ref *x = a, *y = b;
-	const struct nb_item *ix = &sort_m->items[x->item], *iy = &sort_m->items[y->item];
-	int c;
+	const struct nb_server_view *sv = s->sv;
+	size_t i, j;
 
-	if (x->time != y->time)
-		return x->time < y->time ? 1 : -1;
-	c = strcmp(ix->notice->path, iy->notice->path);
-	return c ? c : (x->update < y->update) - (x->update > y->update);
-}
+	if (!sv)
+		return 1;
+	for (i = 0; w->notice && i < w->notice->server_count; i++) {
+		const char *id = w->notice->servers[i];
 
-static struct update_ref *updates_of(const struct scope *s, size_t *count)
-{
-	struct update_ref *refs = NULL;
-	size_t alloc = 0, n = 0, i, j;
-
-	for (i = 0; i < s->count; i++) {
-		const struct nb_notice *notice = s->m->items[s->items[i]].notice;
-
-		for (j = 0; j < notice->update_count; j++) {
-			nb_grow_array(&refs, &alloc, n + 1, sizeof(*refs));
-			refs[n].item = s->items[i];
-			refs[n].update = j;
-			refs[n++].time = notice->updates[j].time;
-		}
+		if (strcmp(id, sv->server->id) == 0)
+			return 1;
+		for (j = 0; j < sv->member_count; j++)
+			if (strcmp(id, s->m->servers[sv->members[j]].server->id) == 0)
+				return 1;
 	}
-	sort_m = s->m;
-	nb_sort(refs, n, sizeof(*refs), newest_update);
-	*count = n < (size_t)s->site->feed_updates ? n : (size_t)s->site->feed_updates;
-	return refs;
+	return 0;
 }
 
-static void update_entry(xmlTextWriterPtr w, const struct scope *s, const struct update_ref *r)
+/* The scope's events, newest first, at most feed_updates of them. */
+static size_t *events_of(const struct scope *s, size_t *count)
 {
-	const struct nb_item *it = &s->m->items[r->item];
-	const struct nb_notice *n = it->notice;
-	const struct nb_update *u = &n->updates[r->update];
-	struct nb_buf url = NB_BUF_INIT, anchor = NB_BUF_INIT, title = NB_BUF_INIT;
-	char *nid = notice_id(s, n), *id = update_id(nid, n, r->update);
-	char t[64];
+	const struct nb_model *m = s->m;
+	size_t *order = nb_calloc(m->event_count + 1, sizeof(*order)), n = 0, i, j;
 
-	nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
-	nb_buf_printf(&anchor, "%s#update-%zu", url.ptr, r->update + 1);
-	when(t, sizeof(t), s->site, u->time);
-	nb_buf_printf(&title, "%s \u2014 update %s", n->title, t);
+	if (!s->sv) {
+		if (m->event_count)
+			memcpy(order, m->event_order, m->event_count * sizeof(*order));
+		n = m->event_count;
+	} else {
+		for (i = 0; i < s->count; i++) {
+			const struct nb_item *it = &m->items[s->items[i]];
+
+			for (j = 0; j < it->event_count; j++)
+				order[n++] = it->first_event + j;
+		}
+		for (i = 0; i < m->event_count; i++)
+			if (m->events[i].kind == NB_EVENT_WITHDRAWN &&
+			    withdrawn_in_scope(s, &m->content->withdrawn[m->events[i].item]))
+				order[n++] = i;
+		nb_sort_r(order, n, sizeof(*order), nb_model_event_newer, (void *)m);
+	}
+	*count = n < (size_t)s->site->feed_updates ? n : (size_t)s->site->feed_updates;
+	return order;
+}
+
+/*
+ * What an event says: its title after the notice's, its content as HTML
+ * and as plain text for the summary.  Events other than the opening and
+ * updates are one sentence of plain text.
+ */
+static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf *plain,
+		       const struct scope *s, const struct nb_event *e)
+{
+	const struct nb_item *it = e->kind == NB_EVENT_WITHDRAWN ? NULL : &s->m->items[e->item];
+	const struct nb_notice *n = it ? it->notice : NULL;
+	const char *zone = s->site->timezone;
+	char t[64], *win = NULL;
+
+	when(t, sizeof(t), s->site, e->time);
+	switch (e->kind) {
+	case NB_EVENT_OPENED:
+		if (n->kind == NB_MAINTENANCE && n->has_window) {
+			/* the window as first announced, before any move */
+			const struct nb_window_move *first = n->window_changes ? &n->window_moves[0] : NULL;
+
+			win = nb_model_window_text(zone, first ? first->from_start : n->window_start,
+						   first ? first->from_end : n->window_end);
+			nb_buf_printf(title, "maintenance scheduled for %s", win);
+		} else {
+			nb_buf_puts(title, n->kind == NB_MAINTENANCE ? "maintenance announced" : "opened");
+		}
+		/* as it was published: its first status and window */
+		nb_buf_printf(html, "<p><strong>%s</strong></p>\n", nb_status_label(first_status(n)));
+		nb_buf_printf(plain, "%s. ", nb_status_label(first_status(n)));
+		if (win) {
+			nb_buf_printf(html, "<p>Window: %s</p>\n", win);
+			nb_buf_printf(plain, "Window: %s. ", win);
+		}
+		nb_buf_printf(html, "%s\n", it->body_html);
+		nb_buf_puts(plain, it->body_summary);
+		break;
+	case NB_EVENT_UPDATE:
+		nb_buf_printf(title, "update %s", t);
+		nb_buf_printf(html, "%s\n", it->update_html[e->index]);
+		nb_buf_puts(plain, it->update_summary[e->index]);
+		break;
+	case NB_EVENT_MOVED: {
+		const struct nb_window_move *mv = &n->window_moves[e->index];
+		char *was = nb_model_window_text(zone, mv->from_start, mv->from_end);
+
+		win = nb_model_window_text(zone, mv->to_start, mv->to_end);
+		nb_buf_printf(title, "maintenance moved to %s", win);
+		nb_buf_printf(plain, "The maintenance window moved to %s (it was %s).", win, was);
+		free(was);
+		break;
+	}
+	case NB_EVENT_STATUS:
+		if (n->kind == NB_MAINTENANCE)
+			nb_buf_puts(title, e->status == NB_IN_PROGRESS ? "maintenance started" :
+					   e->status == NB_COMPLETED ? "maintenance completed" :
+					   e->status == NB_CANCELLED ? "maintenance cancelled" :
+					   "maintenance scheduled again");
+		else
+			nb_buf_puts(title, e->status == NB_RESOLVED ? "resolved" :
+					   e->status == NB_IDENTIFIED ? "identified" :
+					   e->status == NB_MONITORING ? "monitoring" :
+					   "investigating again");
+		nb_buf_printf(plain, "Status: %s, %s.", nb_status_label(e->status), t);
+		if (e->status == NB_RESOLVED && e->time >= n->published) {
+			nb_buf_puts(plain, " Resolved after ");
+			nb_model_duration(plain, e->time - n->published);
+			nb_buf_puts(plain, ".");
+		}
+		break;
+	case NB_EVENT_WITHDRAWN: {
+		const struct nb_withdrawn *w = &s->m->content->withdrawn[e->item];
+		int mnt = w->notice && w->notice->kind == NB_MAINTENANCE;
+
+		nb_buf_puts(title, mnt ? "maintenance cancelled: notice withdrawn" : "withdrawn");
+		nb_buf_printf(plain, "This %s was withdrawn, %s: it is no longer on the site.",
+			      mnt ? "maintenance" : "notice", t);
+		break;
+	}
+	}
+	if (!html->len) {
+		nb_buf_puts(html, "<p>");
+		put_escaped(html, nb_buf_cstr(plain));
+		nb_buf_puts(html, "</p>\n");
+	}
+	free(win);
+}
+
+static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct nb_event *e)
+{
+	const struct nb_withdrawn *wd = e->kind == NB_EVENT_WITHDRAWN ?
+					&s->m->content->withdrawn[e->item] : NULL;
+	const struct nb_item *it = wd ? NULL : &s->m->items[e->item];
+	const struct nb_notice *n = it ? it->notice : wd->notice;
+	struct nb_buf url = NB_BUF_INIT, link = NB_BUF_INIT, title = NB_BUF_INIT, id = NB_BUF_INIT;
+	struct nb_buf html = NB_BUF_INIT, sum = NB_BUF_INIT;
+	char *nid = wd ? nb_feed_notice_id(s->site, wd->first_path, wd->added) : notice_id(s, n);
+	char t[32];
+
+	nb_buf_printf(&id, "%s/%s", nid, e->key);
+	nb_buf_printf(&title, "%s \u2014 ", wd ? wd->title : n->title);
+	event_text(&title, &html, &sum, s, e);
+	if (it) {
+		nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
+		nb_buf_puts(&link, url.ptr);
+		if (e->kind == NB_EVENT_UPDATE)
+			nb_buf_printf(&link, "#update-%zu", e->index + 1);
+	}
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
-	element(w, "id", id);
+	element(w, "id", id.ptr);
 	element(w, "title", title.ptr);
-	iso(t, sizeof(t), u->time);
+	iso(t, sizeof(t), e->time);
 	element(w, "published", t);
-	iso(t, sizeof(t), update_updated(u));
+	iso(t, sizeof(t), e->updated);
 	element(w, "updated", t);
-	person(w, "author", u->author ? u->author : s->site->author);
-	atom_link(w, "alternate", anchor.ptr, "text/html");
-	atom_link(w, "related", url.ptr, "text/html");
+	person(w, "author", e->author && *e->author ? e->author : s->site->author);
+	if (it) {
+		atom_link(w, "alternate", link.ptr, "text/html");
+		atom_link(w, "related", url.ptr, "text/html");
+	}
 	xmlTextWriterStartElementNS(w, BAD_CAST "thr", BAD_CAST "in-reply-to", NULL);
 	attribute(w, "ref", nid);
-	attribute(w, "href", url.ptr);
-	attribute(w, "type", "text/html");
+	if (it) {
+		attribute(w, "href", url.ptr);
+		attribute(w, "type", "text/html");
+	}
 	xmlTextWriterEndElement(w);
-	categories(w, s, n);
-	element(w, "summary", it->update_summary[r->update]);
+	if (n)
+		categories(w, s, n);
+	element(w, "summary", nb_buf_cstr(&sum));
 	xmlTextWriterStartElement(w, BAD_CAST "content");
 	attribute(w, "type", "html");
-	text_node(w, it->update_html[r->update]);
+	text_node(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
-	free(id);
 	free(nid);
 	nb_buf_release(&url);
-	nb_buf_release(&anchor);
+	nb_buf_release(&link);
 	nb_buf_release(&title);
+	nb_buf_release(&id);
+	nb_buf_release(&html);
+	nb_buf_release(&sum);
 }
 
 static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	struct nb_buf rel = NB_BUF_INIT, title = NB_BUF_INIT;
 	struct xml x = { NULL, NULL };
-	size_t count, i;
-	struct update_ref *refs = updates_of(s, &count);
+	size_t count, i, *order = events_of(s, &count);
+	int64_t newest = 0;
 	int rc;
 
+	for (i = 0; i < count; i++)
+		if (s->m->events[order[i]].updated > newest)
+			newest = s->m->events[order[i]].updated;
 	if (xml_begin(&x) == 0) {
-		int64_t updated = s->m->content->commit_time;
-
-		for (i = 0; i < count; i++)
-			if (i == 0 || update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]) > updated)
-				updated = update_updated(&s->m->items[refs[i].item].notice->updates[refs[i].update]);
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
 		attribute(x.w, "xmlns:thr", THR_NS);
 		nb_buf_printf(&title, "%s: every update", s->title);
-		feed_head(x.w, s, "updates.xml", title.ptr, updated);
+		feed_head(x.w, s, "updates.xml", title.ptr, feed_updated(s, newest));
 		for (i = 0; i < count; i++)
-			update_entry(x.w, s, &refs[i]);
+			event_entry(x.w, s, &s->m->events[order[i]]);
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%supdates.xml", s->dir);
 	rc = xml_end(&x, pub, rel.ptr, diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&title);
-	free(refs);
+	free(order);
 	return rc;
 }
 
@@ -546,7 +681,7 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		element(x.w, "link", alt.ptr);
 		element(x.w, "description", s->title);
 		element(x.w, "language", "en");
-		rfc822(t, sizeof(t), feed_updated(s, order, count));
+		rfc822(t, sizeof(t), feed_updated(s, count ? s->m->items[order[0]].updated : 0));
 		element(x.w, "lastBuildDate", t);
 		xmlTextWriterStartElementNS(x.w, BAD_CAST "atom", BAD_CAST "link", NULL);
 		attribute(x.w, "href", self.ptr);
@@ -626,36 +761,124 @@ static icalproperty *text_property(icalproperty *(*make)(const char *), const ch
 	return p;
 }
 
-static icalcomponent *window_event(const struct scope *s, const struct nb_item *it)
+/* One maintenance window as a calendar event.  A window moved or
+ * cancelled raises SEQUENCE, so calendars replace what they hold. */
+struct window_fields {
+	const char *id, *title, *url, *description;
+	char *const *servers;
+	size_t server_count;
+	int64_t stamp, start, end;
+	int sequence;
+	icalproperty_status status;
+};
+
+static icalcomponent *window_event(const struct window_fields *f)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	struct nb_buf cats = NB_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < f->server_count; i++)
+		nb_buf_printf(&cats, "%s%s", i ? "," : "", f->servers[i]);
+	icalcomponent_add_property(ev, text_property(icalproperty_new_uid, f->id));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(f->stamp)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(f->start)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(f->end)));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_summary, f->title));
+	icalcomponent_add_property(ev, text_property(icalproperty_new_description, f->description));
+	if (f->url)
+		icalcomponent_add_property(ev, text_property(icalproperty_new_url, f->url));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(f->sequence));
+	icalcomponent_add_property(ev, icalproperty_new_status(f->status));
+	if (cats.len)
+		icalcomponent_add_property(ev, text_property(icalproperty_new_categories, cats.ptr));
+	nb_buf_release(&cats);
+	return ev;
+}
+
+/*
+ * A maintenance notice's event: tentative while scheduled, cancelled when
+ * cancelled, else confirmed; a completed one ends when it completed.
+ */
+static icalcomponent *notice_event(const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
-	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	struct nb_buf url = NB_BUF_INIT, desc = NB_BUF_INIT, cats = NB_BUF_INIT;
+	struct nb_buf url = NB_BUF_INIT, desc = NB_BUF_INIT;
 	char *id = notice_id(s, n), *text = nb_text_summary(n->body, 600);
-	size_t i;
+	struct window_fields f;
+	icalcomponent *ev;
 
 	nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
 	nb_buf_printf(&desc, "%s\n\n%s", text, url.ptr);
-	for (i = 0; i < n->server_count; i++)
-		nb_buf_printf(&cats, "%s%s", i ? "," : "", n->servers[i]);
-	icalcomponent_add_property(ev, text_property(icalproperty_new_uid, id));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(it->updated)));
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(n->window_start)));
-	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(n->window_end)));
-	icalcomponent_add_property(ev, text_property(icalproperty_new_summary, n->title));
-	icalcomponent_add_property(ev, text_property(icalproperty_new_description, desc.ptr));
-	icalcomponent_add_property(ev, text_property(icalproperty_new_url, url.ptr));
-	icalcomponent_add_property(ev, icalproperty_new_sequence((int)n->window_changes));
-	icalcomponent_add_property(ev, icalproperty_new_status(
-		n->status == NB_SCHEDULED ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED));
-	if (cats.len)
-		icalcomponent_add_property(ev, text_property(icalproperty_new_categories, cats.ptr));
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	f.title = n->title;
+	f.url = url.ptr;
+	f.description = desc.ptr;
+	f.servers = n->servers;
+	f.server_count = n->server_count;
+	f.stamp = it->updated;
+	f.start = n->window_start;
+	f.end = n->status == NB_COMPLETED && it->resolved > n->window_start ? it->resolved :
+									      n->window_end;
+	f.sequence = (int)n->window_changes + (n->status == NB_CANCELLED);
+	f.status = n->status == NB_SCHEDULED ? ICAL_STATUS_TENTATIVE :
+		   n->status == NB_CANCELLED ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED;
+	ev = window_event(&f);
 	free(id);
 	free(text);
 	nb_buf_release(&url);
 	nb_buf_release(&desc);
-	nb_buf_release(&cats);
 	return ev;
+}
+
+/* A maintenance notice withdrawn lately: its event, cancelled, so that
+ * subscribed calendars drop it. */
+static icalcomponent *withdrawn_event(const struct scope *s, const struct nb_withdrawn *w)
+{
+	const struct nb_notice *n = w->notice;
+	struct nb_buf desc = NB_BUF_INIT;
+	char *id = nb_feed_notice_id(s->site, w->first_path, w->added);
+	struct window_fields f;
+	icalcomponent *ev;
+	char t[64];
+
+	when(t, sizeof(t), s->site, w->withdrawn);
+	nb_buf_printf(&desc, "Cancelled: the notice was withdrawn, %s.", t);
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	f.title = n->title;
+	f.description = desc.ptr;
+	f.servers = n->servers;
+	f.server_count = n->server_count;
+	f.stamp = w->withdrawn;
+	f.start = n->window_start;
+	f.end = n->window_end;
+	f.sequence = (int)w->window_changes + 1;
+	f.status = ICAL_STATUS_CANCELLED;
+	ev = window_event(&f);
+	free(id);
+	nb_buf_release(&desc);
+	return ev;
+}
+
+/*
+ * RFC 5545 wants at least one component in a calendar.  One with no
+ * event gets the UTC zone its events would use: valid, and nothing shows.
+ */
+static icalcomponent *utc_zone(void)
+{
+	icalcomponent *zone = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent *std = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+	struct icaltimetype epoch = icaltime_from_string("19700101T000000");
+
+	icalcomponent_add_property(zone, icalproperty_new_tzid("UTC"));
+	icalcomponent_add_property(std, icalproperty_new_dtstart(epoch));
+	icalcomponent_add_property(std, icalproperty_new_tzoffsetfrom(0));
+	icalcomponent_add_property(std, icalproperty_new_tzoffsetto(0));
+	icalcomponent_add_property(std, icalproperty_new_tzname("UTC"));
+	icalcomponent_add_component(zone, std);
+	return zone;
 }
 
 /*
@@ -685,10 +908,11 @@ static void repair_folds(char *text)
 static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	const struct nb_content *c = s->m->content;
 	struct nb_buf rel = NB_BUF_INIT, name = NB_BUF_INIT;
 	icalproperty *p;
 	char *text;
-	size_t i;
+	size_t i, events = 0;
 	int rc;
 
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
@@ -701,9 +925,22 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	for (i = 0; i < s->count; i++) {
 		const struct nb_item *it = &s->m->items[s->items[i]];
 
-		if (it->notice->kind == NB_MAINTENANCE && it->notice->has_window)
-			icalcomponent_add_component(cal, window_event(s, it));
+		if (it->notice->kind == NB_MAINTENANCE && it->notice->has_window) {
+			icalcomponent_add_component(cal, notice_event(s, it));
+			events++;
+		}
 	}
+	for (i = 0; i < c->withdrawn_count; i++) {
+		const struct nb_withdrawn *w = &c->withdrawn[i];
+
+		if (w->notice && w->notice->kind == NB_MAINTENANCE && w->notice->has_window &&
+		    nb_content_recently_withdrawn(c, w->withdrawn) && withdrawn_in_scope(s, w)) {
+			icalcomponent_add_component(cal, withdrawn_event(s, w));
+			events++;
+		}
+	}
+	if (!events)
+		icalcomponent_add_component(cal, utc_zone());
 	text = icalcomponent_as_ical_string_r(cal);
 	repair_folds(text);
 	nb_buf_printf(&rel, "%smaintenance.ics", s->dir);
@@ -755,6 +992,7 @@ int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 		s.items = sv->items;
 		s.count = sv->count;
 		s.site_wide = 0;
+		s.sv = sv;
 		rc = write_scope(&s, pub, diags);
 		nb_buf_release(&dir);
 		nb_buf_release(&title);

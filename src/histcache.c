@@ -84,6 +84,18 @@ static int change_order(const void *a, const void *b)
 	return nb_hsig_cmp(a, b);
 }
 
+static int move_order(const void *a, const void *b)
+{
+	const struct hmove *x = a, *y = b;
+	int c = nb_hsig_cmp(&x->sig, &y->sig);
+
+	if (c)
+		return c;
+	if (x->to_start != y->to_start)
+		return x->to_start < y->to_start ? -1 : 1;
+	return (x->to_end > y->to_end) - (x->to_end < y->to_end);
+}
+
 static int str_order(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -147,8 +159,14 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	put_field(b, n->title);
 	nb_buf_putc(b, '\n');
 
-	if (n->window_changes)
-		nb_buf_printf(b, "windows\t%zu\n", n->window_changes);
+	for (i = 0; i < n->move_count; i++) {
+		const struct hmove *m = &n->moves[i];
+
+		nb_buf_puts(b, "move");
+		put_sig(b, &m->sig, name_rank);
+		nb_buf_printf(b, "\t%lld,%lld,%lld,%lld\n", (long long)m->from_start,
+			      (long long)m->from_end, (long long)m->to_start, (long long)m->to_end);
+	}
 	for (i = 0; i < n->old_count; i++) {
 		nb_buf_puts(b, "old");
 		put_field(b, n->old_paths[i]);
@@ -209,6 +227,7 @@ void nb_history_normalize(struct nb_history *h)
 		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
 		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
 		nb_sort(n->changes, n->change_count, sizeof(*n->changes), change_order);
+		nb_sort(n->moves, n->move_count, sizeof(*n->moves), move_order);
 	}
 }
 
@@ -241,6 +260,11 @@ void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
 	for (i = 0; i < h->name_count; i++) {
 		nb_buf_puts(out, "name");
 		put_field(out, h->names[names[i]]);
+		nb_buf_putc(out, '\n');
+	}
+	if (h->has_site_change) {
+		nb_buf_puts(out, "site");
+		put_sig(out, &h->site_change, name_rank);
 		nb_buf_putc(out, '\n');
 	}
 	for (i = 0; i < h->count; i++)
@@ -425,8 +449,24 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 				if (git_oid_fromstr(&n->last_valid, f[6]) < 0)
 					goto cleanup;
 			}
-		} else if (strcmp(f[0], "windows") == 0 && nf == 2 && n) {
-			n->window_changes = (size_t)strtoull(f[1], NULL, 10);
+		} else if (strcmp(f[0], "site") == 0 && nf == 2) {
+			struct sig sig;
+
+			if (read_sig(h, f[1], &sig) < 0)
+				goto cleanup;
+			nb_history_site_changed(h, &sig);
+		} else if (strcmp(f[0], "move") == 0 && nf == 3 && n) {
+			struct hmove m;
+			long long t[4];
+
+			if (read_sig(h, f[1], &m.sig) < 0 ||
+			    sscanf(f[2], "%lld,%lld,%lld,%lld", &t[0], &t[1], &t[2], &t[3]) != 4)
+				goto cleanup;
+			m.from_start = t[0];
+			m.from_end = t[1];
+			m.to_start = t[2];
+			m.to_end = t[3];
+			nb_hnotice_add_move(n, &m);
 		} else if (strcmp(f[0], "old") == 0 && nf == 2 && n) {
 			char *p = unescape(f[1]);
 

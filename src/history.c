@@ -471,7 +471,10 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 	if (from && from->has_window && to->has_window &&
 	    (from->window_start != to->window_start || from->window_end != to->window_end)) {
 		/* a moved window is news for subscribers: an edit */
-		n->window_changes++;
+		struct hmove move = { *sig, from->window_start, from->window_end,
+				      to->window_start, to->window_end };
+
+		nb_hnotice_add_move(n, &move);
 		note_edit(&n->has_edit, &n->edit, sig);
 	}
 	if (to->status && (!from || !from->status || strcmp(from->status, to->status) != 0)) {
@@ -498,6 +501,19 @@ struct blob_ref {
 	const char *data;   /* work tree bytes, or NULL to read the blob */
 	size_t len;
 };
+
+void nb_hnotice_add_move(struct hnotice *n, const struct hmove *move)
+{
+	nb_grow_array(&n->moves, &n->move_alloc, n->move_count + 1, sizeof(*n->moves));
+	n->moves[n->move_count++] = *move;
+}
+
+void nb_history_site_changed(struct nb_history *h, const struct sig *sig)
+{
+	if (!h->has_site_change || nb_hsig_cmp(sig, &h->site_change) > 0)
+		h->site_change = *sig;
+	h->has_site_change = 1;
+}
 
 void nb_hnotice_add_change(struct hnotice *n, const struct sig *sig)
 {
@@ -722,6 +738,17 @@ static int notice_name(const struct raw_entry *e)
 	return e->is_blob && e->name_len > 3 && memcmp(e->name + e->name_len - 3, ".md", 3) == 0;
 }
 
+#define SITE_NAME "site.yaml"
+
+/* A file the walk follows: a notice, or site.yaml at the top of content/. */
+static int followed(const struct raw_entry *e, const char *prefix)
+{
+	if (notice_name(e))
+		return 1;
+	return e->is_blob && e->name_len == strlen(SITE_NAME) &&
+	       memcmp(e->name, SITE_NAME, e->name_len) == 0 && strcmp(prefix, NB_CONTENT_DIR) == 0;
+}
+
 static void raw_change(struct changes *c, const char *prefix, const struct raw_entry *old,
 		       const struct raw_entry *new)
 {
@@ -824,9 +851,9 @@ static int raw_diff(struct raw_tree *a, struct raw_tree *b, const char *prefix,
 				  c == 0 && eb.is_tree ? &eb : NULL);
 		if (c >= 0 && eb.is_tree && !(c == 0 && ea.is_tree))
 			push_pair(stack, depth, alloc, prefix, NULL, &eb);
-		if ((c <= 0 && notice_name(&ea)) || (c >= 0 && notice_name(&eb)))
-			raw_change(out, prefix, c <= 0 && notice_name(&ea) ? &ea : NULL,
-				   c >= 0 && notice_name(&eb) ? &eb : NULL);
+		if ((c <= 0 && followed(&ea, prefix)) || (c >= 0 && followed(&eb, prefix)))
+			raw_change(out, prefix, c <= 0 && followed(&ea, prefix) ? &ea : NULL,
+				   c >= 0 && followed(&eb, prefix) ? &eb : NULL);
 		if (c <= 0) {
 			pa = ea.end;
 			ia++;
@@ -1015,6 +1042,12 @@ static void apply_changes(struct nb_history *h, struct changes *ch, const git_oi
 	size_t i, j, deletes = 0, adds = 0;
 
 	nb_sort(ch->items, ch->count, sizeof(*ch->items), path_cmp);
+	for (i = 0; i < ch->count; i++) {
+		if (strcmp(ch->items[i].path, NB_SITE_PATH) == 0) {
+			nb_history_site_changed(h, sig);
+			ch->items[i].done = 1;
+		}
+	}
 	/* renames with the same bytes */
 	for (i = 0; i < ch->count; i++) {
 		if (ch->items[i].has_new || ch->items[i].done)
@@ -1196,6 +1229,7 @@ static void notice_release(struct hnotice *n)
 	free(n->title);
 	free(n->updates);
 	free(n->changes);
+	free(n->moves);
 	nb_map_release(&n->keys);
 }
 
@@ -1216,6 +1250,7 @@ static void history_clear(struct nb_history *h)
 	h->name_count = h->name_alloc = 0;
 	nb_map_release(&h->name_index);
 	h->has_tip = 0;
+	h->has_site_change = 0;
 }
 
 void nb_history_free(struct nb_history *h)
@@ -1500,6 +1535,17 @@ static void date_update(const struct nb_history *h, const struct nb_notice *n,
 			     u->stamp_text[0] ? u->stamp_text : "Update");
 }
 
+/* Who did what a commit did to a notice: its author: from the front matter
+ * for what came with the file (imported history git cannot attribute),
+ * else the commit's author.  The caller frees it. */
+static char *by_whom(const struct nb_history *h, const struct hnotice *hn,
+		     const struct nb_notice *n, const struct sig *sig)
+{
+	if (n->stated_author && git_oid_equal(&sig->commit, &hn->added.commit))
+		return nb_strdup(n->stated_author);
+	return name_of(h, sig->name);
+}
+
 static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 			struct nb_notice *n, const char *zone, struct nb_diags *diags)
 {
@@ -1510,7 +1556,7 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 	for (i = 0; i < hn->old_count; i++)
 		if (strcmp(hn->old_paths[i], n->path) != 0)
 			n->old_paths[n->old_path_count++] = nb_strdup(hn->old_paths[i]);
-	n->author = name_of(h, hn->added.name);
+	n->author = n->stated_author ? nb_strdup(n->stated_author) : name_of(h, hn->added.name);
 	n->added = hn->added.time;
 	if (!n->has_date) {
 		n->published = hn->added.time;
@@ -1527,7 +1573,15 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 		n->commits[i].author = name_of(h, hn->changes[i].name);
 	}
 	n->commit_count = hn->change_count;
-	n->window_changes = hn->window_changes;
+	n->window_moves = nb_calloc(hn->move_count + 1, sizeof(*n->window_moves));
+	for (i = 0; i < hn->move_count; i++) {
+		const struct hmove *mv = &hn->moves[i];
+
+		n->window_moves[i] = (struct nb_window_move){ mv->sig.time, name_of(h, mv->sig.name),
+							      mv->from_start, mv->from_end,
+							      mv->to_start, mv->to_end };
+	}
+	n->window_changes = hn->move_count;
 	n->status_changes = nb_calloc(hn->status_count + 1, sizeof(*n->status_changes));
 	for (i = 0; i < hn->status_count; i++) {
 		struct nb_status_change *sc = &n->status_changes[n->status_change_count];
@@ -1535,14 +1589,17 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 		if (nb_status_from_name(n->kind, hn->statuses[i].status, &sc->status) < 0)
 			continue;
 		sc->time = hn->statuses[i].sig.time;
-		sc->author = name_of(h, hn->statuses[i].sig.name);
+		sc->author = by_whom(h, hn, n, &hn->statuses[i].sig);
 		n->status_change_count++;
 	}
 	for (i = 0; i < n->update_count; i++) {
 		struct nb_update *u = &n->updates[i];
 
-		if (nb_map_get64(&hn->keys, nb_update_key(u->stamp_text, u->markdown), &k))
-			date_update(h, n, u, &hn->updates[k], zone, diags);
+		if (!nb_map_get64(&hn->keys, nb_update_key(u->stamp_text, u->markdown), &k))
+			continue;
+		date_update(h, n, u, &hn->updates[k], zone, diags);
+		free(u->author);
+		u->author = by_whom(h, hn, n, &hn->updates[k].intro);
 	}
 }
 
@@ -1610,7 +1667,11 @@ int nb_history_apply(const struct nb_history *h, struct nb_content *c,
 		w->added = hn->added.time;
 		w->withdrawn = hn->deleted_sig.time;
 		w->author = name_of(h, hn->deleted_sig.name);
+		w->has_last = hn->has_valid;
+		git_oid_cpy(&w->last, &hn->last_valid);
+		w->window_changes = hn->move_count;
 	}
+	c->site_changed = h->has_site_change ? h->site_change.time : 0;
 	nb_sort(c->withdrawn, c->withdrawn_count, sizeof(*c->withdrawn), withdrawn_order);
 	free(live);
 	return diags->count > before ? -1 : 0;

@@ -14,7 +14,7 @@
 
 /* Bump when what the walk derives from a version changes: old caches
  * are then ignored and rebuilt. */
-#define NB_CACHE_FORMAT 7
+#define NB_CACHE_FORMAT 8
 #define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
 #define NB_RAW_SLOTS 8             /* raw tree objects kept while walking */
 
@@ -37,6 +37,11 @@ struct hstatus {
 	struct sig sig;
 };
 
+struct hmove {
+	struct sig sig;
+	int64_t from_start, from_end, to_start, to_end;
+};
+
 struct hnotice {
 	char *first_path;  /* identity */
 	char *path;        /* latest path */
@@ -55,7 +60,8 @@ struct hnotice {
 	struct hupdate *updates;
 	size_t update_count, update_alloc;
 	struct nb_map keys; /* update key -> index into updates */
-	size_t window_changes; /* times its maintenance window moved */
+	struct hmove *moves; /* each move of its maintenance window */
+	size_t move_count, move_alloc;
 	struct sig *changes; /* every commit that changed its file */
 	size_t change_count, change_alloc;
 };
@@ -96,6 +102,8 @@ struct nb_history {
 	char **names;
 	size_t name_count, name_alloc;
 	struct nb_map name_index;
+	int has_site_change;
+	struct sig site_change;      /* the latest commit that changed site.yaml */
 	struct nb_history_stats stats;
 	/* while walking only */
 	git_repository *repo;
@@ -107,6 +115,10 @@ struct nb_history {
 int nb_hsig_cmp(const struct sig *a, const struct sig *b);
 /* Records a commit that changed a notice's file. */
 void nb_hnotice_add_change(struct hnotice *n, const struct sig *sig);
+/* Records a move of a notice's maintenance window. */
+void nb_hnotice_add_move(struct hnotice *n, const struct hmove *move);
+/* Records a commit that changed site.yaml; the latest is kept. */
+void nb_history_site_changed(struct nb_history *h, const struct sig *sig);
 /* Records an earlier path of a notice, once. */
 void nb_hnotice_add_old_path(struct hnotice *n, const char *path);
 /* Puts what the order of walking could change into one order. */

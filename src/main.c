@@ -272,6 +272,7 @@ static int load(struct options *o, struct loaded *l)
 	}
 	if (nb_history_apply(l->history, &l->content, &l->diags) < 0)
 		rc = EXIT_CONTENT;
+	nb_content_read_withdrawn(&l->content, l->repo);
 cleanup:
 	nb_repo_files_free(files, count);
 	git_commit_free(commit);

@@ -53,9 +53,50 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 		if (!nb_status_is_open(n->status))
 			for (i = 0; i < n->update_count; i++)
 				it->status_since = max64(it->status_since, n->updates[i].time);
+		/* maintenance written up as completed was done, at the earliest,
+		 * when its window ended */
+		if (n->status == NB_COMPLETED && n->has_window)
+			it->status_since = max64(it->status_since, n->window_end);
 	}
 	if (!nb_status_is_open(n->status))
 		it->resolved = it->status_since ? it->status_since : it->updated;
+}
+
+void nb_model_duration(struct nb_buf *out, int64_t seconds)
+{
+	int64_t min = seconds / 60, h = min / 60, d = h / 24;
+
+	if (d > 0)
+		nb_buf_printf(out, "%lld d %lld h", (long long)d, (long long)(h % 24));
+	else if (h > 0)
+		nb_buf_printf(out, "%lld h %lld min", (long long)h, (long long)(min % 60));
+	else
+		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
+}
+
+char *nb_model_window_text(const char *zone, int64_t start, int64_t end)
+{
+	struct nb_civil a, b;
+	struct nb_buf out = NB_BUF_INIT;
+	char day[64], time_a[16], time_b[16], zone_a[16], zone_b[16];
+
+	nb_tz_from_utc(zone, start, &a, NULL);
+	nb_tz_from_utc(zone, end, &b, NULL);
+	nb_tz_format(day, sizeof(day), "%a %-d %b %Y", zone, start);
+	nb_tz_format(time_a, sizeof(time_a), "%H:%M", zone, start);
+	nb_tz_format(zone_a, sizeof(zone_a), "%Z", zone, start);
+	nb_tz_format(time_b, sizeof(time_b), "%H:%M", zone, end);
+	nb_tz_format(zone_b, sizeof(zone_b), "%Z", zone, end);
+	nb_buf_printf(&out, "%s, %s", day, time_a);
+	if (strcmp(zone_a, zone_b) != 0)
+		nb_buf_printf(&out, " %s", zone_a); /* a clock change between */
+	nb_buf_puts(&out, " to ");
+	if (a.year != b.year || a.month != b.month || a.day != b.day) {
+		nb_tz_format(day, sizeof(day), "%a %-d %b %Y", zone, end);
+		nb_buf_printf(&out, "%s, ", day);
+	}
+	nb_buf_printf(&out, "%s %s", time_b, zone_b);
+	return nb_buf_detach(&out);
 }
 
 static void item_text(struct nb_item *it, int unsafe)
@@ -247,6 +288,164 @@ static void build_redirects(struct nb_model *m, const char *zone)
 	nb_map_release(&taken);
 }
 
+/* ---- events: what updates.xml tells ---- */
+
+static struct nb_event *event_new(struct nb_model *m, size_t *alloc, enum nb_event_kind kind,
+				  size_t item, int64_t time, const char *author)
+{
+	struct nb_event *e;
+
+	nb_grow_array(&m->events, alloc, m->event_count + 1, sizeof(*m->events));
+	e = &m->events[m->event_count++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->item = item;
+	e->time = e->updated = time;
+	e->author = author;
+	return e;
+}
+
+/* An update's key: the commit that added it and its place among that
+ * commit's updates, so edits and insertions change no key. */
+static char *update_key(const struct nb_notice *n, size_t i)
+{
+	struct nb_buf key = NB_BUF_INIT;
+	const char *commit = n->updates[i].commit;
+	size_t j, k = 1;
+
+	for (j = 0; j < i; j++)
+		k += strcmp(n->updates[j].commit, commit) == 0;
+	nb_buf_printf(&key, "update/%.12s-%zu", commit[0] ? commit : "worktree", k);
+	return nb_buf_detach(&key);
+}
+
+/* A status reached, keyed by its name and how often the notice reached it. */
+static void status_event(struct nb_model *m, size_t *alloc, size_t item, enum nb_status st,
+			 int64_t time, const char *author, size_t *reached)
+{
+	struct nb_event *e = event_new(m, alloc, NB_EVENT_STATUS, item, time, author);
+	struct nb_buf key = NB_BUF_INIT;
+
+	e->status = st;
+	nb_buf_printf(&key, "status/%s-%zu", nb_status_name(st), ++reached[st]);
+	e->key = nb_buf_detach(&key);
+}
+
+/*
+ * The status changes after publication.  A notice added already closed
+ * (written up afterwards, or imported) was closed when its thread ends:
+ * that closing is news too, at the time the pages give it.
+ */
+static void status_events(struct nb_model *m, size_t *alloc, size_t item)
+{
+	const struct nb_item *it = &m->items[item];
+	const struct nb_notice *n = it->notice;
+	size_t reached[NB_CANCELLED + 1] = { 0 }, i;
+	int have = 0;
+	enum nb_status last = n->status;
+
+	for (i = 0; i < n->status_change_count; i++) {
+		const struct nb_status_change *sc = &n->status_changes[i];
+
+		if (have && sc->status == last)
+			continue;
+		if (i > 0)
+			status_event(m, alloc, item, sc->status, sc->time, sc->author, reached);
+		else if (!nb_status_is_open(sc->status))
+			status_event(m, alloc, item, sc->status, it->resolved ? it->resolved : sc->time,
+				     sc->author, reached);
+		else
+			reached[sc->status]++;
+		have = 1;
+		last = sc->status;
+	}
+	if (!have && !nb_status_is_open(n->status))
+		status_event(m, alloc, item, n->status, it->resolved, n->author, reached);
+}
+
+static void item_events(struct nb_model *m, size_t *alloc, size_t item)
+{
+	struct nb_item *it = &m->items[item];
+	const struct nb_notice *n = it->notice;
+	struct nb_event *e;
+	size_t i;
+
+	it->first_event = m->event_count;
+	e = event_new(m, alloc, NB_EVENT_OPENED, item, n->published, n->author);
+	e->key = nb_strdup("opened");
+	for (i = 0; i < n->update_count; i++) {
+		const struct nb_update *u = &n->updates[i];
+
+		e = event_new(m, alloc, NB_EVENT_UPDATE, item, u->time, u->author);
+		e->index = i;
+		e->updated = max64(u->time, u->edited);
+		e->key = update_key(n, i);
+	}
+	for (i = 0; n->window_moves && i < n->window_changes; i++) {
+		struct nb_buf key = NB_BUF_INIT;
+
+		e = event_new(m, alloc, NB_EVENT_MOVED, item, n->window_moves[i].time,
+			      n->window_moves[i].author);
+		e->index = i;
+		nb_buf_printf(&key, "moved-%zu", i + 1);
+		e->key = nb_buf_detach(&key);
+	}
+	status_events(m, alloc, item);
+	it->event_count = m->event_count - it->first_event;
+}
+
+static const char *event_path(const struct nb_model *m, const struct nb_event *e)
+{
+	if (e->kind == NB_EVENT_WITHDRAWN)
+		return m->content->withdrawn[e->item].path;
+	return m->items[e->item].notice->path;
+}
+
+int nb_model_event_newer(const void *a, const void *b, void *model)
+{
+	const struct nb_model *m = model;
+	const struct nb_event *x = &m->events[*(const size_t *)a];
+	const struct nb_event *y = &m->events[*(const size_t *)b];
+	int c;
+
+	if (x->time != y->time)
+		return x->time < y->time ? 1 : -1;
+	c = strcmp(event_path(m, x), event_path(m, y));
+	if (c)
+		return c;
+	/* at one instant, in the order things happen: published, updated,
+	 * moved, status changed, withdrawn; newest first */
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? 1 : -1;
+	return (x->index < y->index) - (x->index > y->index);
+}
+
+static void build_events(struct nb_model *m)
+{
+	const struct nb_content *c = m->content;
+	size_t alloc = 0, i;
+
+	for (i = 0; i < m->count; i++)
+		item_events(m, &alloc, i);
+	for (i = 0; i < c->withdrawn_count; i++) {
+		const struct nb_withdrawn *w = &c->withdrawn[i];
+		struct nb_buf key = NB_BUF_INIT;
+		struct nb_event *e;
+		char t[32];
+
+		if (!nb_content_recently_withdrawn(c, w->withdrawn))
+			continue;
+		e = event_new(m, &alloc, NB_EVENT_WITHDRAWN, i, w->withdrawn, w->author);
+		nb_tz_format(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", "UTC", w->withdrawn);
+		nb_buf_printf(&key, "withdrawn-%s", t);
+		e->key = nb_buf_detach(&key);
+	}
+	m->event_order = nb_calloc(m->event_count + 1, sizeof(*m->event_order));
+	for (i = 0; i < m->event_count; i++)
+		m->event_order[i] = i;
+	nb_sort_r(m->event_order, m->event_count, sizeof(*m->event_order), nb_model_event_newer, m);
+}
+
 void nb_model_build(struct nb_model *m, const struct nb_content *c)
 {
 	const char *zone = c->site.timezone ? c->site.timezone : "UTC";
@@ -256,8 +455,16 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	m->content = c;
 	m->items = nb_calloc(c->count + 1, sizeof(*m->items));
 	m->count = c->count;
-	for (i = 0; i < c->count; i++)
-		item_init(&m->items[i], &c->notices[i], zone);
+	for (i = 0; i < c->count; i++) {
+		struct nb_item *it = &m->items[i];
+		const struct nb_notice *n = &c->notices[i];
+
+		item_init(it, n, zone);
+		if (n->kind == NB_MAINTENANCE && n->has_window) {
+			it->window_text = nb_model_window_text(zone, n->window_start, n->window_end);
+			it->overdue = n->status == NB_SCHEDULED && n->window_end <= c->commit_time;
+		}
+	}
 	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
 	for (i = 0; i < m->count; i++)
 		item_text(&m->items[i], c->site.unsafe_html);
@@ -281,6 +488,7 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	}
 	nb_sort(m->years, m->year_count, sizeof(*m->years), year_order);
 	build_redirects(m, zone);
+	build_events(m);
 }
 
 void nb_model_release(struct nb_model *m)
@@ -300,8 +508,13 @@ void nb_model_release(struct nb_model *m)
 		free(it->body_html);
 		free(it->body_summary);
 		free(it->card_summary);
+		free(it->window_text);
 		free(it->url);
 	}
+	for (i = 0; i < m->event_count; i++)
+		free(m->events[i].key);
+	free(m->events);
+	free(m->event_order);
 	free(m->items);
 	free(m->open);
 	free(m->closed);

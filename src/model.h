@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "notice.h"
+
+struct nb_buf;
 struct nb_content;
-struct nb_notice;
 struct nb_server;
 
 #define NB_MODEL_SUMMARY 300
@@ -29,6 +31,33 @@ struct nb_item {
 	char **update_html;      /* one per update */
 	char **update_summary;
 	char *card_summary;      /* the latest update's, NB_MODEL_CARD bytes at most */
+	char *window_text;       /* maintenance: its window in the site's zone, the zone
+	                            named ("Sat 9 Oct 2010, 09:00 to 12:00 EDT"); else NULL */
+	int overdue;             /* maintenance still scheduled after its window ended */
+	size_t first_event, event_count; /* its events in the model's events */
+};
+
+/* What a partner must hear about: each is an entry of updates.xml. */
+enum nb_event_kind {
+	NB_EVENT_OPENED,     /* the notice was published */
+	NB_EVENT_UPDATE,     /* an update was added */
+	NB_EVENT_MOVED,      /* the maintenance window moved */
+	NB_EVENT_STATUS,     /* the status changed (resolved, maintenance started...) */
+	NB_EVENT_WITHDRAWN,  /* the notice's file was deleted */
+};
+
+struct nb_event {
+	enum nb_event_kind kind;
+	size_t item;             /* index into items; for NB_EVENT_WITHDRAWN into
+	                            the content's withdrawn notices */
+	size_t index;            /* the update or window move */
+	enum nb_status status;   /* NB_EVENT_STATUS: the status reached */
+	const char *author;      /* who did it, or NULL; points into the content */
+	int64_t time;
+	int64_t updated;         /* time, or the update's latest edit */
+	char *key;               /* its id below the notice's: "opened",
+	                            "update/31a02099bcb2-2", "status/resolved-1",
+	                            "moved-1", "withdrawn-2010-10-16T05:24:00Z" */
 };
 
 struct nb_server_view {
@@ -65,7 +94,21 @@ struct nb_model {
 	struct nb_redirect *redirects;
 	size_t redirect_count;
 	int64_t updated;         /* the latest activity on the site; 0 when empty */
+	struct nb_event *events; /* each item's in turn (see nb_item), then the
+	                            recent withdrawals */
+	size_t event_count;
+	size_t *event_order;     /* indexes into events, newest first */
 };
+
+/* Orders events newest first (qsort_r's comparator; payload: the model). */
+int nb_model_event_newer(const void *a, const void *b, void *model);
+
+/* A time span as people read it: "3 d 4 h", "2 h 15 min", "45 min". */
+void nb_model_duration(struct nb_buf *out, int64_t seconds);
+
+/* A window in zone, the zone named: "Sat 9 Oct 2010, 09:00 to 12:00 EDT".
+ * The caller frees it. */
+char *nb_model_window_text(const char *zone, int64_t start, int64_t end);
 
 /* Builds the model; it points into c, which must outlive it. */
 void nb_model_build(struct nb_model *m, const struct nb_content *c);

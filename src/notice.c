@@ -13,19 +13,25 @@
 #include "yml.h"
 
 static const char *const notice_keys[] = {
-	"title", "servers", "kind", "status", "severity", "date", "window",
+	"title", "servers", "kind", "status", "severity", "date", "window", "author",
 };
 
 static const char *const kind_names[] = { "incident", "maintenance" };
 
 static const char *const status_names[] = {
 	"investigating", "identified", "monitoring", "resolved",
-	"scheduled", "in-progress", "completed",
+	"scheduled", "in-progress", "completed", "cancelled",
 };
 
 static const char *const severity_names[] = { "", "minor", "major", "critical" };
 
+static const char *const status_labels[] = {
+	"Investigating", "Identified", "Monitoring", "Resolved",
+	"Scheduled", "In progress", "Completed", "Cancelled",
+};
+
 const char *nb_kind_name(enum nb_kind kind) { return kind_names[kind]; }
+const char *nb_status_label(enum nb_status status) { return status_labels[status]; }
 const char *nb_status_name(enum nb_status status) { return status_names[status]; }
 const char *nb_severity_name(enum nb_severity sev) { return severity_names[sev]; }
 
@@ -45,7 +51,7 @@ uint64_t nb_update_key(const char *stamp_text, const char *markdown)
 int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out)
 {
 	size_t first = kind == NB_MAINTENANCE ? NB_SCHEDULED : NB_INVESTIGATING;
-	size_t end = kind == NB_MAINTENANCE ? NB_COMPLETED + 1 : NB_RESOLVED + 1, i;
+	size_t end = kind == NB_MAINTENANCE ? NB_CANCELLED + 1 : NB_RESOLVED + 1, i;
 
 	for (i = first; i < end; i++) {
 		if (strcmp(name, status_names[i]) == 0) {
@@ -58,7 +64,7 @@ int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out
 
 int nb_status_is_open(enum nb_status status)
 {
-	return status != NB_RESOLVED && status != NB_COMPLETED;
+	return status != NB_RESOLVED && status != NB_COMPLETED && status != NB_CANCELLED;
 }
 
 /* Parsing state for one file. */
@@ -267,6 +273,21 @@ static void unknown_key(struct parser *ps, const struct nb_yml *key)
 	nb_buf_release(&hint);
 }
 
+/* author: who wrote the notice, where git cannot say (imported history). */
+static void load_author(struct parser *ps, const struct nb_yml *v)
+{
+	const char *s = scalar(ps, v, "author", "write author: Ann Operator");
+
+	if (s && !*s)
+		problem(ps, v->line, "write author: Ann Operator, or remove the key",
+			"the author is empty%s", "");
+	else if (s && strchr(s, '\n'))
+		problem(ps, v->line, "write the author on one line",
+			"the author spans several lines%s", "");
+	else if (s)
+		ps->n->stated_author = nb_strdup(s);
+}
+
 static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 {
 	struct nb_notice *n = ps->n;
@@ -308,6 +329,8 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 			}
 		} else if (strcmp(name, "window") == 0) {
 			window = v;
+		} else if (strcmp(name, "author") == 0) {
+			load_author(ps, v);
 		} else {
 			unknown_key(ps, key);
 		}
@@ -324,8 +347,7 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 			"the notice has no status%s", "");
 	} else if (n->kind == NB_MAINTENANCE) {
 		if ((k = choose(ps, ps->status_node, "maintenance status", status_names,
-				NB_SCHEDULED, NB_COMPLETED + 1)) >= 0)
-			{
+				NB_SCHEDULED, NB_CANCELLED + 1)) >= 0) {
 			n->status = (enum nb_status)k;
 			n->has_status = 1;
 		}
@@ -903,8 +925,13 @@ void nb_notice_release(struct nb_notice *n)
 	for (i = 0; i < n->commit_count; i++)
 		free(n->commits[i].author);
 	free(n->commits);
+	for (i = 0; i < n->window_changes; i++)
+		if (n->window_moves)
+			free(n->window_moves[i].author);
+	free(n->window_moves);
 	free(n->first_path);
 	free(n->author);
+	free(n->stated_author);
 	free(n->edited_by);
 	free(n->updates);
 	free(n->path);

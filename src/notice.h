@@ -19,7 +19,7 @@ enum nb_kind { NB_INCIDENT, NB_MAINTENANCE };
 
 enum nb_status {
 	NB_INVESTIGATING, NB_IDENTIFIED, NB_MONITORING, NB_RESOLVED,
-	NB_SCHEDULED, NB_IN_PROGRESS, NB_COMPLETED,
+	NB_SCHEDULED, NB_IN_PROGRESS, NB_COMPLETED, NB_CANCELLED,
 };
 
 enum nb_severity { NB_SEVERITY_NONE, NB_MINOR, NB_MAJOR, NB_CRITICAL };
@@ -59,6 +59,13 @@ struct nb_status_change {
 	char *author;
 };
 
+/* A commit that moved a maintenance window. */
+struct nb_window_move {
+	int64_t time;           /* author time of the commit */
+	char *author;
+	int64_t from_start, from_end, to_start, to_end;
+};
+
 /* A commit that changed a notice's file. */
 struct nb_commit_ref {
 	char id[NB_COMMIT_HEX]; /* "" for the work tree */
@@ -72,13 +79,16 @@ struct nb_notice {
 	char *first_path;      /* the path it was first published under: its identity */
 	char **old_paths;      /* earlier paths, for redirects */
 	size_t old_path_count;
-	char *author;          /* who added it */
+	char *author;          /* who added it: author: in the front matter, else the
+	                          commit's author */
+	char *stated_author;   /* author: in the front matter, or NULL */
 	int64_t added;         /* author time of the commit that added it */
 	int64_t edited;        /* last change to its title or text, or 0 */
 	char *edited_by;
 	struct nb_status_change *status_changes; /* oldest first */
 	size_t status_change_count;
-	size_t window_changes;  /* times its maintenance window moved */
+	struct nb_window_move *window_moves; /* oldest first */
+	size_t window_changes;  /* times its maintenance window moved: their count */
 	struct nb_commit_ref *commits; /* every commit that changed it, oldest first */
 	size_t commit_count;
 	char *slug;
@@ -122,9 +132,12 @@ uint64_t nb_update_key(const char *stamp_text, const char *markdown);
 const char *nb_kind_name(enum nb_kind kind);
 const char *nb_status_name(enum nb_status status);
 const char *nb_severity_name(enum nb_severity severity);
+/* What people read: "In progress" for in-progress. */
+const char *nb_status_label(enum nb_status status);
 /* The status of that name for the kind; -1 when it is not one of its. */
 int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out);
-/* 1 for an incident not yet resolved or maintenance not yet completed. */
+/* 1 for an incident not yet resolved or maintenance not yet completed
+ * (nor cancelled). */
 int nb_status_is_open(enum nb_status status);
 
 #endif

@@ -92,26 +92,13 @@ static struct nb_tmpl_value *d_time(struct ctx *x, int64_t t)
 	return v;
 }
 
-/* "3 d 4 h", "2 h 15 min", "45 min" */
-static void duration(struct nb_buf *out, int64_t seconds)
-{
-	int64_t min = seconds / 60, h = min / 60, d = h / 24;
-
-	if (d > 0)
-		nb_buf_printf(out, "%lld d %lld h", (long long)d, (long long)(h % 24));
-	else if (h > 0)
-		nb_buf_printf(out, "%lld h %lld min", (long long)h, (long long)(min % 60));
-	else
-		nb_buf_printf(out, "%lld min", (long long)(min > 0 ? min : 0));
-}
-
 static const char *label(const char *name)
 {
 	static const char *const labels[][2] = {
 		{ "investigating", "Investigating" }, { "identified", "Identified" },
 		{ "monitoring", "Monitoring" }, { "resolved", "Resolved" },
 		{ "scheduled", "Scheduled" }, { "in-progress", "In progress" },
-		{ "completed", "Completed" }, { "incident", "Incident" },
+		{ "completed", "Completed" }, { "cancelled", "Cancelled" }, { "incident", "Incident" },
 		{ "maintenance", "Maintenance" }, { "minor", "Minor" }, { "major", "Major" },
 		{ "critical", "Critical" }, { "operational", "Operational" },
 		{ "degraded", "Degraded" }, { "outage", "Outage" },
@@ -174,6 +161,17 @@ static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item
 		d_null(x, v, "severity");
 	}
 	d_set(v, "servers", d_servers_of(x, n, root));
+	d_bool(v, "overdue", it->overdue);
+	if (it->window_text) {
+		struct nb_tmpl_value *w = d_map(x);
+
+		d_str(w, "text", it->window_text);
+		d_set(w, "start", d_time(x, n->window_start));
+		d_set(w, "end", d_time(x, n->window_end));
+		d_set(v, "window", w);
+	} else {
+		d_null(x, v, "window");
+	}
 	d_set(v, "published", d_time(x, n->published));
 	d_set(v, "updated", d_time(x, it->updated));
 	if (n->update_count)
@@ -232,25 +230,17 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 	d_str(v, "author", n->author);
 	d_null(x, v, "status_since");
 	d_null(x, v, "edited");
-	d_null(x, v, "window");
 	d_null(x, v, "resolved");
 	d_null(x, v, "latest_box");
 	if (it->status_since)
 		d_set(v, "status_since", d_time(x, it->status_since));
 	if (n->edited)
 		d_set(v, "edited", d_edit(x, n->edited, n->edited_by));
-	if (n->has_window) {
-		struct nb_tmpl_value *w = d_map(x);
-
-		d_set(w, "start", d_time(x, n->window_start));
-		d_set(w, "end", d_time(x, n->window_end));
-		d_set(v, "window", w);
-	}
 	if (it->resolved && n->kind == NB_INCIDENT && it->resolved >= n->published) {
 		struct nb_tmpl_value *r = d_map(x);
 		struct nb_buf d = NB_BUF_INIT;
 
-		duration(&d, it->resolved - n->published);
+		nb_model_duration(&d, it->resolved - n->published);
 		d_set(r, "time", d_time(x, it->resolved));
 		d_str(r, "duration", d.ptr);
 		d_str(r, "resolved_label", "Resolved");
@@ -514,7 +504,7 @@ static void ttr(struct nb_tmpl_value *v, const struct nb_server_view *s)
 	struct nb_buf b = NB_BUF_INIT;
 
 	if (s->resolved_count)
-		duration(&b, s->resolve_total / (int64_t)s->resolved_count);
+		nb_model_duration(&b, s->resolve_total / (int64_t)s->resolved_count);
 	else
 		nb_buf_puts(&b, "\u2014");
 	d_str(v, "ttr", b.ptr);

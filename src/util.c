@@ -64,6 +64,13 @@ void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const v
 		qsort(base, n, size, cmp);
 }
 
+void nb_sort_r(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *, const void *, void *), void *payload)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, payload);
+}
+
 char *nb_strndup(const char *s, size_t n)
 {
 	char *p = nb_malloc(n + 1);

@@ -15,6 +15,9 @@ void *nb_realloc(void *p, size_t n);
 void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size);
 /* qsort, also for an empty or NULL array. */
 void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* The same with a payload for the comparator. */
+void nb_sort_r(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *, const void *, void *), void *payload);
 /* Copies the caller frees. */
 char *nb_strdup(const char *s);
 char *nb_strndup(const char *s, size_t n);

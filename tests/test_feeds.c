@@ -140,7 +140,9 @@ static void test_sample_site_feeds(void **state)
 	assert_int_equal(entries_in(p.ptr), 20);
 	nb_buf_truncate(&p, 0);
 	nb_buf_printf(&p, "%s/updates.xml", out.ptr);
-	assert_int_equal(entries_in(p.ptr), 62);
+	/* each of the 20 notices opened and (all are closed) closed, and
+	 * each of the 62 updates */
+	assert_int_equal(entries_in(p.ptr), 20 + 62 + 20);
 	nb_buf_truncate(&p, 0);
 	nb_buf_printf(&p, "%s/servers/SCROOGE/atom.xml", out.ptr);
 	assert_int_equal(entries_in(p.ptr), 8);
@@ -260,11 +262,35 @@ static void test_fixture_feeds(void **state)
 	expect_line(raw, "<at:deleted-entry ref=\"" GONE_ID "\" when=\"2010-10-13T12:00:00Z\">");
 	free(raw);
 
-	/* one entry per update, each threaded to its notice */
+	/* one entry per event, newest first, each threaded to its notice: the
+	 * window moved (10/15), the maintenance announced (10/14), the
+	 * withdrawal (10/13), the array's resolution and its second update in
+	 * one commit (10/12: the status after the update it came with), its
+	 * first update (10/10 13:00) and its opening (10/10 12:00) */
 	text = feed_of(out.ptr, "updates.xml");
-	assert_int_equal(count_lines_with(text, "entry\t"), 2);
-	expect_line(text, "\t2010-10-10T13:00:00Z\t2010-10-10T13:00:00Z\tSCROOGE\n");
-	expect_line(text, "\t2010-10-12T12:00:00Z\t2010-10-12T12:00:00Z\tSCROOGE\n");
+	assert_int_equal(count_lines_with(text, "entry\t"), 7);
+	{
+		const char *const order[] = {
+			"\t" MAINT_ID "/moved-1\t2010-10-15T12:00:00Z\t2010-10-15T12:00:00Z\tLOUIECAS3\n",
+			"\t" MAINT_ID "/opened\t2010-10-14T12:00:00Z\t2010-10-14T12:00:00Z\tLOUIECAS3\n",
+			"\t" GONE_ID "/withdrawn-2010-10-13T12:00:00Z\t2010-10-13T12:00:00Z\t"
+			"2010-10-13T12:00:00Z\tLOUIE\n",
+			"\t" ARRAY_ID "/status/resolved-1\t2010-10-12T12:00:00Z\t2010-10-12T12:00:00Z\tSCROOGE\n",
+			"\t2010-10-12T12:00:00Z\t2010-10-12T12:00:00Z\tSCROOGE\n",
+			"\t2010-10-10T13:00:00Z\t2010-10-10T13:00:00Z\tSCROOGE\n",
+			"\t" ARRAY_ID "/opened\t2010-10-10T12:00:00Z\t2010-10-10T12:00:00Z\tSCROOGE\n",
+		};
+		const char *at = text;
+		size_t k;
+
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			const char *found = strstr(at, order[k]);
+
+			if (!found)
+				fail_msg("no '%s' after entry %zu in:\n%s", order[k], k, text);
+			at = found + 1;
+		}
+	}
 	free(text);
 	nb_buf_truncate(&p, 0);
 	nb_buf_printf(&p, "%s/updates.xml", out.ptr);
@@ -283,6 +309,14 @@ static void test_fixture_feeds(void **state)
 	expect_line(text, "\t" MAINT_ID "\t");
 	free(text);
 	text = feed_of(out.ptr, "servers/SCROOGE/updates.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 4);
+	free(text);
+	/* the withdrawn notice named LOUIE; the maintenance is on a member */
+	text = feed_of(out.ptr, "servers/LOUIE/updates.xml");
+	assert_int_equal(count_lines_with(text, "entry\t"), 3);
+	expect_line(text, "\t" GONE_ID "/withdrawn-2010-10-13T12:00:00Z\t");
+	free(text);
+	text = feed_of(out.ptr, "servers/LOUIECAS3/updates.xml");
 	assert_int_equal(count_lines_with(text, "entry\t"), 2);
 	free(text);
 
