@@ -103,7 +103,7 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 		nb_buf_printf(text, "%s%s", i ? ", " : "", servers[i]);
 	nb_buf_puts(text, "]\n");
 	if (maintenance) {
-		nb_buf_puts(text, "kind: maintenance\nstatus: scheduled   # scheduled | in-progress | completed\n"
+		nb_buf_puts(text, "kind: maintenance\nstatus: scheduled   # scheduled | in-progress | completed | cancelled\n"
 			    "window: {start: ");
 		local_stamp(text, site, now, 21);
 		nb_buf_puts(text, ", end: ");

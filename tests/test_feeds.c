@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+#include <libical/ical.h>
 
 #include "buf.h"
 #include "fixture.h"
@@ -514,6 +515,357 @@ static void test_new_update_reaches_subscribers(void **state)
 	fx_repo_free(&r);
 }
 
+
+/* The <title> of the entry whose <id> is id, in a feed's raw XML; the
+ * caller frees it.  Fails when there is no such entry. */
+static char *title_of(const char *raw, const char *id)
+{
+	struct nb_buf want = NB_BUF_INIT;
+	const char *at, *start, *end;
+	char *title;
+
+	nb_buf_printf(&want, "<id>%s</id>", id);
+	at = strstr(raw, want.ptr);
+	if (!at)
+		fail_msg("no entry %s in:\n%s", id, raw);
+	start = strstr(at, "<title>");
+	assert_non_null(start);
+	start += 7;
+	end = strstr(start, "</title>");
+	title = strndup(start, (size_t)(end - start));
+	nb_buf_release(&want);
+	return title;
+}
+
+static char *raw_of(const char *out, const char *rel)
+{
+	struct nb_buf p = NB_BUF_INIT;
+	char *raw;
+
+	nb_buf_printf(&p, "%s/%s", out, rel);
+	raw = fx_slurp(p.ptr);
+	if (!raw)
+		fail_msg("no %s", p.ptr);
+	nb_buf_release(&p);
+	return raw;
+}
+
+/* The one id in `after` that `before` lacks; fails unless there is
+ * exactly one, and unless every id of `before` is still there. */
+static char *one_new_id(const char *before, const char *after)
+{
+	char *b = ids_of(before ? before : ""), *a = ids_of(after), *line, *save = NULL;
+	char *found = NULL;
+
+	for (line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strstr(a, line))
+			fail_msg("entry %s disappeared", line);
+	free(b);
+	b = ids_of(before ? before : "");
+	assert_int_equal(fx_count_lines(a), fx_count_lines(b) + 1);
+	for (line = strtok_r(a, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strstr(b, line))
+			found = strdup(line);
+	assert_non_null(found);
+	free(a);
+	free(b);
+	return found;
+}
+
+#define X_ID "tag:noc.example.com,2010-10-10:/content/2010/x.md"
+
+static void write_x(struct fx_repo *r, const char *status, const char *rest)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "---\ntitle: Mail delayed\nservers: [LOUIECAS3]\nstatus: %s\n"
+		      "severity: minor\n---\nMail to LOUIE is delayed.\n%s", status, rest);
+	fx_write(r, "content/2010/x.md", b.ptr);
+	nb_buf_release(&b);
+}
+
+/*
+ * A partner who reads only updates.xml learns that the incident opened,
+ * each update, that it was resolved, and that it was withdrawn: each poll
+ * finds exactly one new entry, first, saying what happened, and the
+ * entries it saw before keep their ids (until the withdrawal, which is
+ * then the notice's only entry).  The group's feed carries the same.
+ */
+static void test_every_event_reaches_updates(void **state)
+{
+	static const char *const feeds[] = { "updates.xml", "servers/LOUIE/updates.xml" };
+	const char *const want_id[] = { X_ID "/opened", NULL, X_ID "/status/resolved-1" };
+	const char *const want_title[] = { "Mail delayed \u2014 opened",
+					   "Mail delayed \u2014 update Sun 10 Oct 2010, 09:00 EDT",
+					   "Mail delayed \u2014 resolved" };
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	char *before[2] = { NULL, NULL }, *raw;
+	size_t step, f;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	for (step = 0; step < 4; step++) {
+		if (step == 0)
+			write_x(&r, "investigating", "");
+		else if (step == 1)
+			write_x(&r, "investigating", "\nUpdate 9:00 AM: A queue is stuck; we are on it.\n");
+		else if (step == 2)
+			write_x(&r, "resolved", "\nUpdate 9:00 AM: A queue is stuck; we are on it.\n");
+		else
+			fx_remove(&r, "content/2010/x.md");
+		fx_commit_as(&r, "step", fx_utc(2010, 10, 10, 12 + (int)step, 0), EDT, "Ann Operator");
+		build(&r, out.ptr);
+		for (f = 0; f < 2; f++) {
+			/* withdrawn, the notice's earlier entries leave with it: the
+			 * withdrawal is all that is left to say */
+			char *now = feed_of(out.ptr, feeds[f]);
+			char *id = one_new_id(step < 3 ? before[f] : NULL, now), *title;
+
+			raw = raw_of(out.ptr, feeds[f]);
+			title = title_of(raw, id);
+			if (step < 3 && want_id[step] && strcmp(id, want_id[step]) != 0)
+				fail_msg("step %zu: new entry %s, not %s", step, id, want_id[step]);
+			if (step == 1 && strncmp(id, X_ID "/update/", strlen(X_ID "/update/")) != 0)
+				fail_msg("the update's entry is %s", id);
+			if (step < 3 && strcmp(title, want_title[step]) != 0)
+				fail_msg("step %zu: title '%s', not '%s'", step, title, want_title[step]);
+			if (step == 3) {
+				assert_string_equal(id, X_ID "/withdrawn-2010-10-10T15:00:00Z");
+				assert_string_equal(title, "Mail delayed \u2014 withdrawn");
+			}
+			/* the newest entry comes first */
+			{
+				const char *first = strstr(now, "entry\t"), *at = strstr(now, id);
+
+				assert_non_null(first);
+				assert_true(at && at < strchr(first, '\n'));
+			}
+			free(before[f]);
+			before[f] = step < 3 ? now : NULL;
+			if (step == 3)
+				free(now);
+			free(id);
+			free(title);
+			free(raw);
+		}
+	}
+	/* threaded to the notice, which is withdrawn now: a reference only */
+	raw = raw_of(out.ptr, "updates.xml");
+	expect_line(raw, "<thr:in-reply-to ref=\"" X_ID "\"/>");
+	free(raw);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
+/* What libical makes of a calendar file: every component counted; fails
+ * when it does not parse. */
+static int libical_components(const char *path)
+{
+	char *text = fx_slurp(path);
+	icalcomponent *cal = text ? icalparser_parse_string(text) : NULL;
+	int n;
+
+	if (!cal || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT)
+		fail_msg("libical cannot read %s", path);
+	n = icalcomponent_count_components(cal, ICAL_ANY_COMPONENT);
+	icalcomponent_free(cal);
+	free(text);
+	return n;
+}
+
+static void write_window(struct fx_repo *r, const char *path, const char *title,
+			 const char *status, const char *start, const char *end, const char *rest)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "---\ntitle: %s\nservers: [LOUIECAS3]\nkind: maintenance\nstatus: %s\n"
+		      "window: {start: %s, end: %s}\n---\nWork on LOUIECAS3.\n%s",
+		      title, status, start, end, rest);
+	fx_write(r, path, b.ptr);
+	nb_buf_release(&b);
+}
+
+#define CERT_ID "tag:noc.example.com,2010-10-14:/content/2010/cert.md"
+#define DISK_ID "tag:noc.example.com,2010-10-14:/content/2010/disk.md"
+#define RAM_ID "tag:noc.example.com,2010-10-14:/content/2010/ram.md"
+
+/*
+ * Maintenance as partners see it: the window (in the site's zone, the
+ * zone named) in every entry and card; overdue once a scheduled window has
+ * passed; cancelled and withdrawn ones cancelled in the calendars; a
+ * completed one ending when it completed.  A calendar with no event is
+ * still one that icalendar and libical read.
+ */
+static void test_maintenance_states(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, p = NB_BUF_INIT;
+	char *text, *raw, *title;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	/* 10/14: three windows announced, on 10/20 (Eastern, EDT) */
+	write_window(&r, "content/2010/cert.md", "Certificate renewal", "scheduled",
+		     "2010-10-20T22:00-04:00", "2010-10-20T23:00-04:00", "");
+	write_window(&r, "content/2010/disk.md", "Disk swap", "scheduled",
+		     "2010-10-20T10:00-04:00", "2010-10-20T12:00-04:00", "");
+	write_window(&r, "content/2010/ram.md", "Memory upgrade", "scheduled",
+		     "2010-10-20T14:00-04:00", "2010-10-20T15:00-04:00", "");
+	fx_commit(&r, "three windows", fx_utc(2010, 10, 14, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	/* the window in the entry's content and summary, Atom and RSS, and on the cards */
+	raw = raw_of(out.ptr, "atom.xml");
+	expect_line(raw, "<summary>Scheduled. Window: Wed 20 Oct 2010, 22:00 to 23:00 EDT.");
+	expect_line(raw, "&lt;p&gt;Window: Wed 20 Oct 2010, 22:00 to 23:00 EDT&lt;/p&gt;");
+	free(raw);
+	raw = raw_of(out.ptr, "rss.xml");
+	expect_line(raw, "&lt;p&gt;Window: Wed 20 Oct 2010, 10:00 to 12:00 EDT&lt;/p&gt;");
+	free(raw);
+	raw = raw_of(out.ptr, "index.html");
+	expect_line(raw, "<span class=\"label\">Window</span> Wed 20 Oct 2010, 14:00 to 15:00 EDT</p>");
+	if (strstr(raw, "Overdue"))
+		fail_msg("nothing is overdue yet:\n%s", raw);
+	free(raw);
+	raw = raw_of(out.ptr, "updates.xml");
+	title = title_of(raw, CERT_ID "/opened");
+	assert_string_equal(title, "Certificate renewal \u2014 maintenance scheduled for "
+				   "Wed 20 Oct 2010, 22:00 to 23:00 EDT");
+	free(title);
+	free(raw);
+
+	/* 10/20 10:05 the disk swap starts, 11:00 it is done (an hour early);
+	 * the certificate is cancelled; the memory upgrade withdrawn */
+	write_window(&r, "content/2010/disk.md", "Disk swap", "in-progress",
+		     "2010-10-20T10:00-04:00", "2010-10-20T12:00-04:00", "");
+	fx_commit(&r, "start", fx_utc(2010, 10, 20, 14, 5), EDT);
+	write_window(&r, "content/2010/disk.md", "Disk swap", "completed",
+		     "2010-10-20T10:00-04:00", "2010-10-20T12:00-04:00", "");
+	fx_commit(&r, "done", fx_utc(2010, 10, 20, 15, 0), EDT);
+	write_window(&r, "content/2010/cert.md", "Certificate renewal", "cancelled",
+		     "2010-10-20T22:00-04:00", "2010-10-20T23:00-04:00", "");
+	fx_commit(&r, "cancel", fx_utc(2010, 10, 20, 15, 30), EDT);
+	fx_remove(&r, "content/2010/ram.md");
+	fx_commit(&r, "withdraw", fx_utc(2010, 10, 20, 16, 0), EDT);
+	build(&r, out.ptr);
+	text = feed_of(out.ptr, "maintenance.ics");
+	/* ends when it completed, 11:00 EDT */
+	expect_line(text, "\t" DISK_ID "\t2010-10-20T14:00:00Z\t2010-10-20T15:00:00Z\t0\tCONFIRMED\n");
+	/* cancelled: a change calendars must take, so SEQUENCE goes up */
+	expect_line(text, "\t" CERT_ID "\t2010-10-21T02:00:00Z\t2010-10-21T03:00:00Z\t1\tCANCELLED\n");
+	/* withdrawn: still there, cancelled, for tombstone_days */
+	expect_line(text, "\t" RAM_ID "\t2010-10-20T18:00:00Z\t2010-10-20T19:00:00Z\t1\tCANCELLED\n");
+	free(text);
+	text = feed_of(out.ptr, "servers/LOUIE/maintenance.ics");
+	expect_line(text, "\t" RAM_ID "\t");
+	free(text);
+	raw = raw_of(out.ptr, "updates.xml");
+	title = title_of(raw, DISK_ID "/status/in-progress-1");
+	assert_string_equal(title, "Disk swap \u2014 maintenance started");
+	free(title);
+	title = title_of(raw, DISK_ID "/status/completed-1");
+	assert_string_equal(title, "Disk swap \u2014 maintenance completed");
+	free(title);
+	title = title_of(raw, CERT_ID "/status/cancelled-1");
+	assert_string_equal(title, "Certificate renewal \u2014 maintenance cancelled");
+	free(title);
+	title = title_of(raw, RAM_ID "/withdrawn-2010-10-20T16:00:00Z");
+	assert_string_equal(title, "Memory upgrade \u2014 maintenance cancelled: notice withdrawn");
+	free(title);
+	free(raw);
+
+	/* a window that passed while the notice still says scheduled */
+	write_window(&r, "content/2010/late.md", "Switch firmware", "scheduled",
+		     "2010-10-21T08:00-04:00", "2010-10-21T09:00-04:00", "");
+	fx_commit(&r, "late", fx_utc(2010, 10, 20, 17, 0), EDT);
+	fx_write(&r, "README", "nothing to do with the site\n");
+	fx_commit(&r, "later", fx_utc(2010, 10, 21, 14, 0), EDT);
+	build(&r, out.ptr);
+	raw = raw_of(out.ptr, "index.html");
+	expect_line(raw, "<span class=\"badge scheduled\">Scheduled</span> "
+			 "<span class=\"badge overdue\">Overdue</span>");
+	free(raw);
+	raw = raw_of(out.ptr, "atom.xml");
+	expect_line(raw, "<summary>Scheduled, overdue: the window has ended. Window: Thu 21 Oct 2010, "
+			 "08:00 to 09:00 EDT.");
+	free(raw);
+
+	/* a server with no maintenance: a calendar with no event, yet valid */
+	nb_buf_printf(&p, "%s/servers/SCROOGE/maintenance.ics", out.ptr);
+	text = read_feed(p.ptr);
+	expect_line(text, "\tics\t0\n");
+	free(text);
+	assert_int_equal(libical_components(p.ptr), 1);
+	/* and the others with their events */
+	nb_buf_truncate(&p, 0);
+	nb_buf_printf(&p, "%s/maintenance.ics", out.ptr);
+	assert_int_equal(libical_components(p.ptr), 4);
+	nb_buf_release(&out);
+	nb_buf_release(&p);
+	fx_repo_free(&r);
+}
+
+/*
+ * An empty feed does not change for nothing: a commit outside content/,
+ * or one to another server's notices, leaves it byte for byte; only a
+ * change to site.yaml, which defines it, dates it anew.  No tombstone, no
+ * tombstone namespace.
+ */
+static void test_empty_feeds_stay_put(void **state)
+{
+	static const char *const files[] = { "servers/SCROOGE/atom.xml", "servers/SCROOGE/rss.xml",
+					     "servers/SCROOGE/updates.xml",
+					     "servers/SCROOGE/maintenance.ics" };
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	char *was[4], *raw;
+	size_t i;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	fx_commit(&r, "site", fx_utc(2010, 10, 1, 12, 0), EDT);
+	write_x(&r, "investigating", "");
+	fx_commit(&r, "LOUIE's notice", fx_utc(2010, 10, 10, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	for (i = 0; i < 4; i++)
+		was[i] = raw_of(out.ptr, files[i]);
+	expect_line(was[0], "<updated>2010-10-01T12:00:00Z</updated>");
+	raw = raw_of(out.ptr, "atom.xml");
+	if (strstr(raw, "tombstones"))
+		fail_msg("a tombstone namespace with no tombstone:\n%s", raw);
+	free(raw);
+	write_x(&r, "identified", "\nUpdate: found it.\n");
+	fx_commit(&r, "LOUIE again", fx_utc(2010, 10, 10, 13, 0), EDT);
+	fx_write(&r, "README", "notes\n");
+	fx_commit(&r, "outside content", fx_utc(2010, 10, 11, 12, 0), EDT);
+	build(&r, out.ptr);
+	for (i = 0; i < 4; i++) {
+		raw = raw_of(out.ptr, files[i]);
+		if (strcmp(raw, was[i]) != 0)
+			fail_msg("%s changed:\n%s\nwas:\n%s", files[i], raw, was[i]);
+		free(raw);
+	}
+	/* site.yaml changed: the feeds it defines are dated by that change */
+	fx_write(&r, "content/site.yaml", "title: Other NOC\nbase_url: https://noc.example.com/\n"
+		 "timezone: America/New_York\nservers:\n  LOUIE: {name: LOUIE}\n"
+		 "  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n  SCROOGE: {name: SCROOGE}\n");
+	fx_commit(&r, "retitle", fx_utc(2010, 10, 12, 12, 0), EDT);
+	build(&r, out.ptr);
+	raw = raw_of(out.ptr, files[0]);
+	expect_line(raw, "<updated>2010-10-12T12:00:00Z</updated>");
+	free(raw);
+	for (i = 0; i < 4; i++)
+		free(was[i]);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +874,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_calendar_folding),
 		cmocka_unit_test(test_new_update_reaches_subscribers),
+		cmocka_unit_test(test_every_event_reaches_updates),
+		cmocka_unit_test(test_maintenance_states),
+		cmocka_unit_test(test_empty_feeds_stay_put),
 	};
 
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);

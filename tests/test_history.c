@@ -213,6 +213,45 @@ static void test_midnight_and_dst(void **state)
 	"Mail for about a third of the mailboxes is delayed while the array rebuilds.\n" \
 	"We are moving the busiest mailboxes to the spare array and will post here.\n"
 
+/*
+ * An imported notice: its author: names who wrote it and the updates it
+ * came with, which the commit that imported them cannot; what is added
+ * later is by whoever committed it.
+ */
+static void test_stated_author(void **state)
+{
+	struct fx_repo r;
+	struct dated x;
+	const struct nb_notice *n;
+	const char *head = "---\ntitle: Old outage\nservers: [SCROOGE]\nstatus: %s\n"
+			   "date: 2010-10-15T06:30-04:00\nauthor: Ann Operator\n---\n" BODY
+			   "\nUpdate 7:00 AM: Drives ordered.\n\nUpdate 8:00 AM: Drives in.\n%s";
+	struct nb_buf text = NB_BUF_INIT;
+
+	(void)state;
+	new_repo(&r);
+	nb_buf_printf(&text, head, "identified", "");
+	fx_write(&r, ARRAY, text.ptr);
+	fx_commit_as(&r, "import", fx_utc(2023, 1, 1, 12, 0), 0, "Import Bot");
+	nb_buf_truncate(&text, 0);
+	nb_buf_printf(&text, head, "resolved", "\nUpdate: Closed after the import.\n");
+	fx_write(&r, ARRAY, text.ptr);
+	fx_commit_as(&r, "close", fx_utc(2023, 1, 2, 12, 0), 0, "Bob Sysadmin");
+	date_repo(&x, &r);
+	n = find(&x, ARRAY);
+	assert_string_equal(n->author, "Ann Operator");
+	assert_int_equal(n->update_count, 3);
+	assert_string_equal(n->updates[0].author, "Ann Operator");
+	assert_string_equal(n->updates[1].author, "Ann Operator");
+	assert_string_equal(n->updates[2].author, "Bob Sysadmin");
+	assert_int_equal(n->status_change_count, 2);
+	assert_string_equal(n->status_changes[0].author, "Ann Operator");
+	assert_string_equal(n->status_changes[1].author, "Bob Sysadmin");
+	dated_free(&x);
+	nb_buf_release(&text);
+	fx_repo_free(&r);
+}
+
 static void test_rename(void **state)
 {
 	struct fx_repo r;
@@ -733,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_worktree_preview),
 		cmocka_unit_test(test_history_view),
 		cmocka_unit_test(test_generated_truth),
+		cmocka_unit_test(test_stated_author),
 	};
 
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);

@@ -57,6 +57,7 @@ static void expect_bad(const char *text, int line, const char *part)
 }
 
 #define FM "---\ntitle: T\nservers: [SCROOGE]\nkind: incident\nstatus: resolved\n"
+#define FM_CANCELLED_INCIDENT "---\ntitle: T\nservers: [SCROOGE]\nkind: incident\nstatus: cancelled\n---\nX.\n"
 
 static void test_front_matter(void **state)
 {
@@ -334,6 +335,28 @@ static void test_many_keys(void **state)
 	nb_buf_release(&text);
 }
 
+/* author: names who wrote a notice git cannot attribute; cancelled is a
+ * maintenance status. */
+static void test_author_and_cancelled(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "author: Ann Operator\n---\nText.\n");
+	assert_string_equal(n.stated_author, "Ann Operator");
+	nb_notice_release(&n);
+	parse(&n, FM "---\nText.\n");
+	assert_null(n.stated_author);
+	nb_notice_release(&n);
+	expect_bad(FM "author: \"\"\n---\nText.\n", 6, "the author is empty");
+	expect_bad(FM "author: [Ann, Bob]\n---\nText.\n", 6, "'author' must be text");
+	parse(&n, "---\ntitle: T\nservers: [SCROOGE]\nkind: maintenance\nstatus: cancelled\n---\nOff.\n");
+	assert_int_equal(n.status, NB_CANCELLED);
+	assert_false(nb_status_is_open(n.status));
+	nb_notice_release(&n);
+	expect_bad(FM_CANCELLED_INCIDENT, 5, "cancelled");
+}
+
 static void test_slugs(void **state)
 {
 	char *s;
@@ -368,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_slugs),
+		cmocka_unit_test(test_author_and_cancelled),
 	};
 
 	return cmocka_run_group_tests_name("notice", tests, NULL, NULL);
