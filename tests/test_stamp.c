@@ -13,6 +13,7 @@
 #include "fixture.h"
 #include "stamp.h"
 #include "tz.h"
+#include "util.h"
 
 #define NY "America/New_York"
 
@@ -243,6 +244,93 @@ static void test_infer(void **state)
 	assert_int_equal(t, utc("2010-11-07T14:00Z"));
 }
 
+/* Dates a time-only stamp by a commit at iso, in a site in zone. */
+static int64_t before(const char *text, const char *iso, const char *zone)
+{
+	struct nb_stamp s = parse_ok(text);
+	int64_t t;
+
+	if (nb_stamp_infer_before(&t, &s, utc(iso), zone) != 0)
+		fail_msg("no date for '%s' by %s", text, iso);
+	return t;
+}
+
+/*
+ * The nights clocks change in New York, 2010 (zdump -v America/New_York):
+ * 14 March 02:00 EST (07:00Z) became 03:00 EDT, so 2:00-2:59 AM never
+ * happened; 7 November 02:00 EDT (06:00Z) became 01:00 EST, so 1:00-1:59 AM
+ * happened twice, at 05:xxZ (EDT) and 06:xxZ (EST).
+ */
+static void test_readings(void **state)
+{
+	struct nb_civil skipped = { 2010, 3, 14, 2, 30, 0 }, twice = { 2010, 11, 7, 1, 30, 0 };
+	struct nb_civil once = { 2010, 11, 7, 2, 30, 0 };
+	int64_t r[2];
+
+	(void)state;
+	/* 2:30 with the offset before the change (EST), then after it (EDT) */
+	assert_int_equal(nb_tz_readings(r, NY, &skipped, -1), 2);
+	assert_int_equal(r[0], utc("2010-03-14T07:30Z"));
+	assert_int_equal(r[1], utc("2010-03-14T06:30Z"));
+	/* 1:30 EDT then EST; EST first when named */
+	assert_int_equal(nb_tz_readings(r, NY, &twice, -1), 2);
+	assert_int_equal(r[0], utc("2010-11-07T05:30Z"));
+	assert_int_equal(r[1], utc("2010-11-07T06:30Z"));
+	assert_int_equal(nb_tz_readings(r, NY, &twice, 0), 2);
+	assert_int_equal(r[0], utc("2010-11-07T06:30Z"));
+	assert_int_equal(r[1], utc("2010-11-07T05:30Z"));
+	assert_int_equal(nb_tz_readings(r, NY, &once, -1), 1);
+	assert_int_equal(r[0], utc("2010-11-07T07:30Z"));
+	assert_int_equal(nb_tz_readings(r, "UTC", &skipped, -1), 1);
+	assert_int_equal(r[0], utc("2010-03-14T02:30Z"));
+}
+
+static void test_infer_by_commit(void **state)
+{
+	(void)state;
+	/* up to NB_FUTURE_SLACK (15 minutes) after the commit is the same
+	 * day: a clock a few minutes ahead of the commit's */
+	assert_int_equal(before("6:50 AM", "2010-10-15T10:40Z", NY), utc("2010-10-15T10:50Z"));
+	assert_int_equal(before("6:55 AM", "2010-10-15T10:40Z", NY), utc("2010-10-15T10:55Z"));
+	assert_int_equal(before("6:56 AM", "2010-10-15T10:40Z", NY), utc("2010-10-14T10:56Z"));
+	/* and across midnight: "12:05 AM" committed at 11:55 PM is the
+	 * coming night, not 24 hours before */
+	assert_int_equal(before("12:05 AM", "2010-10-16T03:55Z", NY), utc("2010-10-16T04:05Z"));
+
+	/* committed 3:05 EDT (07:05Z): "2:50 AM" is 3:50 EDT (07:50Z) read
+	 * with the offset before the change, 1:50 EST (06:50Z) with the one
+	 * after: only the latter is by the commit */
+	assert_int_equal(before("2:50 AM", "2010-03-14T07:05Z", NY), utc("2010-03-14T06:50Z"));
+	assert_int_equal(before("2:50 AM Eastern", "2010-03-14T07:05Z", "UTC"),
+			 utc("2010-03-14T06:50Z"));
+	/* committed 3:55 EDT: both are; the one it is read as */
+	assert_int_equal(before("2:50 AM", "2010-03-14T07:55Z", NY), utc("2010-03-14T07:50Z"));
+	/* a time after the change, up to 15 minutes ahead */
+	assert_int_equal(before("3:10 AM", "2010-03-14T07:05Z", NY), utc("2010-03-14T07:10Z"));
+	assert_int_equal(before("3:25 AM", "2010-03-14T07:05Z", NY), utc("2010-03-13T08:25Z"));
+
+	/* committed 1:45 EDT (05:45Z): 1:30 EST (06:30Z) is ahead, 1:30 EDT
+	 * (05:30Z) behind: the one behind, whatever the letter says */
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T05:45Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T05:45Z", "UTC"),
+			 utc("2010-11-07T05:30Z"));
+	/* committed 1:40 EST (06:40Z): both behind; the letter, else the first */
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T06:40Z", NY), utc("2010-11-07T06:30Z"));
+	assert_int_equal(before("1:30 AM EDT", "2010-11-07T06:40Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM", "2010-11-07T06:40Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM Eastern", "2010-11-07T06:40Z", "UTC"),
+			 utc("2010-11-07T05:30Z"));
+
+	/* a stamp with a date keeps it: only the reading is chosen */
+	assert_int_equal(before("3/14/2010 2:50 AM", "2010-03-14T07:05Z", NY),
+			 utc("2010-03-14T06:50Z"));
+	assert_int_equal(before("11/7/2010 1:30 AM EST", "2010-11-07T05:45Z", NY),
+			 utc("2010-11-07T05:30Z"));
+	/* and when neither is by the commit, the one it is read as */
+	assert_int_equal(before("11/7/2010 1:50 AM EST", "2010-11-07T05:20Z", NY),
+			 utc("2010-11-07T06:50Z"));
+}
+
 static void test_civil(void **state)
 {
 	struct nb_civil c;
@@ -278,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_infer),
+		cmocka_unit_test(test_readings),
+		cmocka_unit_test(test_infer_by_commit),
 		cmocka_unit_test(test_civil),
 	};
 
