@@ -397,6 +397,15 @@ static void civil_on(struct nb_civil *c, const struct nb_stamp *s, int64_t day)
 	c->second = s->hour >= 0 ? s->second : 0;
 }
 
+/* The same as seconds since the epoch, read as if the wall clock were UTC. */
+static int64_t wall_on(const struct nb_stamp *s, int64_t day)
+{
+	struct nb_civil c;
+
+	civil_on(&c, s, day);
+	return nb_civil_to_seconds(&c);
+}
+
 /* The instants the stamp names on a day, the one it is read as first:
  * two where a clock change repeats or skips its time (nb_tz_readings). */
 static int readings_on(int64_t r[2], const struct nb_stamp *s, int64_t day,
@@ -438,15 +447,37 @@ static int64_t local_day(const struct nb_stamp *s, int64_t t, const char *defaul
 	return nb_days_from_civil(c.year, c.month, c.day);
 }
 
+static void mark_set(struct nb_stamp_mark *m, const struct nb_stamp *s, int64_t t,
+		     int64_t day, const char *default_zone)
+{
+	const char *zone = nb_stamp_zone(s, default_zone);
+
+	m->t = t;
+	m->wall = wall_on(s, day);
+	m->zone[0] = '\0';
+	if (!s->has_offset && strlen(zone) < sizeof(m->zone))
+		memcpy(m->zone, zone, strlen(zone) + 1);
+}
+
+void nb_stamp_mark_of(struct nb_stamp_mark *m, const struct nb_stamp *s,
+		      const char *default_zone)
+{
+	mark_set(m, s, nb_stamp_instant(s, default_zone),
+		 nb_days_from_civil(s->year, s->month, s->day), default_zone);
+}
+
 /*
  * What a reading of a stamp must be: no later than t (dating by a
  * commit), or after t (at or after it when inclusive: dating by the update
- * before).
+ * before).  In the latter case, with has_wall, a date also fits where the
+ * stamp's wall clock is after `wall`, the update before's as written.
  */
 struct bound {
 	int by_commit;
 	int inclusive;
 	int64_t t;
+	int has_wall;
+	int64_t wall;
 };
 
 static int fits(const struct bound *b, int64_t t)
@@ -456,8 +487,13 @@ static int fits(const struct bound *b, int64_t t)
 	return b->inclusive ? t >= b->t : t > b->t;
 }
 
-/* On one day: the first of the stamp's readings that fits.  0, or -1 for
- * none. */
+static int wall_fits(const struct bound *b, int64_t wall)
+{
+	return b->has_wall && (b->inclusive ? wall >= b->wall : wall > b->wall);
+}
+
+/* On one day: the first of the stamp's readings that fits; else, when
+ * its wall clock fits, the reading it is read as.  0, or -1 for none. */
 static int fit_on(int64_t *out, const struct nb_stamp *s, int64_t day,
 		  const struct bound *b, const char *default_zone)
 {
@@ -470,7 +506,10 @@ static int fit_on(int64_t *out, const struct nb_stamp *s, int64_t day,
 			return 0;
 		}
 	}
-	return -1;
+	if (!wall_fits(b, wall_on(s, day)))
+		return -1;
+	*out = r[0];
+	return 0;
 }
 
 /*
@@ -503,23 +542,34 @@ static int date_by(int64_t *out, int64_t *day, const struct nb_stamp *s, int ste
 	return -1;
 }
 
-int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
-			 int inclusive, int64_t floor_day,
-			 const char *default_zone)
+int nb_stamp_infer_after(struct nb_stamp_mark *out, const struct nb_stamp *s,
+			 const struct nb_stamp_mark *after, int inclusive,
+			 int64_t floor_day, const char *default_zone)
 {
-	struct bound b = { 0, inclusive, after };
-	/* from the day before: `after` may fall late on the stamp's previous date */
-	int64_t day = local_day(s, after, default_zone) - 1;
+	struct bound b = { 0, inclusive, after->t, 0, 0 };
+	int64_t day = 0, t;
 
-	if (floor_day != INT64_MIN && day < floor_day)
-		day = floor_day;
-	return date_by(out, &day, s, 1, &b, default_zone);
+	if (!s->has_offset && after->zone[0] &&
+	    strcmp(after->zone, nb_stamp_zone(s, default_zone)) == 0) {
+		b.has_wall = 1;
+		b.wall = after->wall;
+	}
+	if (!nb_stamp_has_date(s)) {
+		/* from the day before: `after` may fall late on the stamp's previous date */
+		day = local_day(s, after->t, default_zone) - 1;
+		if (floor_day != INT64_MIN && day < floor_day)
+			day = floor_day;
+	}
+	if (date_by(&t, &day, s, 1, &b, default_zone) < 0)
+		return -1;
+	mark_set(out, s, t, day, default_zone);
+	return 0;
 }
 
 int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t commit,
 			  const char *default_zone)
 {
-	struct bound b = { 1, 0, commit + NB_FUTURE_SLACK };
+	struct bound b = { 1, 0, commit + NB_FUTURE_SLACK, 0, 0 };
 	int64_t day = 0;
 
 	/* from the day after: the slack may reach past midnight */

@@ -198,50 +198,41 @@ static void test_refusals(void **state)
 	refused("9:45 2010-10-16T10:00", "two times");
 }
 
+/* Dates a time-only stamp after an instant alone (no wall clock). */
+static int64_t after(const char *text, const char *iso, int inclusive, int64_t floor_day)
+{
+	struct nb_stamp s = parse_ok(text);
+	struct nb_stamp_mark prev = { utc(iso), 0, "" }, out;
+
+	if (nb_stamp_infer_after(&out, &s, &prev, inclusive, floor_day, NY) != 0)
+		fail_msg("no date for '%s' after %s", text, iso);
+	return out.t;
+}
+
 static void test_infer(void **state)
 {
-	struct nb_stamp s;
-	int64_t t;
-
 	(void)state;
 	/* after 1:15 PM EST on 11/16, "12:30 AM" is the next night */
-	s = parse_ok("12:30 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-16T18:15Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-11-17T05:30Z"));
-
+	assert_int_equal(after("12:30 AM", "2010-11-16T18:15Z", 0, INT64_MIN),
+			 utc("2010-11-17T05:30Z"));
 	/* a weekday picks the first such day after */
-	s = parse_ok("12:35 AM Eastern Monday");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-08-20T21:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-08-23T04:35Z"));
-
+	assert_int_equal(after("12:35 AM Eastern Monday", "2010-08-20T21:00Z", 0, INT64_MIN),
+			 utc("2010-08-23T04:35Z"));
 	/* at the same instant: kept only when inclusive */
-	s = parse_ok("9:00 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 1,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-10T13:00Z"));
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-11T13:00Z"));
-
+	assert_int_equal(after("9:00 AM", "2010-10-10T13:00Z", 1, INT64_MIN),
+			 utc("2010-10-10T13:00Z"));
+	assert_int_equal(after("9:00 AM", "2010-10-10T13:00Z", 0, INT64_MIN),
+			 utc("2010-10-11T13:00Z"));
 	/* a day line above sets the earliest date */
-	s = parse_ok("1:25 PM Eastern");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-09-04T03:42Z"), 0,
-					      nb_days_from_civil(2010, 9, 5), NY), 0);
-	assert_int_equal(t, utc("2010-09-05T17:25Z"));
-
+	assert_int_equal(after("1:25 PM Eastern", "2010-09-04T03:42Z", 0,
+			       nb_days_from_civil(2010, 9, 5)),
+			 utc("2010-09-05T17:25Z"));
 	/* the stamp's own zone decides the day */
-	s = parse_ok("1:00 AM UTC");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-11T02:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-12T01:00Z"));
-
+	assert_int_equal(after("1:00 AM UTC", "2010-10-11T02:00Z", 0, INT64_MIN),
+			 utc("2010-10-12T01:00Z"));
 	/* across the night DST ends */
-	s = parse_ok("9:00 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-06T23:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-11-07T14:00Z"));
+	assert_int_equal(after("9:00 AM", "2010-11-06T23:00Z", 0, INT64_MIN),
+			 utc("2010-11-07T14:00Z"));
 }
 
 /* Dates a time-only stamp by a commit at iso, in a site in zone. */
@@ -331,6 +322,62 @@ static void test_infer_by_commit(void **state)
 			 utc("2010-11-07T06:50Z"));
 }
 
+/* A thread dated by its text, each stamp after the one before it, from
+ * date: `from` written as a stamp; checks each instant. */
+static void thread(const char *from, const char *zone, const char *const *stamps,
+		   const char *const *want, size_t count)
+{
+	struct nb_stamp s = parse_ok(from);
+	struct nb_stamp_mark prev, next;
+	size_t i;
+
+	nb_stamp_mark_of(&prev, &s, zone);
+	for (i = 0; i < count; i++) {
+		s = parse_ok(stamps[i]);
+		if (nb_stamp_infer_after(&next, &s, &prev, i == 0, INT64_MIN, zone) != 0)
+			fail_msg("no date for '%s'", stamps[i]);
+		if (next.t != utc(want[i]))
+			fail_msg("'%s' after %lld: got %lld, want %s", stamps[i],
+				 (long long)prev.t, (long long)next.t, want[i]);
+		prev = next;
+	}
+}
+
+static void test_infer_in_thread(void **state)
+{
+	/* 2:30 AM is read as 3:30 EDT; 3:15 AM follows it on the wall
+	 * clock, so the same night, and so does everything after */
+	static const char *const spring[] = { "1:30 AM", "2:30 AM", "3:15 AM", "3:45 AM" };
+	static const char *const spring_at[] = {
+		"2010-03-14T06:30Z", "2010-03-14T07:30Z", "2010-03-14T07:15Z", "2010-03-14T07:45Z",
+	};
+	static const char *const spring_et[] = {
+		"1:30 AM Eastern", "2:30 AM ET", "3:15 AM EDT", "3:45 AM Eastern",
+	};
+	/* after 3:30 AM (EDT), 3:15 AM is the next night */
+	static const char *const late[] = { "3:30 AM", "3:15 AM" };
+	static const char *const late_at[] = { "2010-03-14T07:30Z", "2010-03-15T07:15Z" };
+	/* after 1:50 EDT, the 1:10 still ahead is EST */
+	static const char *const fall[] = { "1:20 AM", "1:50 AM", "1:10 AM", "1:40 AM EDT" };
+	static const char *const fall_at[] = {
+		"2010-11-07T05:20Z", "2010-11-07T05:50Z", "2010-11-07T06:10Z", "2010-11-07T06:40Z",
+	};
+	static const char *const fall_et[] = {
+		"1:20 AM Eastern", "1:50 AM ET", "1:10 AM Eastern", "1:40 AM EDT",
+	};
+	/* after 1:50 EST, 1:10 has passed twice: the next night */
+	static const char *const gone[] = { "1:50 AM EST", "1:10 AM" };
+	static const char *const gone_at[] = { "2010-11-07T06:50Z", "2010-11-08T06:10Z" };
+
+	(void)state;
+	thread("2010-03-14T01:00", NY, spring, spring_at, NB_ARRAY_LEN(spring));
+	thread("2010-03-14T01:00 Eastern", "UTC", spring_et, spring_at, NB_ARRAY_LEN(spring_et));
+	thread("2010-03-14T01:00", NY, late, late_at, NB_ARRAY_LEN(late));
+	thread("2010-11-07T00:30", NY, fall, fall_at, NB_ARRAY_LEN(fall));
+	thread("2010-11-07T00:30 Eastern", "UTC", fall_et, fall_at, NB_ARRAY_LEN(fall_et));
+	thread("2010-11-07T00:30", NY, gone, gone_at, NB_ARRAY_LEN(gone));
+}
+
 static void test_civil(void **state)
 {
 	struct nb_civil c;
@@ -368,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_infer),
 		cmocka_unit_test(test_readings),
 		cmocka_unit_test(test_infer_by_commit),
+		cmocka_unit_test(test_infer_in_thread),
 		cmocka_unit_test(test_civil),
 	};
 
