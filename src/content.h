@@ -15,10 +15,10 @@
 struct nb_diags;
 
 #define NB_CONTENT_DIR "content"
-/* how far past its commit a stamp may lie before it is "in the future" */
-#define NB_FUTURE_SLACK (15 * 60)
 /* how long before the commit that published a notice (without date:) its
- * updates may be stamped: operators write first and commit later */
+ * updates may be stamped: operators write first and commit later.  How far
+ * after its commit a stamp may be is NB_FUTURE_SLACK (stamp.h), which
+ * dating uses too. */
 #define NB_COMMIT_LAG (12 * 3600)
 
 /* A notice whose file was deleted: it leaves the pages, feeds say so. */

@@ -1506,6 +1506,43 @@ static void commit_hex(char *out, const struct sig *sig)
 		git_oid_tostr(out, NB_COMMIT_HEX, &sig->commit);
 }
 
+/* "2010-03-14 03:05 EDT": t in the zone of the stamp (the site's for one
+ * with no zone or a numeric offset), for messages. */
+static void stamp_time(char out[64], const struct nb_stamp *s, const char *zone, int64_t t)
+{
+	if (!nb_tz_format(out, 64, "%Y-%m-%d %H:%M %Z",
+			  s->has_offset ? zone : nb_stamp_zone(s, zone), t))
+		out[0] = '\0';
+}
+
+/* A time-only stamp dated by its commit lies far before the notice: its
+ * time of day came after the commit, so an earlier day was taken. */
+static void report_day_before(const struct nb_notice *n, const struct nb_update *u,
+			      const struct hupdate *hu, const char *zone,
+			      struct nb_diags *diags)
+{
+	char read[64], commit[64];
+
+	stamp_time(read, &u->stamp, zone, u->time);
+	stamp_time(commit, &u->stamp, zone, hu->intro.time);
+	nb_diags_add(diags, n->path, u->line, "correct the stamp's time, or give its date",
+		     "update '%s' is dated before the notice was published: read as %s, "
+		     "the latest such time before the commit that added it (%s)",
+		     u->stamp_text, read, commit);
+}
+
+static void report_future(const struct nb_notice *n, const struct nb_update *u,
+			  const struct hupdate *hu, const char *zone, struct nb_diags *diags)
+{
+	char read[64], commit[64];
+
+	stamp_time(read, &u->stamp, zone, u->time);
+	stamp_time(commit, &u->stamp, zone, hu->intro.time);
+	nb_diags_add(diags, n->path, u->line, "correct the stamp's date or time",
+		     "stamp '%s' is in the future: %s, later than the commit that added "
+		     "the update (%s)", u->stamp_text, read, commit);
+}
+
 static void date_update(const struct nb_history *h, const struct nb_notice *n,
 			struct nb_update *u, const struct hupdate *hu, const char *zone,
 			struct nb_diags *diags)
@@ -1523,12 +1560,18 @@ static void date_update(const struct nb_history *h, const struct nb_notice *n,
 	} else if (u->source == NB_TIME_UNSET && !u->stamp_text[0]) {
 		u->time = hu->intro.time;
 		u->source = NB_TIME_COMMIT;
-	} else if (u->source == NB_TIME_STATED && u->time > hu->intro.time + NB_FUTURE_SLACK) {
-		nb_diags_add(diags, n->path, u->line, "correct the stamp's date or time",
-			     "stamp '%s' is in the future: later than the commit that added the update",
-			     u->stamp_text);
+	} else if (u->source == NB_TIME_STATED) {
+		/* in a git-dated file, of two readings the one by the commit */
+		if (!n->has_date)
+			(void)nb_stamp_infer_before(&u->time, &u->stamp, hu->intro.time, zone);
+		if (u->time > hu->intro.time + NB_FUTURE_SLACK)
+			report_future(n, u, hu, zone, diags);
 	}
-	if (!n->has_date && u->source != NB_TIME_UNSET && u->time < n->published - NB_COMMIT_LAG)
+	if (n->has_date || u->source == NB_TIME_UNSET || u->time >= n->published - NB_COMMIT_LAG)
+		return;
+	if (u->source == NB_TIME_DAY_FROM_COMMIT)
+		report_day_before(n, u, hu, zone, diags);
+	else
 		nb_diags_add(diags, n->path, u->line,
 			     "correct the stamp: the notice was first committed after it",
 			     "update '%s' is dated before the notice was published",

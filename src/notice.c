@@ -76,6 +76,7 @@ struct parser {
 	int fm_line;           /* file line of the first front matter line */
 	const struct nb_yml *status_node;
 	const struct nb_yml *kind_node;
+	struct nb_stamp_mark date_mark; /* date:, as written, when has_date */
 };
 
 static void problem(struct parser *ps, int line, const char *hint,
@@ -194,9 +195,10 @@ static void load_servers(struct parser *ps, const struct nb_yml *v)
 			"the notice names no server%s", "");
 }
 
-/* A date-time value (date:, window start/end).  need_time: a time is required. */
+/* A date-time value (date:, window start/end): its instant and how it was
+ * written.  need_time: a time is required. */
 static int load_instant(struct parser *ps, const struct nb_yml *v, const char *key,
-			int need_time, int64_t *out)
+			int need_time, struct nb_stamp_mark *out)
 {
 	struct nb_buf why = NB_BUF_INIT;
 	struct nb_stamp st;
@@ -215,7 +217,7 @@ static int load_instant(struct parser *ps, const struct nb_yml *v, const char *k
 		problem(ps, (v)->line, "write e.g. 2010-10-15T06:30-04:00", "%s", why.ptr);
 		goto cleanup;
 	}
-	*out = nb_stamp_instant(&st, ps->zone);
+	nb_stamp_mark_of(out, &st, ps->zone);
 	rc = 0;
 cleanup:
 	nb_buf_release(&why);
@@ -226,6 +228,7 @@ static void load_window(struct parser *ps, const struct nb_yml *v)
 {
 	const struct nb_yml *start = nb_yml_get(v, "start"), *end = nb_yml_get(v, "end");
 	struct nb_notice *n = ps->n;
+	struct nb_stamp_mark from, to;
 	size_t i;
 	int ok = 1;
 
@@ -246,8 +249,14 @@ static void load_window(struct parser *ps, const struct nb_yml *v)
 			"the window has no %s", start ? "end" : "start");
 		return;
 	}
-	ok &= load_instant(ps, start, "window start", 1, &n->window_start) == 0;
-	ok &= load_instant(ps, end, "window end", 1, &n->window_end) == 0;
+	if (load_instant(ps, start, "window start", 1, &from) == 0)
+		n->window_start = from.t;
+	else
+		ok = 0;
+	if (load_instant(ps, end, "window end", 1, &to) == 0)
+		n->window_end = to.t;
+	else
+		ok = 0;
 	if (ok && n->window_end <= n->window_start) {
 		problem(ps, (end)->line, "the end comes after the start",
 			"the window ends before it starts%s", "");
@@ -323,7 +332,8 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 				n->severity = (enum nb_severity)k;
 		} else if (strcmp(name, "date") == 0) {
 			n->date_line = (v)->line;
-			if (load_instant(ps, v, "date", 0, &n->published) == 0) {
+			if (load_instant(ps, v, "date", 0, &ps->date_mark) == 0) {
+				n->published = ps->date_mark.t;
 				n->has_date = 1;
 				n->published_source = NB_TIME_FRONT_MATTER;
 			}
@@ -771,10 +781,17 @@ static void parse_body(struct parser *ps, const char *body, size_t len)
 
 /* ---- dating from the text ---- */
 
+/*
+ * In a file with date:, every stamp with a time is dated after the update
+ * before it.  In a file without, a stamp with a date is read here (the
+ * commit that adds it may still choose between two readings of its time),
+ * a time-only stamp under a day line takes that day, and other time-only
+ * stamps wait for the commit that adds them.
+ */
 static void date_from_text(struct parser *ps)
 {
 	struct nb_notice *n = ps->n;
-	int64_t prev = n->published;
+	struct nb_stamp_mark prev = ps->date_mark, mark;
 	int inclusive = 1;
 	size_t i;
 
@@ -783,34 +800,34 @@ static void date_from_text(struct parser *ps)
 
 		if (!u->stamp_text[0] || !nb_stamp_has_time(&u->stamp))
 			continue;
-		if (nb_stamp_has_date(&u->stamp)) {
-			u->time = nb_stamp_instant(&u->stamp, ps->zone);
-			u->source = NB_TIME_STATED;
-		} else if (n->has_date) {
-			if (nb_stamp_infer_after(&u->time, &u->stamp, prev, inclusive,
+		if (n->has_date) {
+			if (nb_stamp_infer_after(&mark, &u->stamp, &prev, inclusive,
 						 u->day_floor, ps->zone) < 0) {
 				problem(ps, u->line, "add the date to the stamp",
 					"no date fits stamp '%s' after the previous update",
 					u->stamp_text);
 				continue;
 			}
-			u->source = NB_TIME_DAY_FROM_TEXT;
+			u->time = mark.t;
+			u->source = nb_stamp_has_date(&u->stamp) ? NB_TIME_STATED
+								 : NB_TIME_DAY_FROM_TEXT;
+			if (u->time < n->published)
+				problem(ps, u->line,
+					"correct the stamp, or the notice's date: in the front matter",
+					"update '%s' is dated before the notice was published",
+					u->stamp_text);
+			prev = mark;
+			inclusive = 0;
+		} else if (nb_stamp_has_date(&u->stamp)) {
+			u->time = nb_stamp_instant(&u->stamp, ps->zone);
+			u->source = NB_TIME_STATED;
 		} else if (u->day_floor != INT64_MIN) {
 			int y, m, d;
 
 			nb_civil_from_days(u->day_floor, &y, &m, &d);
 			u->time = nb_stamp_instant_on(&u->stamp, y, m, d, ps->zone);
 			u->source = NB_TIME_DAY_FROM_TEXT;
-		} else {
-			continue; /* dated by the commit that adds it */
 		}
-		if (n->has_date && u->time < n->published)
-			problem(ps, u->line,
-				"correct the stamp, or the notice's date: in the front matter",
-				"update '%s' is dated before the notice was published",
-				u->stamp_text);
-		prev = u->time;
-		inclusive = 0;
 	}
 }
 

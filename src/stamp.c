@@ -388,19 +388,46 @@ const char *nb_stamp_zone(const struct nb_stamp *s, const char *default_zone)
 	return s->zone[0] ? s->zone : default_zone;
 }
 
+/* The stamp's wall-clock time (00:00 if none) on a day since the epoch. */
+static void civil_on(struct nb_civil *c, const struct nb_stamp *s, int64_t day)
+{
+	nb_civil_from_days(day, &c->year, &c->month, &c->day);
+	c->hour = s->hour >= 0 ? s->hour : 0;
+	c->minute = s->hour >= 0 ? s->minute : 0;
+	c->second = s->hour >= 0 ? s->second : 0;
+}
+
+/* The same as seconds since the epoch, read as if the wall clock were UTC. */
+static int64_t wall_on(const struct nb_stamp *s, int64_t day)
+{
+	struct nb_civil c;
+
+	civil_on(&c, s, day);
+	return nb_civil_to_seconds(&c);
+}
+
+/* The instants the stamp names on a day, the one it is read as first:
+ * two where a clock change repeats or skips its time (nb_tz_readings). */
+static int readings_on(int64_t r[2], const struct nb_stamp *s, int64_t day,
+		       const char *default_zone)
+{
+	struct nb_civil c;
+
+	civil_on(&c, s, day);
+	if (s->has_offset) {
+		r[0] = nb_civil_to_seconds(&c) - s->offset;
+		return 1;
+	}
+	return nb_tz_readings(r, nb_stamp_zone(s, default_zone), &c, s->dst_hint);
+}
+
 int64_t nb_stamp_instant_on(const struct nb_stamp *s, int year, int month,
 			    int day, const char *default_zone)
 {
-	struct nb_civil c = { year, month, day, 0, 0, 0 };
+	int64_t r[2];
 
-	if (s->hour >= 0) {
-		c.hour = s->hour;
-		c.minute = s->minute;
-		c.second = s->second;
-	}
-	if (s->has_offset)
-		return nb_civil_to_seconds(&c) - s->offset;
-	return nb_tz_to_utc(nb_stamp_zone(s, default_zone), &c, s->dst_hint);
+	readings_on(r, s, nb_days_from_civil(year, month, day), default_zone);
+	return r[0];
 }
 
 int64_t nb_stamp_instant(const struct nb_stamp *s, const char *default_zone)
@@ -420,52 +447,133 @@ static int64_t local_day(const struct nb_stamp *s, int64_t t, const char *defaul
 	return nb_days_from_civil(c.year, c.month, c.day);
 }
 
-enum fit { FIT_AFTER, FIT_FROM, FIT_UNTIL };
+static void mark_set(struct nb_stamp_mark *m, const struct nb_stamp *s, int64_t t,
+		     int64_t day, const char *default_zone)
+{
+	const char *zone = nb_stamp_zone(s, default_zone);
+
+	m->t = t;
+	m->wall = wall_on(s, day);
+	m->zone[0] = '\0';
+	if (!s->has_offset && strlen(zone) < sizeof(m->zone))
+		memcpy(m->zone, zone, strlen(zone) + 1);
+}
+
+void nb_stamp_mark_of(struct nb_stamp_mark *m, const struct nb_stamp *s,
+		      const char *default_zone)
+{
+	mark_set(m, s, nb_stamp_instant(s, default_zone),
+		 nb_days_from_civil(s->year, s->month, s->day), default_zone);
+}
 
 /*
- * From `day` on, stepping `step` days at a time, the first date on the
- * stamp's weekday (if it names one) where it falls after `bound`, at or
- * after it, or at or before it.  Ten days reach any weekday from either
- * side of a zone's date line.
+ * What a reading of a stamp must be: no later than t (dating by a
+ * commit), or after t (at or after it when inclusive: dating by the update
+ * before).  In the latter case, with has_wall, a date also fits where the
+ * stamp's wall clock is after `wall`, the update before's as written.
  */
-static int infer(int64_t *out, const struct nb_stamp *s, int64_t day, int step,
-		 int64_t bound, enum fit fit, const char *default_zone)
+struct bound {
+	int by_commit;
+	int inclusive;
+	int64_t t;
+	int has_wall;
+	int64_t wall;
+};
+
+static int fits(const struct bound *b, int64_t t)
+{
+	if (b->by_commit)
+		return t <= b->t;
+	return b->inclusive ? t >= b->t : t > b->t;
+}
+
+static int wall_fits(const struct bound *b, int64_t wall)
+{
+	return b->has_wall && (b->inclusive ? wall >= b->wall : wall > b->wall);
+}
+
+/* On one day: the first of the stamp's readings that fits; else, when
+ * its wall clock fits, the reading it is read as.  0, or -1 for none. */
+static int fit_on(int64_t *out, const struct nb_stamp *s, int64_t day,
+		  const struct bound *b, const char *default_zone)
+{
+	int64_t r[2];
+	int n = readings_on(r, s, day, default_zone), i;
+
+	for (i = 0; i < n; i++) {
+		if (fits(b, r[i])) {
+			*out = r[i];
+			return 0;
+		}
+	}
+	if (!wall_fits(b, wall_on(s, day)))
+		return -1;
+	*out = r[0];
+	return 0;
+}
+
+/*
+ * A stamp with a date: on that date, the reading that fits, else the one
+ * it is read as.  A time-only stamp: from *day on, stepping `step` days at
+ * a time, the first day on its weekday (if it names one) where it fits;
+ * ten days reach any weekday from either side of a zone's date line.
+ * Sets *day to the day chosen.  Returns 0, or -1 when no day fits.
+ */
+static int date_by(int64_t *out, int64_t *day, const struct nb_stamp *s, int step,
+		   const struct bound *b, const char *default_zone)
 {
 	int i;
 
-	for (i = 0; i < 10; i++, day += step) {
+	if (nb_stamp_has_date(s)) {
+		*day = nb_days_from_civil(s->year, s->month, s->day);
+		if (fit_on(out, s, *day, b, default_zone) < 0)
+			*out = nb_stamp_instant(s, default_zone);
+		return 0;
+	}
+	for (i = 0; i < 10; i++, *day += step) {
 		int y, m, d;
-		int64_t t;
 
-		nb_civil_from_days(day, &y, &m, &d);
+		nb_civil_from_days(*day, &y, &m, &d);
 		if (s->wday >= 0 && nb_weekday(y, m, d) != s->wday)
 			continue;
-		t = nb_stamp_instant_on(s, y, m, d, default_zone);
-		if ((fit == FIT_AFTER && t > bound) || (fit == FIT_FROM && t >= bound) ||
-		    (fit == FIT_UNTIL && t <= bound)) {
-			*out = t;
+		if (fit_on(out, s, *day, b, default_zone) == 0)
 			return 0;
-		}
 	}
 	return -1;
 }
 
-int nb_stamp_infer_after(int64_t *out, const struct nb_stamp *s, int64_t after,
-			 int inclusive, int64_t floor_day,
-			 const char *default_zone)
+int nb_stamp_infer_after(struct nb_stamp_mark *out, const struct nb_stamp *s,
+			 const struct nb_stamp_mark *after, int inclusive,
+			 int64_t floor_day, const char *default_zone)
 {
-	/* from the day before: `after` may fall late on the stamp's previous date */
-	int64_t day = local_day(s, after, default_zone) - 1;
+	struct bound b = { 0, inclusive, after->t, 0, 0 };
+	int64_t day = 0, t;
 
-	if (floor_day != INT64_MIN && day < floor_day)
-		day = floor_day;
-	return infer(out, s, day, 1, after, inclusive ? FIT_FROM : FIT_AFTER, default_zone);
+	if (!s->has_offset && after->zone[0] &&
+	    strcmp(after->zone, nb_stamp_zone(s, default_zone)) == 0) {
+		b.has_wall = 1;
+		b.wall = after->wall;
+	}
+	if (!nb_stamp_has_date(s)) {
+		/* from the day before: `after` may fall late on the stamp's previous date */
+		day = local_day(s, after->t, default_zone) - 1;
+		if (floor_day != INT64_MIN && day < floor_day)
+			day = floor_day;
+	}
+	if (date_by(&t, &day, s, 1, &b, default_zone) < 0)
+		return -1;
+	mark_set(out, s, t, day, default_zone);
+	return 0;
 }
 
-int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t before,
+int nb_stamp_infer_before(int64_t *out, const struct nb_stamp *s, int64_t commit,
 			  const char *default_zone)
 {
-	int64_t day = local_day(s, before, default_zone) + 1;
+	struct bound b = { 1, 0, commit + NB_FUTURE_SLACK, 0, 0 };
+	int64_t day = 0;
 
-	return infer(out, s, day, -1, before, FIT_UNTIL, default_zone);
+	/* from the day after: the slack may reach past midnight */
+	if (!nb_stamp_has_date(s))
+		day = local_day(s, commit, default_zone) + 1;
+	return date_by(out, &day, s, -1, &b, default_zone);
 }

@@ -137,7 +137,8 @@ int nb_tz_offset(const char *zone, int64_t t, int *isdst)
 	return ok ? (int)tm.tm_gmtoff : 0;
 }
 
-int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
+int nb_tz_readings(int64_t out[2], const char *zone, const struct nb_civil *c,
+		    int dst_hint)
 {
 	int64_t naive = nb_civil_to_seconds(c);
 	int before = nb_tz_offset(zone, naive - 86400, NULL);
@@ -147,17 +148,30 @@ int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
 	int ok1 = nb_tz_offset(zone, t1, &dst1) == before;
 	int ok2 = nb_tz_offset(zone, t2, &dst2) == after;
 
-	if (ok1 && ok2 && t1 != t2) {
-		/* the repeated hour of a fall-back */
-		if (dst_hint >= 0 && dst1 != dst2)
-			return dst1 == dst_hint ? t1 : t2;
-		return t1 < t2 ? t1 : t2;
+	if (t1 == t2 || ok1 != ok2) {
+		out[0] = ok2 ? t2 : t1;
+		return 1;
 	}
-	if (ok1)
-		return t1;
-	if (ok2)
-		return t2;
-	return t1; /* skipped by a spring-forward */
+	if (ok1) {
+		/* the repeated hour of a fall-back: the hint's, else the earlier */
+		int first = (dst_hint >= 0 && dst1 != dst2) ? dst1 == dst_hint : t1 < t2;
+
+		out[0] = first ? t1 : t2;
+		out[1] = first ? t2 : t1;
+		return 2;
+	}
+	/* skipped by a spring-forward: the offset before the change, then after */
+	out[0] = t1;
+	out[1] = t2;
+	return 2;
+}
+
+int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
+{
+	int64_t t[2];
+
+	nb_tz_readings(t, zone, c, dst_hint);
+	return t[0];
 }
 
 void nb_tz_from_utc(const char *zone, int64_t t, struct nb_civil *c, int *offset)

@@ -44,6 +44,14 @@ int nb_tz_offset(const char *zone, int64_t t, int *isdst);
  * in force before the change.
  */
 int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint);
+/*
+ * Every instant a wall-clock time in zone may name, the one nb_tz_to_utc
+ * gives first: in the hour a fall-back repeats, the other occurrence
+ * second; for a time a spring-forward skips, its reading with the offset
+ * in force after the change second.  Returns how many: 1 or 2.
+ */
+int nb_tz_readings(int64_t out[2], const char *zone, const struct nb_civil *c,
+		   int dst_hint);
 /* The wall clock in zone at t, and its offset (may be NULL). */
 void nb_tz_from_utc(const char *zone, int64_t t, struct nb_civil *c, int *offset);
 

@@ -124,6 +124,99 @@ static void test_stamp_problems(void **state)
 		   "content/2010/bad.md:10:", "before the notice was published");
 }
 
+/*
+ * The nights clocks change, in New York in 2010 (zdump -v
+ * America/New_York): 14 March 2:00 AM EST (07:00Z) became 3:00 AM EDT;
+ * 7 November 2:00 AM EDT (06:00Z) became 1:00 AM EST.
+ */
+
+/* A repository whose site is in zone, with a notice at path added at
+ * `added` and the update appended at `committed`. */
+static void night_repo(struct fx_repo *r, const char *zone, const char *path, int64_t added,
+		       int64_t committed, const char *update)
+{
+	char site[1024], text[1024];
+	const char *line = strstr(fx_site_yaml, "timezone: ");
+
+	fx_repo_init(r);
+	snprintf(site, sizeof(site), "%.*stimezone: %s%s", (int)(line - fx_site_yaml),
+		 fx_site_yaml, zone, strchr(line, '\n'));
+	fx_write(r, "content/site.yaml", site);
+	snprintf(text, sizeof(text), FM "---\nN.\n");
+	fx_write(r, path, text);
+	fx_commit(r, "add", added, 0);
+	snprintf(text, sizeof(text), FM "---\nN.\n\n%s\n", update);
+	fx_write(r, path, text);
+	fx_commit(r, "update", committed, 0);
+}
+
+static void expect_clean(struct fx_repo *r)
+{
+	const char *args[] = { "check", "--repo", r->dir, NULL };
+	char *out = NULL;
+	int status = fx_run(&out, args);
+
+	if (status != 0 || out[0])
+		fail_msg("status %d, output:\n%s", status, out);
+	free(out);
+	fx_repo_free(r);
+}
+
+#define MAR14(h, m) fx_utc(2010, 3, 14, h, m)
+#define NOV7(h, m) fx_utc(2010, 11, 7, h, m)
+#define NIGHT "content/2010/night.md"
+
+static void test_clock_change_nights(void **state)
+{
+	struct fx_repo r;
+
+	(void)state;
+	/* written a little before the commit, so nothing to say: "2:50 AM"
+	 * committed at 3:05 EDT is 1:50 EST (its reading after the change);
+	 * "3:10 AM" five minutes ahead of the commit's clock; "1:30 AM EST"
+	 * committed at 1:45 EDT is the 1:30 that had passed */
+	night_repo(&r, "America/New_York", NIGHT, MAR14(6, 30), MAR14(7, 5), "Update 2:50 AM: x.");
+	expect_clean(&r);
+	night_repo(&r, "UTC", NIGHT, MAR14(6, 30), MAR14(7, 5), "Update 2:50 AM Eastern: x.");
+	expect_clean(&r);
+	night_repo(&r, "America/New_York", NIGHT, MAR14(6, 30), MAR14(7, 5), "Update 3:10 AM: x.");
+	expect_clean(&r);
+	night_repo(&r, "America/New_York", NIGHT, MAR14(6, 30), MAR14(7, 5),
+		   "Update 3/14/2010 2:50 AM: x.");
+	expect_clean(&r);
+	night_repo(&r, "America/New_York", NIGHT, NOV7(4, 30), NOV7(5, 45),
+		   "Update 1:30 AM EST: x.");
+	expect_clean(&r);
+	night_repo(&r, "UTC", NIGHT, NOV7(4, 30), NOV7(5, 45), "Update 1:30 AM EST: x.");
+	expect_clean(&r);
+	night_repo(&r, "America/New_York", NIGHT, NOV7(4, 30), NOV7(5, 45),
+		   "Update 11/7/2010 1:30 AM EST: x.");
+	expect_clean(&r);
+
+	/* "3:40 AM" committed at 3:05 EDT: 3:40 EDT is 35 minutes ahead of
+	 * the commit, past the tolerance, so the day before (3:40 EST on
+	 * the 13th, 08:40Z), nearly 22 hours before the notice: the message
+	 * says which time it was read as, and the commit's */
+	night_repo(&r, "America/New_York", NIGHT, MAR14(6, 30), MAR14(7, 5), "Update 3:40 AM: x.");
+	expect_one_at_head(&r, NIGHT ":9: update '3:40 AM' is dated before the notice was "
+			   "published: read as 2010-03-13 03:40 EST, the latest such time before "
+			   "the commit that added it (2010-03-14 03:05 EDT)",
+			   "correct the stamp's time, or give its date");
+	/* with a date it stays, and is in the future */
+	night_repo(&r, "America/New_York", NIGHT, MAR14(6, 30), MAR14(7, 5),
+		   "Update 3/14/2010 3:40 AM: x.");
+	expect_one_at_head(&r, NIGHT ":9: stamp '3/14/2010 3:40 AM' is in the future: "
+			   "2010-03-14 03:40 EDT, later than the commit that added the update "
+			   "(2010-03-14 03:05 EDT)", "correct the stamp's date or time");
+	/* committed at 1:20 EDT: 1:50 EDT is 30 minutes ahead, 1:50 EST
+	 * 90; neither is within the tolerance, so the letter's, shown in the
+	 * stamp's zone although the site's is UTC */
+	night_repo(&r, "UTC", NIGHT, NOV7(4, 30), NOV7(5, 20), "Update 11/7/2010 1:50 AM EST: x.");
+	expect_one_at_head(&r, NIGHT ":9: stamp '11/7/2010 1:50 AM EST' is in the future: "
+			   "2010-11-07 01:50 EST, later than the commit that added the update "
+			   "(2010-11-07 01:20 EDT)", "correct the stamp's date or time");
+}
+
 static void test_bytes(void **state)
 {
 	static const char nul[] = FM "---\nN.\n\0x\n";
@@ -283,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_front_matter_problems),
 		cmocka_unit_test(test_unknown_server),
 		cmocka_unit_test(test_stamp_problems),
+		cmocka_unit_test(test_clock_change_nights),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_tree_problems),
 		cmocka_unit_test(test_site_problems),

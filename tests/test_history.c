@@ -20,6 +20,7 @@
 #include "fixture.h"
 #include "history.h"
 #include "repo.h"
+#include "util.h"
 
 #define EDT (-240)
 #define EST (-300)
@@ -206,6 +207,213 @@ static void test_midnight_and_dst(void **state)
 	assert_int_equal(n->updates[0].time, fx_utc(2010, 8, 23, 3, 0));
 	dated_free(&x);
 	fx_repo_free(&r);
+}
+
+/* ---- the nights clocks change ----
+ *
+ * New York in 2010 (zdump -v America/New_York): clocks went forward on
+ * 14 March at 02:00 EST (07:00Z) to 03:00 EDT, so 2:00-2:59 AM never
+ * happened; they went back on 7 November at 02:00 EDT (06:00Z) to 01:00
+ * EST, so 1:00-1:59 AM happened twice, at 05:xxZ (EDT) and 06:xxZ (EST).
+ */
+
+/* site.yaml with the given time zone. */
+static void write_site(struct fx_repo *r, const char *zone)
+{
+	struct nb_buf b = NB_BUF_INIT;
+	const char *line = strstr(fx_site_yaml, "timezone: ");
+	const char *end = strchr(line, '\n');
+
+	nb_buf_printf(&b, "%.*stimezone: %s%s", (int)(line - fx_site_yaml), fx_site_yaml,
+		      zone, end);
+	fx_write(r, "content/site.yaml", b.ptr);
+	nb_buf_release(&b);
+}
+
+struct git_case {
+	const char *zone;     /* the site's */
+	const char *update;   /* the paragraph a second commit appends */
+	int64_t added;        /* author time of the commit adding the notice */
+	int64_t committed;    /* author time of the commit adding the update */
+	int offset;           /* both commits' offset, minutes east */
+	int64_t want;         /* the update's instant, worked out by hand */
+};
+
+/* Dates a notice added at c->added and its update at c->committed; 0 when
+ * the update is at c->want and nothing is reported, else -1 with what was
+ * printed. */
+static int git_case(const struct git_case *c)
+{
+	struct fx_repo r;
+	struct dated x;
+	struct nb_buf text = NB_BUF_INIT;
+	const struct nb_notice *n;
+	int rc = 0;
+
+	fx_repo_init(&r);
+	write_site(&r, c->zone);
+	write_notice(&r, ARRAY, "Array", "investigating", BODY);
+	fx_commit(&r, "add", c->added, c->offset);
+	nb_buf_printf(&text, BODY "\n%s\n", c->update);
+	write_notice(&r, ARRAY, "Array", "investigating", text.ptr);
+	fx_commit(&r, "update", c->committed, c->offset);
+	date_repo_opt(&x, &r, 0, 1);
+	n = find(&x, ARRAY);
+	assert_int_equal(n->update_count, 1);
+	if (n->updates[0].time != c->want || x.diags.count) {
+		print_message("'%s' (site zone %s) committed at %lld: got %lld, want %lld "
+			      "(%+lld s)%s%s\n", c->update, c->zone, (long long)c->committed,
+			      (long long)n->updates[0].time, (long long)c->want,
+			      (long long)(n->updates[0].time - c->want),
+			      x.diags.count ? "; reported: " : "",
+			      x.diags.count ? x.diags.items[0].message : "");
+		rc = -1;
+	}
+	dated_free(&x);
+	fx_repo_free(&r);
+	nb_buf_release(&text);
+	return rc;
+}
+
+static void expect_git_cases(const struct git_case *cases, size_t count)
+{
+	size_t i, failed = 0;
+
+	for (i = 0; i < count; i++)
+		failed += git_case(&cases[i]) < 0;
+	if (failed)
+		fail_msg("%zu of %zu cases dated wrong", failed, count);
+}
+
+#define NYZ "America/New_York"
+
+/* UTC instants on the two nights */
+#define MAR14(h, m) fx_utc(2010, 3, 14, h, m)
+#define NOV7(h, m) fx_utc(2010, 11, 7, h, m)
+
+static void test_spring_forward_git_dated(void **state)
+{
+	const struct git_case cases[] = {
+		/* notice at 1:30 AM EST (06:30Z); "2:50 AM" committed at 3:05
+		 * AM EDT (07:05Z).  Read with the offset before the change,
+		 * 2:50 is 3:50 EDT (07:50Z), 45 minutes after the commit; with
+		 * the offset after it, 1:50 EST (06:50Z), 15 minutes before:
+		 * only that reading is at or before the commit, so it wins.
+		 * Never 2:50 EST on the 13th, nearly a day before the notice. */
+		{ NYZ, "Update 2:50 AM: Drives swapped.", MAR14(6, 30), MAR14(7, 5), EDT,
+		  MAR14(6, 50) },
+		{ NYZ, "Update 2:50 AM Eastern: Drives swapped.", MAR14(6, 30), MAR14(7, 5), EDT,
+		  MAR14(6, 50) },
+		{ NYZ, "Update 2:50 AM EST: Drives swapped.", MAR14(6, 30), MAR14(7, 5), EDT,
+		  MAR14(6, 50) },
+		/* the same stamp committed at 3:55 EDT (07:55Z): the reading
+		 * before the change, 3:50 EDT (07:50Z), is before the commit */
+		{ NYZ, "Update 2:50 AM: Drives swapped.", MAR14(6, 30), MAR14(7, 55), EDT,
+		  MAR14(7, 50) },
+		/* "1:55 AM" (EST, 06:55Z) committed at 3:01 EDT (07:01Z) */
+		{ NYZ, "Update 1:55 AM: Before the jump.", MAR14(6, 30), MAR14(7, 1), EDT,
+		  MAR14(6, 55) },
+		/* "3:10 AM" (EDT, 07:10Z) committed at 3:05 EDT: five minutes
+		 * ahead of the commit's clock is "written a little before
+		 * committing", not the 13th */
+		{ NYZ, "Update 3:10 AM: After the jump.", MAR14(6, 30), MAR14(7, 5), EDT,
+		  MAR14(7, 10) },
+		/* a site in UTC, the stamp in Eastern: the same instants */
+		{ "UTC", "Update 2:50 AM Eastern: Drives swapped.", MAR14(6, 30), MAR14(7, 5), 0,
+		  MAR14(6, 50) },
+		{ "UTC", "Update 3:10 AM ET: After the jump.", MAR14(6, 30), MAR14(7, 5), 0,
+		  MAR14(7, 10) },
+		/* a stamp with a date: the same choice between the readings */
+		{ NYZ, "Update 3/14/2010 2:50 AM: Drives swapped.", MAR14(6, 30), MAR14(7, 5), EDT,
+		  MAR14(6, 50) },
+		{ "UTC", "Update 3/14/2010 2:50 AM Eastern: Drives swapped.", MAR14(6, 30),
+		  MAR14(7, 5), 0, MAR14(6, 50) },
+	};
+
+	(void)state;
+	expect_git_cases(cases, NB_ARRAY_LEN(cases));
+}
+
+static void test_fall_back_git_dated(void **state)
+{
+	const struct git_case cases[] = {
+		/* notice at 0:30 AM EDT (04:30Z).  "1:30 AM EST" committed at
+		 * 1:45 AM EDT (05:45Z): 1:30 EST (06:30Z) is still ahead, the
+		 * 1:30 before it (EDT, 05:30Z) is behind: the one at or before
+		 * the commit wins, on the 7th, not the 6th */
+		{ NYZ, "Update 1:30 AM EST: Rebooting.", NOV7(4, 30), NOV7(5, 45), EDT,
+		  NOV7(5, 30) },
+		{ "UTC", "Update 1:30 AM EST: Rebooting.", NOV7(4, 30), NOV7(5, 45), 0,
+		  NOV7(5, 30) },
+		/* committed at 1:40 AM EST (06:40Z): both are before it; EST
+		 * picks the second */
+		{ NYZ, "Update 1:30 AM EST: Rebooting.", NOV7(4, 30), NOV7(6, 40), EST,
+		  NOV7(6, 30) },
+		/* no letter: the first, whenever both are before the commit */
+		{ NYZ, "Update 1:30 AM: Rebooting.", NOV7(4, 30), NOV7(6, 40), EST, NOV7(5, 30) },
+		{ NYZ, "Update 1:30 AM Eastern: Rebooting.", NOV7(4, 30), NOV7(6, 40), EST,
+		  NOV7(5, 30) },
+		{ "UTC", "Update 1:30 AM Eastern: Rebooting.", NOV7(4, 30), NOV7(6, 40), 0,
+		  NOV7(5, 30) },
+		/* "1:50 AM EST" committed at 1:40 AM EST: ten minutes ahead of
+		 * the commit, within the tolerance, so the letter still picks */
+		{ NYZ, "Update 1:50 AM EST: Rebooting.", NOV7(4, 30), NOV7(6, 40), EST,
+		  NOV7(6, 50) },
+		/* "1:50 AM" committed at 1:40 AM EDT (05:40Z): the first 1:50
+		 * (05:50Z) is within the tolerance */
+		{ NYZ, "Update 1:50 AM: Rebooting.", NOV7(4, 30), NOV7(5, 40), EDT, NOV7(5, 50) },
+		/* a stamp with a date: the same choice between the occurrences */
+		{ NYZ, "Update 11/7/2010 1:30 AM EST: Rebooting.", NOV7(4, 30), NOV7(5, 45), EDT,
+		  NOV7(5, 30) },
+	};
+
+	(void)state;
+	expect_git_cases(cases, NB_ARRAY_LEN(cases));
+}
+
+/* A thread written through the spring-forward night, committed update by
+ * update a few minutes after each was written: nothing after the change
+ * slips. */
+static void test_thread_through_the_change(void **state)
+{
+	static const char *const updates[] = {
+		"Update 1:40 AM: a.", "Update 1:58 AM: b.", "Update 3:04 AM: c.",
+		"Update 3:30 AM: d.", "Update 4:15 AM: e.",
+	};
+	/* commits at 1:45 EST, 3:01 EDT, 3:06 EDT, 3:33 EDT, 4:20 EDT */
+	const int64_t commits[] = {
+		MAR14(6, 45), MAR14(7, 1), MAR14(7, 6), MAR14(7, 33), MAR14(8, 20),
+	};
+	/* 1:40 and 1:58 EST, then 3:04, 3:30 and 4:15 EDT */
+	const int64_t want[] = {
+		MAR14(6, 40), MAR14(6, 58), MAR14(7, 4), MAR14(7, 30), MAR14(8, 15),
+	};
+	struct nb_buf text = NB_BUF_INIT;
+	struct fx_repo r;
+	struct dated x;
+	const struct nb_notice *n;
+	size_t i;
+
+	(void)state;
+	new_repo(&r);
+	nb_buf_puts(&text, BODY);
+	write_notice(&r, ARRAY, "Array", "investigating", text.ptr);
+	fx_commit(&r, "add", MAR14(6, 30), EST);
+	for (i = 0; i < NB_ARRAY_LEN(updates); i++) {
+		nb_buf_printf(&text, "\n%s\n", updates[i]);
+		write_notice(&r, ARRAY, "Array", "investigating", text.ptr);
+		fx_commit(&r, "update", commits[i], commits[i] < MAR14(7, 0) ? EST : EDT);
+	}
+	date_repo(&x, &r);
+	n = find(&x, ARRAY);
+	assert_int_equal(n->update_count, NB_ARRAY_LEN(updates));
+	for (i = 0; i < NB_ARRAY_LEN(updates); i++)
+		if (n->updates[i].time != want[i])
+			fail_msg("'%s': got %lld, want %lld", updates[i],
+				 (long long)n->updates[i].time, (long long)want[i]);
+	dated_free(&x);
+	fx_repo_free(&r);
+	nb_buf_release(&text);
 }
 
 #define LONG_BODY \
@@ -761,6 +969,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_git_dated),
 		cmocka_unit_test(test_midnight_and_dst),
+		cmocka_unit_test(test_spring_forward_git_dated),
+		cmocka_unit_test(test_fall_back_git_dated),
+		cmocka_unit_test(test_thread_through_the_change),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_delete_and_readd),
 		cmocka_unit_test(test_content_missing_at_some_commits),

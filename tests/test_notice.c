@@ -15,16 +15,23 @@
 #include "diag.h"
 #include "fixture.h"
 #include "notice.h"
+#include "util.h"
 
 #define NY "America/New_York"
 
-static void parse(struct nb_notice *n, const char *text)
+/* Parses a notice that must have no problem, in a site in zone. */
+static void parse_in(struct nb_notice *n, const char *text, const char *zone)
 {
 	struct nb_diags diags = NB_DIAGS_INIT;
 
-	if (nb_notice_parse(n, "content/2010/test.md", text, strlen(text), NY, &diags) < 0)
+	if (nb_notice_parse(n, "content/2010/test.md", text, strlen(text), zone, &diags) < 0)
 		fail_msg("line %d: %s", diags.items[0].line, diags.items[0].message);
 	nb_diags_clear(&diags);
+}
+
+static void parse(struct nb_notice *n, const char *text)
+{
+	parse_in(n, text, NY);
 }
 
 /* Parses text that must fail with one problem on line; returns the message. */
@@ -244,6 +251,125 @@ static void test_text_dating(void **state)
 	nb_notice_release(&n);
 }
 
+/*
+ * The nights clocks change, in New York in 2010 (zdump -v
+ * America/New_York): on 14 March 2:00 AM EST (07:00Z) became 3:00 AM EDT,
+ * so 2:00-2:59 AM never happened; on 7 November 2:00 AM EDT (06:00Z)
+ * became 1:00 AM EST, so 1:00-1:59 AM happened twice, at 05:xxZ (EDT) and
+ * 06:xxZ (EST).  Expects each update's instant; a wrong one is printed
+ * with every other before the test fails.
+ */
+static void expect_times(const struct nb_notice *n, const int64_t *want, size_t count)
+{
+	size_t i, wrong = 0;
+
+	assert_int_equal(n->update_count, count);
+	for (i = 0; i < count; i++) {
+		if (n->updates[i].time == want[i])
+			continue;
+		print_message("update %zu '%s': got %lld, want %lld (%+lld s)\n", i + 1,
+			      n->updates[i].stamp_text, (long long)n->updates[i].time,
+			      (long long)want[i], (long long)(n->updates[i].time - want[i]));
+		wrong++;
+	}
+	if (wrong)
+		fail_msg("%zu of %zu updates dated wrong", wrong, count);
+}
+
+#define MAR14(h, m) fx_utc(2010, 3, 14, h, m)
+#define NOV7(h, m) fx_utc(2010, 11, 7, h, m)
+
+static void test_spring_forward_text_dated(void **state)
+{
+	static const char thread[] =
+		FM "date: 2010-03-14T01:00-05:00\n---\nN.\n\n"
+		"Update 1:30 AM%s: a.\n\n"
+		"Update 2:30 AM%s: b.\n\n"
+		"Update 3:15 AM%s: c.\n\n"
+		"Update 3:45 AM%s: d.\n\n"
+		"Update 11:00 PM%s: e.\n";
+	/* 1:30 EST.  2:30 never happened: read with the offset before the
+	 * change, 3:30 EDT (07:30Z); with the offset after it, 1:30 EST
+	 * (06:30Z), not after 1:30 AM, so the first.  3:15 AM follows 2:30 AM
+	 * on the wall clock: the same night (07:15Z), not the 15th, and
+	 * neither is anything after it. */
+	const int64_t want[] = {
+		MAR14(6, 30), MAR14(7, 30), MAR14(7, 15), MAR14(7, 45), fx_utc(2010, 3, 15, 3, 0),
+	};
+	const char *zones[][2] = { { "America/New_York", "" }, { "UTC", " Eastern" },
+				   { "UTC", " ET" }, { "America/New_York", " Eastern" } };
+	struct nb_notice n;
+	char text[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NB_ARRAY_LEN(zones); i++) {
+		const char *z = zones[i][1];
+
+		snprintf(text, sizeof(text), thread, z, z, z, z, z);
+		print_message("site zone %s, stamps in '%s'\n", zones[i][0], z);
+		parse_in(&n, text, zones[i][0]);
+		expect_times(&n, want, NB_ARRAY_LEN(want));
+		nb_notice_release(&n);
+	}
+}
+
+static void test_fall_back_text_dated(void **state)
+{
+	/* 0:50 EDT; 1:20 both times after it: no letter, the first; 1:50 the
+	 * first too.  The first 1:10 (05:10Z) is before 1:50 EDT, the second
+	 * (EST, 06:10Z) after: it wins, on the 7th, not the 8th, and so do
+	 * 1:40 (EST) and 2:10 after it. */
+	const int64_t want[] = {
+		NOV7(4, 50), NOV7(5, 20), NOV7(5, 50), NOV7(6, 10), NOV7(6, 40), NOV7(7, 10),
+	};
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "date: 2010-11-06T23:00-04:00\n---\nN.\n\n"
+		  "Update 12:50 AM: a.\n\nUpdate 1:20 AM: b.\n\nUpdate 1:50 AM: c.\n\n"
+		  "Update 1:10 AM: d.\n\nUpdate 1:40 AM: e.\n\nUpdate 2:10 AM: f.\n");
+	expect_times(&n, want, NB_ARRAY_LEN(want));
+	nb_notice_release(&n);
+
+	/* zones written, the site in UTC.  "1:40 AM EDT" after 1:10 AM EST:
+	 * 1:40 EDT (05:40Z) was before it; only 1:40 EST (06:40Z) is after,
+	 * and the letter gives way, as operators write EDT loosely */
+	parse_in(&n, FM "date: 2010-11-06T23:00-04:00\n---\nN.\n\n"
+		     "Update 12:50 AM Eastern: a.\n\nUpdate 1:20 AM EDT: b.\n\n"
+		     "Update 1:50 AM Eastern: c.\n\nUpdate 1:10 AM ET: d.\n\n"
+		     "Update 1:40 AM EDT: e.\n\nUpdate 2:10 AM Eastern: f.\n", "UTC");
+	expect_times(&n, want, NB_ARRAY_LEN(want));
+	nb_notice_release(&n);
+
+	/* the letter picks when both are after the update before */
+	parse(&n, FM "date: 2010-11-06T23:00-04:00\n---\nN.\n\n"
+		  "Update 12:50 AM: a.\n\nUpdate 1:20 AM EST: b.\n\nUpdate 1:50 AM EDT: c.\n\n"
+		  "Update 1:10 AM: d.\n\nUpdate 1:40 AM: e.\n\nUpdate 2:10 AM: f.\n");
+	{
+		/* 1:20 EST (06:20Z); then 1:50 EDT (05:50Z) is before it, 1:50
+		 * EST after; 1:10 AM is before 1:20 EST both times: the 8th */
+		const int64_t w[] = {
+			NOV7(4, 50), NOV7(6, 20), NOV7(6, 50), fx_utc(2010, 11, 8, 6, 10),
+			fx_utc(2010, 11, 8, 6, 40), fx_utc(2010, 11, 8, 7, 10),
+		};
+
+		expect_times(&n, w, NB_ARRAY_LEN(w));
+	}
+	nb_notice_release(&n);
+
+	/* stamps with a date: the occurrence after the update before */
+	parse(&n, FM "date: 2010-11-06T23:00-04:00\n---\nN.\n\n"
+		  "Update 11/7/2010 1:50 AM: c.\n\nUpdate 11/7/2010 1:10 AM: d.\n\n"
+		  "Update 11/7/2010 1:40 AM Eastern: e.\n");
+	{
+		const int64_t w[] = { NOV7(5, 50), NOV7(6, 10), NOV7(6, 40) };
+
+		expect_times(&n, w, NB_ARRAY_LEN(w));
+	}
+	nb_notice_release(&n);
+}
+
 static void test_problems(void **state)
 {
 	(void)state;
@@ -266,6 +392,11 @@ static void test_problems(void **state)
 	expect_bad(FM "date: 2010-10-10T06:30-04:00\n---\nN.\n\nUpdate 10/9/2010 6:47 AM: x.\n",
 		   10, "before the notice was published");
 	expect_bad(FM "date: tomorrow\n---\n", 6, "in date");
+	/* date: names 2:30 AM on the night it never happened, read as 3:30
+	 * EDT; 3:15 AM follows it on the wall clock, so the same night, 15
+	 * minutes before the date: said, rather than moved to the next day */
+	expect_bad(FM "date: 2010-03-14T02:30\n---\nN.\n\nUpdate 3:15 AM: x.\n", 10,
+		   "update '3:15 AM' is dated before the notice was published");
 	expect_bad(FM "date: 2010-10-10\n---\nN.\n\nUpdate Friday 9/4/10 1:00 PM: x.\n", 10,
 		   "is a Saturday, not a Friday");
 	expect_bad(FM "window: {start: 2010-10-10T09:00-04:00, end: 2010-10-10T12:00-04:00}\n---\n",
@@ -387,6 +518,8 @@ int main(void)
 		cmocka_unit_test(test_not_updates),
 		cmocka_unit_test(test_day_lines),
 		cmocka_unit_test(test_text_dating),
+		cmocka_unit_test(test_spring_forward_text_dated),
+		cmocka_unit_test(test_fall_back_text_dated),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_many_keys),

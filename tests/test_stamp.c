@@ -13,6 +13,7 @@
 #include "fixture.h"
 #include "stamp.h"
 #include "tz.h"
+#include "util.h"
 
 #define NY "America/New_York"
 
@@ -197,50 +198,184 @@ static void test_refusals(void **state)
 	refused("9:45 2010-10-16T10:00", "two times");
 }
 
+/* Dates a time-only stamp after an instant alone (no wall clock). */
+static int64_t after(const char *text, const char *iso, int inclusive, int64_t floor_day)
+{
+	struct nb_stamp s = parse_ok(text);
+	struct nb_stamp_mark prev = { utc(iso), 0, "" }, out;
+
+	if (nb_stamp_infer_after(&out, &s, &prev, inclusive, floor_day, NY) != 0)
+		fail_msg("no date for '%s' after %s", text, iso);
+	return out.t;
+}
+
 static void test_infer(void **state)
 {
-	struct nb_stamp s;
-	int64_t t;
-
 	(void)state;
 	/* after 1:15 PM EST on 11/16, "12:30 AM" is the next night */
-	s = parse_ok("12:30 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-16T18:15Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-11-17T05:30Z"));
-
+	assert_int_equal(after("12:30 AM", "2010-11-16T18:15Z", 0, INT64_MIN),
+			 utc("2010-11-17T05:30Z"));
 	/* a weekday picks the first such day after */
-	s = parse_ok("12:35 AM Eastern Monday");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-08-20T21:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-08-23T04:35Z"));
-
+	assert_int_equal(after("12:35 AM Eastern Monday", "2010-08-20T21:00Z", 0, INT64_MIN),
+			 utc("2010-08-23T04:35Z"));
 	/* at the same instant: kept only when inclusive */
-	s = parse_ok("9:00 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 1,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-10T13:00Z"));
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-10T13:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-11T13:00Z"));
-
+	assert_int_equal(after("9:00 AM", "2010-10-10T13:00Z", 1, INT64_MIN),
+			 utc("2010-10-10T13:00Z"));
+	assert_int_equal(after("9:00 AM", "2010-10-10T13:00Z", 0, INT64_MIN),
+			 utc("2010-10-11T13:00Z"));
 	/* a day line above sets the earliest date */
-	s = parse_ok("1:25 PM Eastern");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-09-04T03:42Z"), 0,
-					      nb_days_from_civil(2010, 9, 5), NY), 0);
-	assert_int_equal(t, utc("2010-09-05T17:25Z"));
-
+	assert_int_equal(after("1:25 PM Eastern", "2010-09-04T03:42Z", 0,
+			       nb_days_from_civil(2010, 9, 5)),
+			 utc("2010-09-05T17:25Z"));
 	/* the stamp's own zone decides the day */
-	s = parse_ok("1:00 AM UTC");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-10-11T02:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-10-12T01:00Z"));
-
+	assert_int_equal(after("1:00 AM UTC", "2010-10-11T02:00Z", 0, INT64_MIN),
+			 utc("2010-10-12T01:00Z"));
 	/* across the night DST ends */
-	s = parse_ok("9:00 AM");
-	assert_int_equal(nb_stamp_infer_after(&t, &s, utc("2010-11-06T23:00Z"), 0,
-					      INT64_MIN, NY), 0);
-	assert_int_equal(t, utc("2010-11-07T14:00Z"));
+	assert_int_equal(after("9:00 AM", "2010-11-06T23:00Z", 0, INT64_MIN),
+			 utc("2010-11-07T14:00Z"));
+}
+
+/* Dates a time-only stamp by a commit at iso, in a site in zone. */
+static int64_t before(const char *text, const char *iso, const char *zone)
+{
+	struct nb_stamp s = parse_ok(text);
+	int64_t t;
+
+	if (nb_stamp_infer_before(&t, &s, utc(iso), zone) != 0)
+		fail_msg("no date for '%s' by %s", text, iso);
+	return t;
+}
+
+/*
+ * The nights clocks change in New York, 2010 (zdump -v America/New_York):
+ * 14 March 02:00 EST (07:00Z) became 03:00 EDT, so 2:00-2:59 AM never
+ * happened; 7 November 02:00 EDT (06:00Z) became 01:00 EST, so 1:00-1:59 AM
+ * happened twice, at 05:xxZ (EDT) and 06:xxZ (EST).
+ */
+static void test_readings(void **state)
+{
+	struct nb_civil skipped = { 2010, 3, 14, 2, 30, 0 }, twice = { 2010, 11, 7, 1, 30, 0 };
+	struct nb_civil once = { 2010, 11, 7, 2, 30, 0 };
+	int64_t r[2];
+
+	(void)state;
+	/* 2:30 with the offset before the change (EST), then after it (EDT) */
+	assert_int_equal(nb_tz_readings(r, NY, &skipped, -1), 2);
+	assert_int_equal(r[0], utc("2010-03-14T07:30Z"));
+	assert_int_equal(r[1], utc("2010-03-14T06:30Z"));
+	/* 1:30 EDT then EST; EST first when named */
+	assert_int_equal(nb_tz_readings(r, NY, &twice, -1), 2);
+	assert_int_equal(r[0], utc("2010-11-07T05:30Z"));
+	assert_int_equal(r[1], utc("2010-11-07T06:30Z"));
+	assert_int_equal(nb_tz_readings(r, NY, &twice, 0), 2);
+	assert_int_equal(r[0], utc("2010-11-07T06:30Z"));
+	assert_int_equal(r[1], utc("2010-11-07T05:30Z"));
+	assert_int_equal(nb_tz_readings(r, NY, &once, -1), 1);
+	assert_int_equal(r[0], utc("2010-11-07T07:30Z"));
+	assert_int_equal(nb_tz_readings(r, "UTC", &skipped, -1), 1);
+	assert_int_equal(r[0], utc("2010-03-14T02:30Z"));
+}
+
+static void test_infer_by_commit(void **state)
+{
+	(void)state;
+	/* up to NB_FUTURE_SLACK (15 minutes) after the commit is the same
+	 * day: a clock a few minutes ahead of the commit's */
+	assert_int_equal(before("6:50 AM", "2010-10-15T10:40Z", NY), utc("2010-10-15T10:50Z"));
+	assert_int_equal(before("6:55 AM", "2010-10-15T10:40Z", NY), utc("2010-10-15T10:55Z"));
+	assert_int_equal(before("6:56 AM", "2010-10-15T10:40Z", NY), utc("2010-10-14T10:56Z"));
+	/* and across midnight: "12:05 AM" committed at 11:55 PM is the
+	 * coming night, not 24 hours before */
+	assert_int_equal(before("12:05 AM", "2010-10-16T03:55Z", NY), utc("2010-10-16T04:05Z"));
+
+	/* committed 3:05 EDT (07:05Z): "2:50 AM" is 3:50 EDT (07:50Z) read
+	 * with the offset before the change, 1:50 EST (06:50Z) with the one
+	 * after: only the latter is by the commit */
+	assert_int_equal(before("2:50 AM", "2010-03-14T07:05Z", NY), utc("2010-03-14T06:50Z"));
+	assert_int_equal(before("2:50 AM Eastern", "2010-03-14T07:05Z", "UTC"),
+			 utc("2010-03-14T06:50Z"));
+	/* committed 3:55 EDT: both are; the one it is read as */
+	assert_int_equal(before("2:50 AM", "2010-03-14T07:55Z", NY), utc("2010-03-14T07:50Z"));
+	/* a time after the change, up to 15 minutes ahead */
+	assert_int_equal(before("3:10 AM", "2010-03-14T07:05Z", NY), utc("2010-03-14T07:10Z"));
+	assert_int_equal(before("3:25 AM", "2010-03-14T07:05Z", NY), utc("2010-03-13T08:25Z"));
+
+	/* committed 1:45 EDT (05:45Z): 1:30 EST (06:30Z) is ahead, 1:30 EDT
+	 * (05:30Z) behind: the one behind, whatever the letter says */
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T05:45Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T05:45Z", "UTC"),
+			 utc("2010-11-07T05:30Z"));
+	/* committed 1:40 EST (06:40Z): both behind; the letter, else the first */
+	assert_int_equal(before("1:30 AM EST", "2010-11-07T06:40Z", NY), utc("2010-11-07T06:30Z"));
+	assert_int_equal(before("1:30 AM EDT", "2010-11-07T06:40Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM", "2010-11-07T06:40Z", NY), utc("2010-11-07T05:30Z"));
+	assert_int_equal(before("1:30 AM Eastern", "2010-11-07T06:40Z", "UTC"),
+			 utc("2010-11-07T05:30Z"));
+
+	/* a stamp with a date keeps it: only the reading is chosen */
+	assert_int_equal(before("3/14/2010 2:50 AM", "2010-03-14T07:05Z", NY),
+			 utc("2010-03-14T06:50Z"));
+	assert_int_equal(before("11/7/2010 1:30 AM EST", "2010-11-07T05:45Z", NY),
+			 utc("2010-11-07T05:30Z"));
+	/* and when neither is by the commit, the one it is read as */
+	assert_int_equal(before("11/7/2010 1:50 AM EST", "2010-11-07T05:20Z", NY),
+			 utc("2010-11-07T06:50Z"));
+}
+
+/* A thread dated by its text, each stamp after the one before it, from
+ * date: `from` written as a stamp; checks each instant. */
+static void thread(const char *from, const char *zone, const char *const *stamps,
+		   const char *const *want, size_t count)
+{
+	struct nb_stamp s = parse_ok(from);
+	struct nb_stamp_mark prev, next;
+	size_t i;
+
+	nb_stamp_mark_of(&prev, &s, zone);
+	for (i = 0; i < count; i++) {
+		s = parse_ok(stamps[i]);
+		if (nb_stamp_infer_after(&next, &s, &prev, i == 0, INT64_MIN, zone) != 0)
+			fail_msg("no date for '%s'", stamps[i]);
+		if (next.t != utc(want[i]))
+			fail_msg("'%s' after %lld: got %lld, want %s", stamps[i],
+				 (long long)prev.t, (long long)next.t, want[i]);
+		prev = next;
+	}
+}
+
+static void test_infer_in_thread(void **state)
+{
+	/* 2:30 AM is read as 3:30 EDT; 3:15 AM follows it on the wall
+	 * clock, so the same night, and so does everything after */
+	static const char *const spring[] = { "1:30 AM", "2:30 AM", "3:15 AM", "3:45 AM" };
+	static const char *const spring_at[] = {
+		"2010-03-14T06:30Z", "2010-03-14T07:30Z", "2010-03-14T07:15Z", "2010-03-14T07:45Z",
+	};
+	static const char *const spring_et[] = {
+		"1:30 AM Eastern", "2:30 AM ET", "3:15 AM EDT", "3:45 AM Eastern",
+	};
+	/* after 3:30 AM (EDT), 3:15 AM is the next night */
+	static const char *const late[] = { "3:30 AM", "3:15 AM" };
+	static const char *const late_at[] = { "2010-03-14T07:30Z", "2010-03-15T07:15Z" };
+	/* after 1:50 EDT, the 1:10 still ahead is EST */
+	static const char *const fall[] = { "1:20 AM", "1:50 AM", "1:10 AM", "1:40 AM EDT" };
+	static const char *const fall_at[] = {
+		"2010-11-07T05:20Z", "2010-11-07T05:50Z", "2010-11-07T06:10Z", "2010-11-07T06:40Z",
+	};
+	static const char *const fall_et[] = {
+		"1:20 AM Eastern", "1:50 AM ET", "1:10 AM Eastern", "1:40 AM EDT",
+	};
+	/* after 1:50 EST, 1:10 has passed twice: the next night */
+	static const char *const gone[] = { "1:50 AM EST", "1:10 AM" };
+	static const char *const gone_at[] = { "2010-11-07T06:50Z", "2010-11-08T06:10Z" };
+
+	(void)state;
+	thread("2010-03-14T01:00", NY, spring, spring_at, NB_ARRAY_LEN(spring));
+	thread("2010-03-14T01:00 Eastern", "UTC", spring_et, spring_at, NB_ARRAY_LEN(spring_et));
+	thread("2010-03-14T01:00", NY, late, late_at, NB_ARRAY_LEN(late));
+	thread("2010-11-07T00:30", NY, fall, fall_at, NB_ARRAY_LEN(fall));
+	thread("2010-11-07T00:30 Eastern", "UTC", fall_et, fall_at, NB_ARRAY_LEN(fall_et));
+	thread("2010-11-07T00:30", NY, gone, gone_at, NB_ARRAY_LEN(gone));
 }
 
 static void test_civil(void **state)
@@ -278,6 +413,9 @@ int main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_infer),
+		cmocka_unit_test(test_readings),
+		cmocka_unit_test(test_infer_by_commit),
+		cmocka_unit_test(test_infer_in_thread),
 		cmocka_unit_test(test_civil),
 	};
 

@@ -35,17 +35,19 @@ static void instants(const struct nb_stamp *s, const char *zone)
 {
 	/* 2010-10-10T10:00Z, and the far ends git's author times can reach */
 	static const int64_t whens[] = { 1286704800, 0, -1, (int64_t)1 << 40 };
+	struct nb_stamp_mark after = { 0, 0, "America/New_York" }, mark;
 	int64_t out;
 	size_t i;
 
-	if (nb_stamp_has_date(s)) {
+	if (nb_stamp_has_date(s))
 		(void)nb_stamp_instant(s, zone);
-		return;
-	}
-	(void)nb_stamp_instant_on(s, 2010, 10, 10, zone);
+	else
+		(void)nb_stamp_instant_on(s, 2010, 10, 10, zone);
 	for (i = 0; i < sizeof(whens) / sizeof(whens[0]); i++) {
-		(void)nb_stamp_infer_after(&out, s, whens[i], (int)i & 1, INT64_MIN, zone);
-		(void)nb_stamp_infer_after(&out, s, whens[i], 1, whens[i] / 86400, zone);
+		after.t = whens[i];
+		after.wall = whens[i] - 4 * 3600;
+		(void)nb_stamp_infer_after(&mark, s, &after, (int)i & 1, INT64_MIN, zone);
+		(void)nb_stamp_infer_after(&mark, s, &after, 1, whens[i] / 86400, zone);
 		(void)nb_stamp_infer_before(&out, s, whens[i], zone);
 	}
 }
