@@ -502,7 +502,8 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 	case NB_EVENT_OPENED:
 		if (n->kind == NB_MAINTENANCE && n->has_window) {
 			/* the window as first announced, before any move */
-			const struct nb_window_move *first = n->window_changes ? &n->window_moves[0] : NULL;
+			const struct nb_window_move *first =
+				n->window_changes && n->window_moves ? &n->window_moves[0] : NULL;
 
 			win = nb_model_window_text(zone, first ? first->from_start : n->window_start,
 						   first ? first->from_end : n->window_end);

@@ -123,6 +123,18 @@ static void load_withdrawn(struct nb_content *c, struct fields *f)
 	w->first_path = name;
 	w->added = T0 - 86400;
 	w->withdrawn = T0;
+	/* its last version: maintenance on a member, cancelled by the withdrawal */
+	w->notice = nb_calloc(1, sizeof(*w->notice));
+	w->notice->title = nb_strdup(w->title);
+	w->notice->path = nb_strdup(w->path);
+	w->notice->kind = NB_MAINTENANCE;
+	w->notice->status = NB_SCHEDULED;
+	w->notice->servers = nb_calloc(1, sizeof(*w->notice->servers));
+	w->notice->servers[w->notice->server_count++] = nb_strdup("S2.b-c_d");
+	w->notice->has_window = 1;
+	w->notice->window_start = T0 + 3600;
+	w->notice->window_end = T0 + 7200;
+	w->window_changes = 1;
 	c->withdrawn = w;
 	c->withdrawn_count = 1;
 }
@@ -187,6 +199,12 @@ static void load_notice(struct nb_notice *n, size_t k, struct fields *f)
 		n->window_start = n->published + 3600;
 		n->window_end = n->published + 7200;
 		n->window_changes = k;
+		n->window_moves = nb_calloc(k + 1, sizeof(*n->window_moves));
+		for (size_t i = 0; i < k; i++)
+			n->window_moves[i] = (struct nb_window_move){
+				n->published + (int64_t)i * 60, nb_strdup(n->author ? n->author : ""),
+				n->window_start - 3600, n->window_end - 3600, n->window_start,
+				n->window_end };
 	}
 	load_updates(n, f);
 }
