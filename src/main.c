@@ -524,10 +524,12 @@ static int cmd_build(int argc, char **argv)
 	if (write_site(&model, theme, &pub, !o.quiet && isatty(2) ? show_progress : NULL, &bar,
 		       &l.diags) < 0) {
 		rc = pub.io_failed ? EXIT_ENV : EXIT_CONTENT;
+		nb_publish_abandon(&pub, &l.diags);
 		goto cleanup;
 	}
 	if (nb_publish_commit(&pub, stamp, &l.diags) < 0) {
 		rc = EXIT_ENV;
+		nb_publish_abandon(&pub, &l.diags);
 		goto cleanup;
 	}
 	if (!o.quiet)

@@ -109,6 +109,48 @@ static void take_file_list(struct nb_publish *p)
 	nb_buf_release(&path);
 }
 
+/*
+ * The output path must be a folder the swap can replace, or nothing yet in
+ * a folder that exists: not a symbolic link (the swap would replace the
+ * link, not the site), not a file, not a mount point (a mount cannot be
+ * renamed).  Checked before anything is made.
+ */
+static int check_out(struct nb_publish *p, struct nb_diags *diags)
+{
+	struct nb_buf parent = NB_BUF_INIT;
+	const char *slash = strrchr(p->out, '/');
+	struct stat st, up;
+	int rc = -1;
+
+	if (slash)
+		nb_buf_put(&parent, p->out, (size_t)(slash - p->out) + (slash == p->out));
+	else
+		nb_buf_puts(&parent, ".");
+	if (stat(parent.ptr, &up) < 0 || !S_ISDIR(up.st_mode)) {
+		nb_diags_add(diags, parent.ptr, 0, "create it, or choose another --out",
+			     "the folder that would hold the site does not exist");
+	} else if (lstat(p->out, &st) < 0) {
+		rc = errno == ENOENT ? 0 : io_error(p, diags, p->out, "read the output folder");
+	} else if (S_ISLNK(st.st_mode)) {
+		nb_diags_add(diags, p->out, 0,
+			     "pass the folder it points to as --out: publishing replaces the "
+			     "output folder whole, and would replace the link",
+			     "the output path is a symbolic link");
+	} else if (!S_ISDIR(st.st_mode)) {
+		nb_diags_add(diags, p->out, 0, "remove it or choose another --out",
+			     "the output path exists and is not a folder");
+	} else if (st.st_dev != up.st_dev) {
+		nb_diags_add(diags, p->out, 0,
+			     "mount the folder that holds it instead: publishing renames the "
+			     "output folder, and a mount point cannot be renamed",
+			     "the output folder is a mount point");
+	} else {
+		rc = 0;
+	}
+	nb_buf_release(&parent);
+	return rc;
+}
+
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT;
@@ -119,6 +161,8 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 	while (len > 1 && out[len - 1] == '/')
 		len--;
 	p->out = nb_strndup(out, len);
+	if (check_out(p, diags) < 0)
+		goto cleanup;
 	nb_buf_printf(&path, "%s.lock", p->out);
 	p->lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (p->lock_fd < 0) {
@@ -304,22 +348,25 @@ cleanup:
 	return rc;
 }
 
-/* Removes an old file this build did not write, and its folders that
- * became empty. */
-static void drop_old(struct nb_publish *p, const char *rel)
+/* Removes a file of the staging folder, and its folders that became
+ * empty; 0 when it removed the file. */
+static int drop_old(struct nb_publish *p, const char *rel)
 {
 	struct nb_buf path = NB_BUF_INIT;
 	size_t top = strlen(p->stage);
 	char *slash;
+	int rc;
 
 	nb_buf_printf(&path, "%s/%s", p->stage, rel);
-	if (remove(path.ptr) == 0)
+	rc = remove(path.ptr);
+	if (rc == 0)
 		while ((slash = strrchr(path.ptr, '/')) && (size_t)(slash - path.ptr) > top) {
 			*slash = '\0';
 			if (rmdir(path.ptr) < 0)
 				break;
 		}
 	nb_buf_release(&path);
+	return rc;
 }
 
 static struct nb_publish *walking; /* nftw has no payload argument */
@@ -499,6 +546,66 @@ int nb_publish_is_current(const char *out, const char *stamp)
 	nb_buf_release(&path);
 	nb_buf_release(&live);
 	return same;
+}
+
+/* "1.2 MB", "340 kB", "512 B" */
+static void put_size(struct nb_buf *b, unsigned long long bytes)
+{
+	if (bytes >= 1000000)
+		nb_buf_printf(b, "%.1f MB", (double)bytes / 1e6);
+	else if (bytes >= 1000)
+		nb_buf_printf(b, "%llu kB", bytes / 1000);
+	else
+		nb_buf_printf(b, "%llu B", bytes);
+}
+
+void nb_publish_abandon(struct nb_publish *p, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT, live = NB_BUF_INIT, said = NB_BUF_INIT;
+	unsigned long long bytes = 0;
+	size_t i, files = 0;
+	struct stat st;
+
+	if (!p->stage)
+		return;
+	if (p->fresh) {
+		/* made by this build: all of it goes */
+		if (lstat(p->stage, &st) == 0 && remove_tree(p->stage) == 0)
+			nb_diags_add(diags, p->stage, 0, "the live site is as it was",
+				     "removed the staging folder this build had made");
+		goto cleanup;
+	}
+	for (i = 0; i < p->made.cap; i++) {
+		const struct nb_map_slot *slot = &p->made.slots[i];
+
+		if (!slot->key)
+			continue;
+		nb_buf_truncate(&path, 0);
+		nb_buf_truncate(&live, 0);
+		nb_buf_printf(&path, "%s/", p->stage);
+		nb_buf_put(&path, slot->key, slot->len);
+		nb_buf_printf(&live, "%s/", p->out);
+		nb_buf_put(&live, slot->key, slot->len);
+		/* a link to the live file costs nothing: it stays */
+		if (lstat(path.ptr, &st) < 0 || same_file(path.ptr, live.ptr))
+			continue;
+		if (drop_old(p, path.ptr + strlen(p->stage) + 1) == 0) {
+			files++;
+			bytes += (unsigned long long)st.st_blocks * 512;
+		}
+	}
+	nb_buf_printf(&path, "%s/%s", p->stage, NB_FILE_LIST);
+	remove(path.ptr); /* only this build can have written one */
+	if (files) {
+		nb_buf_printf(&said, "removed the %zu file%s (", files, files == 1 ? "" : "s");
+		put_size(&said, bytes);
+		nb_buf_puts(&said, ") this build had written there");
+		nb_diags_add(diags, p->stage, 0, "the live site is as it was", "%s", said.ptr);
+	}
+cleanup:
+	nb_buf_release(&path);
+	nb_buf_release(&live);
+	nb_buf_release(&said);
 }
 
 void nb_publish_release(struct nb_publish *p)

@@ -55,6 +55,14 @@ int nb_publish_commit(struct nb_publish *p, const char *stamp, struct nb_diags *
 /* 1 when the site at out is the one a build with this stamp published, and
  * still in place (not removed or replaced since). */
 int nb_publish_is_current(const char *out, const char *stamp);
+/*
+ * After a failed build, gives back what it took: removes from the staging
+ * folder every file this build wrote there but links to the live site
+ * (which cost nothing), with the folders that leaves empty, or the whole
+ * folder if this build made it, and says what it removed in diags.  The
+ * file system then holds no more than before the build.
+ */
+void nb_publish_abandon(struct nb_publish *p, struct nb_diags *diags);
 /* Releases the lock and memory.  Always safe; a staging folder a failed
  * build left is brought up to date by the next one. */
 void nb_publish_release(struct nb_publish *p);

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <ftw.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -166,17 +167,68 @@ static void expect_old_site(struct faulty *f)
 	nb_buf_release(&now);
 }
 
-/* The failed build: exit 3, its message names the folder and the cause;
- * the live site is as it was and nothing is left beside it but its lock
- * and the staging folder the next build brings up to date. */
-static void expect_clean_failure(struct faulty *f, int status, const char *text,
-				 const char *cause)
+/* What the files below a folder take: blocks and inodes, each inode
+ * counted once however many links it has (the staging folder shares most
+ * of its files with the live site). */
+struct usage {
+	unsigned long long blocks, inodes;
+};
+
+static struct usage counting;
+static ino_t *seen;
+static size_t seen_count, seen_alloc;
+
+static int count_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	size_t i;
+
+	(void)flag;
+	(void)ftw;
+	if (strstr(path, "/filler"))
+		return 0;
+	for (i = 0; i < seen_count; i++)
+		if (seen[i] == st->st_ino)
+			return 0;
+	if (seen_count == seen_alloc) {
+		seen_alloc = seen_alloc ? 2 * seen_alloc : 256;
+		seen = realloc(seen, seen_alloc * sizeof(*seen));
+		assert_non_null(seen);
+	}
+	seen[seen_count++] = st->st_ino;
+	counting.blocks += (unsigned long long)st->st_blocks;
+	counting.inodes++;
+	return 0;
+}
+
+static struct usage usage_of(const char *dir)
+{
+	memset(&counting, 0, sizeof(counting));
+	seen_count = 0;
+	assert_int_equal(nftw(dir, count_entry, 16, FTW_PHYS), 0);
+	return counting;
+}
+
+/* The failed build: exit 3, its message names the folder and the cause
+ * and says what it removed; the live site is as it was, nothing is left
+ * beside it but its lock and the staging folder the next build brings up
+ * to date, and the build took no space (blocks or inodes) it did not give
+ * back. */
+static void expect_clean_failure(struct faulty *f, int status, const char *text,
+				 const char *cause, struct usage before, int wrote)
+{
+	struct usage after = usage_of(f->dir);
+
 	if (status != 3 || !strstr(text, f->dir) || !strstr(text, cause))
 		fail_msg("expected exit 3 naming %s and \"%s\", got %d: %s", f->dir, cause,
 			 status, text);
+	if (wrote && !strstr(text, "removed"))
+		fail_msg("the message does not say what the failed build removed: %s", text);
 	expect_old_site(f);
 	expect_no_debris(f);
+	if (after.blocks > before.blocks || after.inodes > before.inodes)
+		fail_msg("the failed build kept %lld blocks and %lld inodes: %s",
+			 (long long)(after.blocks - before.blocks),
+			 (long long)(after.inodes - before.inodes), text);
 }
 
 /* The fault gone, the next build publishes the new commit. */
@@ -256,9 +308,10 @@ static void file_size_limits(struct faulty *f)
 
 	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		char *text = NULL;
+		struct usage before = usage_of(f->dir);
 		int status = run_build(f, set_file_limit, limits[i], &text);
 
-		expect_clean_failure(f, status, text, "File too large");
+		expect_clean_failure(f, status, text, "File too large", before, 1);
 		free(text);
 	}
 	expect_recovery(f);
@@ -281,11 +334,13 @@ static void test_full_disk(void **state)
 	print_message("full disk: a tmpfs of " TMPFS_SIZE "\n");
 	for (i = 0; i < sizeof(leave) / sizeof(leave[0]); i++) {
 		char *text = NULL;
+		struct usage before;
 		int status;
 
 		fill(&f, leave[i]);
+		before = usage_of(f.dir);
 		status = run_build(&f, NULL, 0, &text);
-		expect_clean_failure(&f, status, text, "No space left on device");
+		expect_clean_failure(&f, status, text, "No space left on device", before, 1);
 		unfill(&f);
 		free(text);
 	}
@@ -293,9 +348,10 @@ static void test_full_disk(void **state)
 	limit_inodes(&f, 3);
 	{
 		char *text = NULL;
+		struct usage before = usage_of(f.dir);
 		int status = run_build(&f, NULL, 0, &text);
 
-		expect_clean_failure(&f, status, text, "No space left on device");
+		expect_clean_failure(&f, status, text, "No space left on device", before, 1);
 		free(text);
 	}
 	limit_inodes(&f, 0);
@@ -318,6 +374,7 @@ static void test_file_size_limit(void **state)
 static void test_read_only_mount(void **state)
 {
 	struct faulty f;
+	struct usage before;
 	char *text = NULL;
 	int status;
 
@@ -331,8 +388,9 @@ static void test_read_only_mount(void **state)
 	}
 	if (mount(NULL, f.dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		fail_msg("remount %s read-only: %s", f.dir, strerror(errno));
+	before = usage_of(f.dir);
 	status = run_build(&f, NULL, 0, &text);
-	expect_clean_failure(&f, status, text, "Read-only file system");
+	expect_clean_failure(&f, status, text, "Read-only file system", before, 0);
 	free(text);
 	if (mount(NULL, f.dir, NULL, MS_REMOUNT, NULL) < 0)
 		fail_msg("remount %s read-write: %s", f.dir, strerror(errno));
@@ -358,6 +416,7 @@ static void drop_dac_override(long arg)
 static void test_read_only_permissions(void **state)
 {
 	struct faulty f;
+	struct usage before;
 	char *text = NULL;
 	int status;
 
@@ -366,8 +425,9 @@ static void test_read_only_permissions(void **state)
 	print_message("read-only folder: mode 0555%s\n",
 		      geteuid() == 0 ? ", the build without CAP_DAC_OVERRIDE" : "");
 	assert_int_equal(chmod(f.dir, 0555), 0);
+	before = usage_of(f.dir);
 	status = run_build(&f, drop_dac_override, 0, &text);
-	expect_clean_failure(&f, status, text, "Permission denied");
+	expect_clean_failure(&f, status, text, "Permission denied", before, 0);
 	free(text);
 	assert_int_equal(chmod(f.dir, 0755), 0);
 	expect_recovery(&f);

@@ -569,6 +569,80 @@ static void test_up_to_date_sees_every_theme_byte(void **state)
 	fx_repo_free(&r);
 }
 
+/* Runs a build into out; returns its exit status and what it said. */
+static int build_status(struct fx_repo *r, const char *out, char **said)
+{
+	struct nb_buf theme = NB_BUF_INIT;
+	int status;
+
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
+				       NULL };
+
+		status = fx_run(said, args);
+	}
+	nb_buf_release(&theme);
+	return status;
+}
+
+/* An output path the swap cannot replace is refused before anything is
+ * made: a symbolic link (the link would be replaced, not the site), a
+ * file, a path in a folder that does not exist. */
+static void test_unusable_out_refused(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "link", "ln -s real '%s'", "is a symbolic link" },
+		{ "file", "echo hello > '%s'", "exists and is not a folder" },
+		{ "missing/out", ":", "does not exist" },
+	};
+	struct fx_repo r;
+	size_t i;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	fx_write(&r, "content/2010/a.md",
+		 "---\ntitle: A\nservers: [LOUIE]\nstatus: resolved\n---\nFixed.\n");
+	fx_commit(&r, "a", fx_utc(2010, 10, 10, 12, 0), 0);
+	fx_write(&r, "real/keep.txt", "the folder the link points to\n");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nb_buf out = NB_BUF_INIT, cmd = NB_BUF_INIT, stage = NB_BUF_INIT;
+		struct stat st;
+		char *said = NULL;
+
+		nb_buf_printf(&out, "%s/%s", r.dir, cases[i][0]);
+		nb_buf_printf(&cmd, "cd '%s' && ", r.dir);
+		nb_buf_printf(&cmd, cases[i][1], out.ptr);
+		assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+		if (build_status(&r, out.ptr, &said) != 3 || !strstr(said, cases[i][2]))
+			fail_msg("--out %s: expected exit 3 and \"%s\": %s", cases[i][0], cases[i][2],
+				 said);
+		nb_buf_printf(&stage, "%s.stage", out.ptr);
+		if (lstat(stage.ptr, &st) == 0)
+			fail_msg("--out %s: a staging folder was made", cases[i][0]);
+		free(said);
+		nb_buf_release(&out);
+		nb_buf_release(&cmd);
+		nb_buf_release(&stage);
+	}
+	{
+		struct nb_buf path = NB_BUF_INIT;
+		char *kept;
+
+		nb_buf_printf(&path, "%s/real/keep.txt", r.dir);
+		kept = fx_slurp(path.ptr);
+		assert_non_null(kept);
+		assert_string_equal(kept, "the folder the link points to\n");
+		free(kept);
+		nb_buf_truncate(&path, 0);
+		nb_buf_printf(&path, "%s/real/index.html", r.dir);
+		assert_null(fx_slurp(path.ptr));
+		nb_buf_release(&path);
+	}
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_two_builds_at_once),
 		cmocka_unit_test(test_old_site_becomes_the_next_stage),
 		cmocka_unit_test(test_up_to_date_sees_every_theme_byte),
+		cmocka_unit_test(test_unusable_out_refused),
 	};
 
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
