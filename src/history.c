@@ -556,7 +556,11 @@ static void file_added(struct nb_history *h, const char *path, const struct blob
 	size_t idx;
 
 	if (nb_map_gets(&h->paths, path, &idx)) {
-		/* back at a path it had: the same notice, withdrawn no more */
+		/* back at a path it had: the same notice, withdrawn no more.  Its
+		 * return is news (RFC 6721: readers keep an entry deleted unless it
+		 * comes back updated after the deletion): an edit */
+		if (h->notices[idx].deleted)
+			note_edit(&h->notices[idx].has_edit, &h->notices[idx].edit, sig);
 		h->notices[idx].deleted = 0;
 	} else {
 		idx = notice_new(h, path, sig);

@@ -866,6 +866,47 @@ static void test_empty_feeds_stay_put(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * RFC 6721: a reader keeps an entry deleted unless it comes back updated
+ * after the deletion.  A notice withdrawn, then restored (git revert),
+ * comes back with an updated no earlier than the restoring commit, and
+ * with no tombstone.
+ */
+static void test_restored_after_tombstone(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	char *raw, *text;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	write_x(&r, "investigating", "");
+	fx_commit(&r, "add", fx_utc(2010, 10, 10, 12, 0), EDT);
+	fx_remove(&r, "content/2010/x.md");
+	fx_commit(&r, "withdraw", fx_utc(2010, 10, 11, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	raw = raw_of(out.ptr, "atom.xml");
+	expect_line(raw, "<at:deleted-entry ref=\"" X_ID "\" when=\"2010-10-11T12:00:00Z\">");
+	free(raw);
+	{
+		const char *args[] = { "revert", "--no-edit", "HEAD", NULL };
+
+		assert_int_equal(fx_git(&r, fx_utc(2010, 10, 12, 12, 0), args), 0);
+	}
+	build(&r, out.ptr);
+	text = feed_of(out.ptr, "atom.xml");
+	expect_line(text, "\t" X_ID "\t2010-10-10T12:00:00Z\t2010-10-12T12:00:00Z\t");
+	free(text);
+	raw = raw_of(out.ptr, "atom.xml");
+	if (strstr(raw, "deleted-entry"))
+		fail_msg("a tombstone for a notice that is back:\n%s", raw);
+	free(raw);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_every_event_reaches_updates),
 		cmocka_unit_test(test_maintenance_states),
 		cmocka_unit_test(test_empty_feeds_stay_put),
+		cmocka_unit_test(test_restored_after_tombstone),
 	};
 
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
