@@ -1395,6 +1395,8 @@ static int walk_range(struct nb_history *h, const git_oid *from, const git_oid *
 	}
 	if (err != GIT_ITEROVER)
 		goto failed;
+	if (count && !h->stats.first[0])
+		git_oid_tostr(h->stats.first, sizeof(h->stats.first), &ids[0]);
 	if (count >= NB_AHEAD_MIN && (rc = walk_ahead(h, ids, count, diags)) <= 0)
 		goto cleanup;
 	h->tr.repo = h->repo;
@@ -1415,10 +1417,47 @@ cleanup:
 	return rc;
 }
 
+/* An update as feeds know it: its notice and the author time of the
+ * commit that added it (which an amend or a rebase keeps). */
+static void update_mark(struct nb_buf *b, const struct hnotice *n, const struct hupdate *u)
+{
+	nb_buf_truncate(b, 0);
+	nb_buf_printf(b, "%s\t%lld", n->first_path, (long long)u->intro.time);
+}
+
+/* How many updates `old` knew that `now` no longer has, counted by notice
+ * and time of adding. */
+static size_t lost_updates(const struct nb_history *old, const struct nb_history *now)
+{
+	struct nb_map left = NB_MAP_INIT;
+	struct nb_buf mark = NB_BUF_INIT;
+	size_t i, j, lost = 0, n;
+
+	for (i = 0; i < now->count; i++)
+		for (j = 0; j < now->notices[i].update_count; j++) {
+			update_mark(&mark, &now->notices[i], &now->notices[i].updates[j]);
+			n = 0;
+			nb_map_gets(&left, mark.ptr, &n);
+			nb_map_sets(&left, mark.ptr, n + 1);
+		}
+	for (i = 0; i < old->count; i++)
+		for (j = 0; j < old->notices[i].update_count; j++) {
+			update_mark(&mark, &old->notices[i], &old->notices[i].updates[j]);
+			n = 0;
+			if (nb_map_gets(&left, mark.ptr, &n) && n > 0)
+				nb_map_sets(&left, mark.ptr, n - 1);
+			else
+				lost++;
+		}
+	nb_map_release(&left);
+	nb_buf_release(&mark);
+	return lost;
+}
+
 int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *commit,
 		    int use_cache, struct nb_diags *diags)
 {
-	struct nb_history *h = nb_calloc(1, sizeof(*h));
+	struct nb_history *h = nb_calloc(1, sizeof(*h)), *old = NULL;
 	const git_oid *id = git_commit_id(commit);
 	git_oid hide;
 	int incremental = 0;
@@ -1443,13 +1482,31 @@ int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *c
 			git_oid_cpy(&hide, &h->tip);
 			incremental = 1;
 			h->stats.from_cache = 1;
+		} else if (git_graph_descendant_of(repo, &h->tip, id) != 1) {
+			/* not an older commit of the same line: rewritten */
+			h->stats.rewritten = 1;
+			git_oid_tostr(h->stats.cached_tip, sizeof(h->stats.cached_tip), &h->tip);
+			old = nb_calloc(1, sizeof(*old));
+			*old = *h;
+			memset(h, 0, sizeof(*h));
+			h->repo = repo;
+			h->stats = old->stats;
 		}
 	}
 	if (!incremental)
 		history_clear(h);
 	if (walk_range(h, id, incremental ? &hide : NULL, diags) < 0) {
+		if (old) {
+			history_clear(old);
+			free(old);
+		}
 		nb_history_free(h);
 		return -1;
+	}
+	if (old) {
+		h->stats.lost_updates = lost_updates(old, h);
+		history_clear(old);
+		free(old);
 	}
 	nb_history_normalize(h);
 	git_oid_cpy(&h->tip, id);

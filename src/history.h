@@ -24,6 +24,14 @@ struct nb_history_stats {
 	size_t content_commits;  /* of those, commits that changed content/ */
 	size_t versions_parsed;  /* notice versions parsed */
 	int from_cache;          /* 1: started from the cache */
+	/* the cache's commit is no longer an ancestor of the one walked, nor a
+	 * descendant (a force-push, an amend, a rebase): walked again from
+	 * the first commit */
+	int rewritten;
+	char cached_tip[41];     /* the commit the cache was at */
+	char first[41];          /* the first commit walked again */
+	size_t lost_updates;     /* updates the cache knew that the history no
+	                            longer has (their feed entries are gone) */
 };
 
 #define NB_HISTORY_CACHE "nocblog/history"

@@ -252,6 +252,18 @@ static int load(struct options *o, struct loaded *l)
 		goto cleanup;
 	} else if (!nb_history_stats(l->history)->from_cache ||
 		   nb_history_stats(l->history)->commits) {
+		const struct nb_history_stats *st = nb_history_stats(l->history);
+
+		if (st->rewritten && !o->quiet) {
+			fprintf(stderr, "nocblog: the history was rewritten: %.10s, where the last walk "
+				"ended, is not on it; walked again from its first commit, %.10s",
+				st->cached_tip, st->first);
+			if (st->lost_updates)
+				fprintf(stderr, "; %zu update%s it had %s gone from the feeds",
+					st->lost_updates, st->lost_updates == 1 ? "" : "s",
+					st->lost_updates == 1 ? "is" : "are");
+			fputc('\n', stderr);
+		}
 		/* only what the cache does not hold already */
 		nb_history_save(l->history, l->repo);
 	}

@@ -305,17 +305,23 @@ static struct nb_event *event_new(struct nb_model *m, size_t *alloc, enum nb_eve
 	return e;
 }
 
-/* An update's key: the commit that added it and its place among that
- * commit's updates, so edits and insertions change no key. */
+/*
+ * An update's key: the author time of the commit that added it and its
+ * place among the updates added at that time, so edits and insertions
+ * change no key, and neither do `git commit --amend`, a rebase or a
+ * cherry-pick, which keep author times (not commit ids).
+ */
 static char *update_key(const struct nb_notice *n, size_t i)
 {
 	struct nb_buf key = NB_BUF_INIT;
-	const char *commit = n->updates[i].commit;
+	int64_t added = n->updates[i].added;
 	size_t j, k = 1;
+	char t[32];
 
 	for (j = 0; j < i; j++)
-		k += strcmp(n->updates[j].commit, commit) == 0;
-	nb_buf_printf(&key, "update/%.12s-%zu", commit[0] ? commit : "worktree", k);
+		k += n->updates[j].added == added;
+	nb_tz_format(t, sizeof(t), "%Y%m%dT%H%M%SZ", "UTC", added);
+	nb_buf_printf(&key, "update/%s-%zu", t, k);
 	return nb_buf_detach(&key);
 }
 

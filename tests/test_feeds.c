@@ -907,6 +907,70 @@ static void test_restored_after_tombstone(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * `git commit --amend` to fix a typo during an outage, then a force-push:
+ * every update entry keeps its id (ids hold the author time of the commit
+ * that added the update, which the amend keeps, not its hash), the
+ * amended one included, with its new text; the build says the history was
+ * rewritten and where the walk started again.
+ */
+static void test_amend_keeps_update_ids(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, theme = NB_BUF_INIT;
+	char *before, *after, *ids1, *ids2, *said = NULL, *raw;
+	int64_t t3 = fx_utc(2010, 10, 10, 14, 0);
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	write_x(&r, "investigating", "");
+	fx_commit(&r, "add", fx_utc(2010, 10, 10, 12, 0), EDT);
+	write_x(&r, "investigating", "\nUpdate: A queue is stuck.\n");
+	fx_commit(&r, "one", fx_utc(2010, 10, 10, 13, 0), EDT);
+	write_x(&r, "identified", "\nUpdate: A queue is stuck.\n\nUpdate: Teh queue is moving.\n"
+		"\nUpdate: Watching it.\n");
+	fx_commit(&r, "two", t3, EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	build(&r, out.ptr);
+	before = feed_of(out.ptr, "updates.xml");
+	/* the typo fixed in the last commit, amended (the author time stays) */
+	write_x(&r, "identified", "\nUpdate: A queue is stuck.\n\nUpdate: The queue is moving.\n"
+		"\nUpdate: Watching it.\n");
+	{
+		const char *add[] = { "add", "-A", NULL };
+		const char *amend[] = { "commit", "-q", "--amend", "--no-edit", NULL };
+
+		assert_int_equal(fx_git(&r, t3, add), 0);
+		assert_int_equal(fx_git(&r, t3, amend), 0);
+	}
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r.dir, "--out", out.ptr, "--theme",
+				       theme.ptr, NULL };
+
+		assert_int_equal(fx_run(&said, args), 0);
+	}
+	if (!strstr(said, "the history was rewritten") || !strstr(said, "walked again from"))
+		fail_msg("the rewrite was not reported: %s", said);
+	after = feed_of(out.ptr, "updates.xml");
+	ids1 = ids_of(before);
+	ids2 = ids_of(after);
+	assert_string_equal(ids1, ids2);
+	assert_non_null(strstr(ids2, X_ID "/update/20101010T140000Z-2\n"));
+	raw = raw_of(out.ptr, "updates.xml");
+	expect_line(raw, "The queue is moving.");
+	free(raw);
+	free(before);
+	free(after);
+	free(ids1);
+	free(ids2);
+	free(said);
+	nb_buf_release(&out);
+	nb_buf_release(&theme);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -919,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_maintenance_states),
 		cmocka_unit_test(test_empty_feeds_stay_put),
 		cmocka_unit_test(test_restored_after_tombstone),
+		cmocka_unit_test(test_amend_keeps_update_ids),
 	};
 
 	return cmocka_run_group_tests_name("feeds", tests, NULL, NULL);
