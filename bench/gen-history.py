@@ -134,6 +134,7 @@ NOISE_FILES = {
     "ops/rota.yaml": "# who is on call\n",
 }
 
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 STEP = {"add": 0, "update": 1, "status": 2, "fix": 3, "rename": 4, "noise": 5}
 
 
@@ -271,7 +272,7 @@ def full_stamp(dt, rng):
         return ("%d/%d/%02d %s %s" % (dt.month, dt.day, dt.year % 100, clock12(dt, 0),
                                       eastern_word(dt, rng))), True
     if form == 4:
-        return ("%s %d/%d/%d %s %s" % (dt.strftime("%A"), dt.month, dt.day, dt.year,
+        return ("%s %d/%d/%d %s %s" % (WEEKDAYS[dt.weekday()], dt.month, dt.day, dt.year,
                                        clock12(dt, 0), eastern_word(dt, rng))), False
     return ("%d/%d/%d %s %s" % (dt.month, dt.day, dt.year, clock12(dt, 0), dt.tzname())), True
 
@@ -781,17 +782,19 @@ class Story:
         return [(n.path, n.text())], "%s: %s" % (os.path.basename(n.path)[:-3], n.status)
 
     def fix(self, n):
-        """Changes one word of an update (or, with none yet, of the body)."""
+        """Names the right part in one update (or, with none yet, in the body's
+        first paragraph, which is always prose): the update keeps its time."""
         r = self.rng
-        where = n.updates if n.updates else n.body
-        k = r.randrange(len(where))
-        words = [w for w in set(THINGS) if w in where[k]]
-        if words:
-            old = r.choice(sorted(words))
-            new = r.choice([w for w in THINGS if w != old and w not in old and old not in w])
-            where[k] = where[k].replace(old, new, 1)
-        else:
-            where[k] = where[k] + " (edited)"
+        where, k = n.body, 0
+        if n.updates:
+            where, k = n.updates, r.randrange(len(n.updates))
+        found = [w for w in THINGS if w in where[k]]
+        if not found:        # every sentence names a part: only a decoy has none
+            where, k = n.body, 0
+            found = [w for w in THINGS if w in where[k]]
+        old = r.choice(found)
+        new = r.choice([w for w in THINGS if w not in old and old not in w])
+        where[k] = where[k].replace(old, new, 1)
         return [(n.path, n.text())], "Fix a typo in %s" % os.path.basename(n.path)[:-3]
 
     def rename(self, n):
