@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # make bench: nocblog against git itself (the floor) and Hugo, on generated
 # histories.  Medians of RUNS runs; peak RSS from /usr/bin/time.
-# Repositories are cached in $NOCBLOG_BENCH_DIR (default /var/tmp/nocblog-bench).
+# Histories come from bench/gen-history.py, Hugo's site from bench/hugo-site/
+# (bench/add-hugo-site.sh); repositories are cached in $NOCBLOG_BENCH_DIR
+# (default /var/tmp/nocblog-bench), under names that change with the
+# generator and the Hugo site, so that editing either makes new ones.
 # SIZES="1000:5000 10000:50000" and LAYOUTS="flat year" choose what runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
-shared=${NOCBLOG_SHARED:-$top/../shared}
+gen=$top/bench/gen-history.py
+version=$(cksum < "$gen" | cut -d' ' -f1)
+hugo_version=$(cat bench/add-hugo-site.sh bench/hugo-site/hugo.toml bench/hugo-site/layouts/*/* |
+	cksum | cut -d' ' -f1)
 cache=${NOCBLOG_BENCH_DIR:-/var/tmp/nocblog-bench}
 runs=${RUNS:-3}
 sizes=${SIZES:-"1000:5000 10000:50000"}
@@ -47,14 +53,14 @@ prepare() { # repo notices commits layout
 	local repo=$1
 	if [ ! -d "$repo/.git" ]; then
 		echo "generating $repo" >&2
-		python3 "$shared/bench/gen-history.py" "$repo" --incidents "$2" --commits "$3" \
-			--layout "$4" >/dev/null
+		python3 "$gen" "$repo" --incidents "$2" --commits "$3" --layout "$4" >/dev/null
 		git -C "$repo" -c commitGraph.generationVersion=1 commit-graph write --reachable
 	fi
-	if command -v hugo >/dev/null && [ ! -d "$repo-hugo/.git" ]; then
-		git clone -q "$repo" "$repo-hugo"
-		sh "$shared/bench/make-hugo-site.sh" "$repo-hugo"
-		git -C "$repo-hugo" -c commitGraph.generationVersion=1 commit-graph write --reachable
+	if command -v hugo >/dev/null && [ ! -d "$repo-hugo-$hugo_version/.git" ]; then
+		git clone -q "$repo" "$repo-hugo-$hugo_version"
+		sh "$top/bench/add-hugo-site.sh" "$repo-hugo-$hugo_version"
+		git -C "$repo-hugo-$hugo_version" -c commitGraph.generationVersion=1 \
+			commit-graph write --reachable
 	fi
 }
 
@@ -73,7 +79,7 @@ rows=()
 for size in $sizes; do
 	notices=${size%%:*} commits=${size#*:}
 	for layout in $layouts; do
-		repo=$cache/$layout-$notices-$commits
+		repo=$cache/$layout-$notices-$commits-$version
 		prepare "$repo" "$notices" "$commits" "$layout"
 		tip=$(git -C "$repo" rev-parse HEAD)
 		out=$cache/out-$layout-$notices
@@ -93,7 +99,7 @@ for size in $sizes; do
 			git -C "$repo" reset -q --hard "$tip"
 			if command -v hugo >/dev/null; then
 				rm -rf "$cache/hugo-out"
-				hugo+="$(measure hugo --quiet -s "$repo-hugo" -d "$cache/hugo-out")"$'\n'
+				hugo+="$(measure hugo --quiet -s "$repo-hugo-$hugo_version" -d "$cache/hugo-out")"$'\n'
 			fi
 		done
 		read -r f_t f_m <<<"$(printf '%s' "$floor" | summarize)"

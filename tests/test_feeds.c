@@ -34,10 +34,7 @@ static char *sh(const char *cmd)
 
 static const char *schema(struct nb_buf *b)
 {
-	if (getenv("NOCBLOG_SHARED"))
-		nb_buf_printf(b, "%s/schemas/atom-thr.rng", getenv("NOCBLOG_SHARED"));
-	else
-		nb_buf_printf(b, "%s/../shared/schemas/atom-thr.rng", fx_srcdir());
+	nb_buf_printf(b, "%s/tests/data/schemas/atom-thr.rng", fx_srcdir());
 	return b->ptr;
 }
 

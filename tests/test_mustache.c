@@ -19,17 +19,14 @@
 #include "yml.h"
 
 #define MAX_SPEC_FILES 64
+#define SPEC_FILES 7        /* six required modules and ~inheritance */
 
-/* $NOCBLOG_SHARED/mustache-spec, else $SRCDIR/../shared/mustache-spec. */
+/* The spec files kept with the tests: $SRCDIR/tests/data/mustache-spec. */
 static char *spec_dir(void)
 {
-	const char *shared = getenv("NOCBLOG_SHARED");
 	struct nb_buf b = NB_BUF_INIT;
 
-	if (shared && *shared)
-		nb_buf_printf(&b, "%s/mustache-spec", shared);
-	else
-		nb_buf_printf(&b, "%s/../shared/mustache-spec", fx_srcdir());
+	nb_buf_printf(&b, "%s/tests/data/mustache-spec", fx_srcdir());
 	return nb_buf_detach(&b);
 }
 
@@ -150,9 +147,8 @@ static void test_spec_file(void **state)
 
 static void test_spec_missing(void **state)
 {
-	fail_msg("no Mustache spec files (*.yml) in %s: set NOCBLOG_SHARED to the folder "
-		 "holding mustache-spec/, or SRCDIR to the source tree",
-		 (const char *)*state);
+	fail_msg("expected %d Mustache spec files (*.yml) in %s: run the tests from the top "
+		 "of the source tree, or set SRCDIR to it", SPEC_FILES, (const char *)*state);
 }
 
 /* ---- what the compiler refuses ---- */
@@ -560,7 +556,7 @@ int main(void)
 
 		tests[n++] = t;
 	}
-	if (!nfiles) {
+	if (nfiles != SPEC_FILES) {
 		struct CMUnitTest t = { "spec_files", test_spec_missing, NULL, NULL, dir };
 
 		tests[n++] = t;

@@ -38,10 +38,7 @@ static void generate(struct site *s, int incidents, int commits)
 	struct nb_buf cmd = NB_BUF_INIT, gen = NB_BUF_INIT;
 
 	fx_repo_init(&s->repo);
-	if (getenv("NOCBLOG_SHARED"))
-		nb_buf_printf(&gen, "%s/bench/gen-history.py", getenv("NOCBLOG_SHARED"));
-	else
-		nb_buf_printf(&gen, "%s/../shared/bench/gen-history.py", fx_srcdir());
+	nb_buf_printf(&gen, "%s/bench/gen-history.py", fx_srcdir());
 	/* the generator makes the repository itself: replace the empty one */
 	git_repository_free(s->repo.repo);
 	s->repo.repo = NULL;

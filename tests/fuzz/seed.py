@@ -1,20 +1,25 @@
 #!/usr/bin/python3
 """Cuts the seed corpora of the fuzz targets (tests/fuzz/corpus/NAME/) from
-the sample content, the old blog's export, the default theme and the
-Mustache spec.  The seeds are committed; run this again (from the top of
-the source tree) only when those sources change, and commit the result.
+the sample content, the default theme, the Mustache spec in tests/data/ and,
+if given, the old blog's text export (which the project does not keep).
+The seeds are committed; run this again (from the top of the source tree)
+only when those sources change, and commit the result.
 
-    /usr/bin/python3 tests/fuzz/seed.py [SHARED]   # SHARED: ../shared
+    /usr/bin/python3 tests/fuzz/seed.py [--export noc-blog-export.txt]
 
-The Mustache spec seeds need python3-yaml; without it they are skipped.
+Without --export, the seeds cut from the export (notice/export-NN.md, and the
+stamp seeds numbered after those of tests/stamps.tsv) are not written, and
+those already committed stay as they are.  The Mustache spec seeds need
+python3-yaml; without it they are skipped.
 """
+import argparse
 import glob
 import json
 import os
 import re
-import sys
 
-SHARED = sys.argv[1] if len(sys.argv) > 1 else "../shared"
+EXPORT = None  # the export's path, from --export
+SPEC = "tests/data/mustache-spec"
 OUT = "tests/fuzz/corpus"
 SEP = "\x1e"  # fuzz_feed's field separator
 
@@ -35,7 +40,7 @@ def read(path):
 def export_posts():
     """The export's paragraphs, grouped into posts: a post starts at a
     paragraph that is neither an update nor a dated line."""
-    text = read(os.path.join(SHARED, "legacy/noc-blog-export.txt"))
+    text = read(EXPORT)
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     posts, cur = [], []
     lead = re.compile(r"^(\*\*)?(Update|UPDATE)\b|^\d+/\d+/\d+|^[A-Z][a-z]+day \d")
@@ -50,7 +55,7 @@ def export_posts():
 
 
 def export_stamps():
-    text = read(os.path.join(SHARED, "legacy/noc-blog-export.txt"))
+    text = read(EXPORT)
     found = re.findall(r"^\**Update ([^:\n]{1,60}?)\**:", text, re.M)
     found += re.findall(r"^(\d+/\d+/\d+ [^\n–-]{1,40}?) [–-] ", text, re.M)
     found += re.findall(r"^([A-Z][a-z]+day \d+/\d+/\d+)\s*$", text, re.M)
@@ -60,6 +65,8 @@ def export_stamps():
 def notices():
     for path in sorted(glob.glob("content/**/*.md", recursive=True)):
         write("notice", os.path.basename(path), read(path))
+    if not EXPORT:
+        return
     for i, post in enumerate(export_posts()):
         title = " ".join(post[0].split()[:6])
         fm = "---\ntitle: %s\nservers: [LOUIE]\nstatus: resolved\ndate: 2010-10-10\n---\n" % json.dumps(title)
@@ -70,6 +77,10 @@ def stamps():
     seen = []
     for line in read("tests/stamps.tsv").splitlines()[1:]:
         seen.append(line.split("\t")[2])
+    if not EXPORT:  # the rest are numbered after the export's stamps
+        for i, s in enumerate(dict.fromkeys(seen)):
+            write("stamp", "%03d" % i, s)
+        return
     seen += export_stamps()
     seen += ["2010-10-16 01:24 -0400", "2010-10-16T06:20Z", "8:30 p.m. Europe/Berlin",
              "12:35 AM Eastern Monday", "Friday 9/3/10", "9 PM UTC+2", "18:47:30 HST"]
@@ -91,7 +102,7 @@ def spec_cases():
         import yaml
     except ImportError:
         return
-    for path in sorted(glob.glob(os.path.join(SHARED, "mustache-spec/*.yml"))):
+    for path in sorted(glob.glob(os.path.join(SPEC, "*.yml"))):
         spec = yaml.safe_load(read(path))
         name = os.path.basename(path)[:-4].lstrip("~")
         for i, t in enumerate(spec.get("tests", [])):
@@ -150,6 +161,10 @@ def feeds():
 
 
 def main():
+    global EXPORT
+    ap = argparse.ArgumentParser(description="Cuts the fuzz targets' seed corpora.")
+    ap.add_argument("--export", metavar="FILE", help="the old blog's text export")
+    EXPORT = ap.parse_args().export
     notices()
     stamps()
     sites()
