@@ -112,6 +112,7 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	struct version *v = nb_calloc(1, sizeof(*v));
 	git_blob *blob = NULL;
 	struct nb_notice n;
+	uint64_t *keys;
 	size_t i;
 
 	git_oid_cpy(&v->id, id);
@@ -143,17 +144,20 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	v->has_window = n.has_window;
 	v->window_start = n.window_start;
 	v->window_end = n.window_end;
-	v->updates = nb_calloc(n.update_count, sizeof(*v->updates));
+	v->updates = nb_calloc(n.update_count + 1, sizeof(*v->updates));
 	v->count = n.update_count;
+	keys = nb_calloc(n.update_count + 1, sizeof(*keys));
+	nb_update_keys(&n, keys);
 	for (i = 0; i < n.update_count; i++) {
 		struct nb_update *u = &n.updates[i];
 
-		v->updates[i].key = nb_update_key(u->stamp_text, u->markdown);
+		v->updates[i].key = keys[i];
 		v->updates[i].stamp = u->stamp_text;
 		v->updates[i].text = u->markdown ? u->markdown : nb_strdup("");
 		u->stamp_text = NULL;
 		u->markdown = NULL;
 	}
+	free(keys);
 	nb_notice_release(&n);
 	nb_diags_clear(&ignored);
 	git_blob_free(blob);
@@ -435,6 +439,7 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 	long *match;
 	int *exact;
 	size_t j, idx;
+	struct nb_map claimed = NB_MAP_INIT; /* indexes of updates this version has */
 
 	if (!to->valid)
 		return; /* a broken version: wait for the one that fixes it */
@@ -445,10 +450,13 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 	else
 		for (j = 0; j < to->count; j++)
 			match[j] = MATCH_NONE;
+	/* first the updates the version before had: they claim their own */
 	for (j = 0; j < to->count; j++) {
 		uint64_t key = to->updates[j].key;
 
-		if (match[j] != MATCH_NONE) {
+		if (match[j] == MATCH_NONE)
+			continue;
+		{
 			uint64_t old_key = from->updates[match[j]].key;
 
 			if (!nb_map_get64(&n->keys, old_key, &idx))
@@ -458,14 +466,26 @@ static void apply_versions(struct hnotice *n, const struct version *from,
 					nb_map_set64(&n->keys, key, idx);
 				note_edit(&n->updates[idx].has_edit, &n->updates[idx].edit, sig);
 			}
-		} else if (nb_map_get64(&n->keys, key, &idx)) {
-			/* seen before: on another branch, or removed and back */
+			nb_map_set64(&claimed, idx, 1);
+		}
+	}
+	/* then the others: one seen before (on another branch, or removed and
+	 * back) is that update again, unless an update of this version is it
+	 * already (its text was edited away from this one's) */
+	for (j = 0; j < to->count; j++) {
+		uint64_t key = to->updates[j].key;
+
+		if (match[j] != MATCH_NONE)
+			continue;
+		if (nb_map_get64(&n->keys, key, &idx) && !nb_map_get64(&claimed, idx, NULL)) {
 			if (nb_hsig_cmp(sig, &n->updates[idx].intro) < 0)
 				n->updates[idx].intro = *sig;
 		} else {
-			update_new(n, key, sig);
+			idx = update_new(n, key, sig);
 		}
+		nb_map_set64(&claimed, idx, 1);
 	}
+	nb_map_release(&claimed);
 	if (from && from->text_key != to->text_key)
 		note_edit(&n->has_edit, &n->edit, sig);
 	if (from && from->has_window && to->has_window &&
@@ -1653,6 +1673,7 @@ static char *by_whom(const struct nb_history *h, const struct hnotice *hn,
 static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 			struct nb_notice *n, const char *zone, struct nb_diags *diags)
 {
+	uint64_t *keys;
 	size_t i, k;
 
 	n->first_path = nb_strdup(hn->first_path);
@@ -1696,15 +1717,18 @@ static void date_notice(const struct nb_history *h, const struct hnotice *hn,
 		sc->author = by_whom(h, hn, n, &hn->statuses[i].sig);
 		n->status_change_count++;
 	}
+	keys = nb_calloc(n->update_count + 1, sizeof(*keys));
+	nb_update_keys(n, keys);
 	for (i = 0; i < n->update_count; i++) {
 		struct nb_update *u = &n->updates[i];
 
-		if (!nb_map_get64(&hn->keys, nb_update_key(u->stamp_text, u->markdown), &k))
+		if (!nb_map_get64(&hn->keys, keys[i], &k))
 			continue;
 		date_update(h, n, u, &hn->updates[k], zone, diags);
 		free(u->author);
 		u->author = by_whom(h, hn, n, &hn->updates[k].intro);
 	}
+	free(keys);
 }
 
 /*

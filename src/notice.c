@@ -48,6 +48,29 @@ uint64_t nb_update_key(const char *stamp_text, const char *markdown)
 	return key;
 }
 
+void nb_update_keys(const struct nb_notice *n, uint64_t *keys)
+{
+	struct nb_map seen = NB_MAP_INIT; /* key -> how often it came so far */
+	size_t i, times;
+
+	for (i = 0; i < n->update_count; i++) {
+		uint64_t key = nb_update_key(n->updates[i].stamp_text, n->updates[i].markdown);
+
+		keys[i] = key;
+		if (nb_map_get64(&seen, key, &times)) {
+			uint64_t mixed[2] = { key, times };
+
+			/* the first keeps the plain key: caches of notices with no
+			 * repeated update stay valid */
+			keys[i] = nb_hash(mixed, sizeof(mixed));
+			nb_map_set64(&seen, key, times + 1);
+		} else {
+			nb_map_set64(&seen, key, 1);
+		}
+	}
+	nb_map_release(&seen);
+}
+
 int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out)
 {
 	size_t first = kind == NB_MAINTENANCE ? NB_SCHEDULED : NB_INVESTIGATING;

@@ -128,6 +128,10 @@ char *nb_notice_slug(const char *path);
 
 /* What identifies an update's content across versions: its stamp and text. */
 uint64_t nb_update_key(const char *stamp_text, const char *markdown);
+/* The key of each of a notice's updates (keys[update_count]): its stamp and
+ * text, and for an update that repeats an earlier one word for word, which
+ * repetition it is, so that two equal updates are two updates. */
+void nb_update_keys(const struct nb_notice *n, uint64_t *keys);
 
 const char *nb_kind_name(enum nb_kind kind);
 const char *nb_status_name(enum nb_status status);

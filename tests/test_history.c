@@ -460,6 +460,53 @@ static void test_stated_author(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * Two updates with the same words are two updates, each with the time and
+ * author of the commit that added it; and after an update is edited, a new
+ * update that says what the old text said is a new update, not the edited
+ * one again.
+ */
+static void test_repeated_update_text(void **state)
+{
+	struct fx_repo r;
+	struct dated x;
+	const struct nb_notice *n;
+
+	(void)state;
+	new_repo(&r);
+	write_notice(&r, ARRAY, "Array failure", "investigating", BODY);
+	fx_commit_as(&r, "add", fx_utc(2010, 10, 15, 14, 0), EDT, "Ann Operator");
+	write_notice(&r, ARRAY, "Array failure", "investigating",
+		     BODY "\nUpdate: Still investigating.\n");
+	fx_commit_as(&r, "u1", fx_utc(2010, 10, 15, 14, 30), EDT, "Ann Operator");
+	write_notice(&r, ARRAY, "Array failure", "investigating",
+		     BODY "\nUpdate: Still investigating.\n\nUpdate: Still investigating.\n");
+	fx_commit_as(&r, "u2", fx_utc(2010, 10, 15, 15, 30), EDT, "Bob Sysadmin");
+	/* the second edited (which of two equal updates was edited cannot be
+	 * told when it is the first); then a third in the second's old words */
+	write_notice(&r, ARRAY, "Array failure", "investigating",
+		     BODY "\nUpdate: Still investigating.\n\nUpdate: Still investigating the array.\n");
+	fx_commit_as(&r, "edit", fx_utc(2010, 10, 15, 16, 0), EDT, "Chen Oncall");
+	write_notice(&r, ARRAY, "Array failure", "investigating",
+		     BODY "\nUpdate: Still investigating.\n\nUpdate: Still investigating the array.\n"
+		     "\nUpdate: Still investigating.\n");
+	fx_commit_as(&r, "u3", fx_utc(2010, 10, 15, 17, 0), EDT, "Dana Netops");
+	date_repo(&x, &r);
+	n = find(&x, ARRAY);
+	assert_int_equal(n->update_count, 3);
+	assert_int_equal(n->updates[0].time, fx_utc(2010, 10, 15, 14, 30));
+	assert_string_equal(n->updates[0].author, "Ann Operator");
+	assert_int_equal(n->updates[0].edited, 0);
+	assert_int_equal(n->updates[1].time, fx_utc(2010, 10, 15, 15, 30));
+	assert_string_equal(n->updates[1].author, "Bob Sysadmin");
+	assert_int_equal(n->updates[1].edited, fx_utc(2010, 10, 15, 16, 0));
+	assert_int_equal(n->updates[2].time, fx_utc(2010, 10, 15, 17, 0));
+	assert_string_equal(n->updates[2].author, "Dana Netops");
+	assert_int_equal(n->updates[2].edited, 0);
+	dated_free(&x);
+	fx_repo_free(&r);
+}
+
 static void test_rename(void **state)
 {
 	struct fx_repo r;
@@ -1014,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_history_view),
 		cmocka_unit_test(test_generated_truth),
 		cmocka_unit_test(test_stated_author),
+		cmocka_unit_test(test_repeated_update_text),
 		cmocka_unit_test(test_generator),
 	};
 
