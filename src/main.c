@@ -362,7 +362,7 @@ static void show_progress(size_t done, size_t total, void *payload)
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
-	fprintf(stderr, "] %zu/%zu pages", done, total);
+	fprintf(stderr, "] %zu/%zu %s", done, total, nb_plural(total, "page", "pages"));
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -552,8 +552,10 @@ static int cmd_build(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!o.quiet)
-		fprintf(stderr, "nocblog: %zu notices, %zu files (%zu written, %zu unchanged) in %s\n",
-			l.content.count, pub.written + pub.kept, pub.written, pub.kept, out);
+		fprintf(stderr, "nocblog: %zu %s, %zu %s (%zu written, %zu unchanged) in %s\n",
+			l.content.count, nb_plural(l.content.count, "notice", "notices"),
+			pub.written + pub.kept, nb_plural(pub.written + pub.kept, "file", "files"),
+			pub.written, pub.kept, out);
 cleanup:
 	nb_publish_release(&pub);
 	nb_model_release(&model);

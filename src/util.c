@@ -199,6 +199,11 @@ int nb_ascii_ncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+const char *nb_plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 #define NB_SUGGEST_MAXLEN 64
 
 size_t nb_edit_distance(const char *a, const char *b)

@@ -43,6 +43,9 @@ size_t nb_edit_distance(const char *a, const char *b);
 /* The candidate closest to word, or NULL when none is close enough to suggest. */
 const char *nb_suggest(const char *word, const char *const *candidates, size_t n);
 
+/* The noun that agrees with a count: one for 1, many for any other. */
+const char *nb_plural(size_t n, const char *one, const char *many);
+
 int nb_ascii_casecmp(const char *a, const char *b);
 int nb_ascii_ncasecmp(const char *a, const char *b, size_t n);
 
