@@ -36,12 +36,12 @@ static const char usage_text[] =
 	"usage: nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
 	"       nocblog hooks install [--repo DIR] (--pre-commit | --pre-receive |\n"
 	"                             --post-receive OUTDIR)\n"
-	"       nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--worktree]\n"
-	"                     [--no-cache] [--quiet]\n"
+	"       nocblog build [--repo DIR] [--rev REV] [-o|--out DIR] [-t|--theme DIR]\n"
+	"                     [--worktree] [--no-cache] [-q|--quiet]\n"
 	"       nocblog check [--repo DIR] [--rev REV] [--worktree | --index] [--no-cache]\n"
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
-	"       nocblog --help | --version\n";
+	"       nocblog -h|--help | -V|--version\n";
 
 enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY };
 
@@ -114,23 +114,23 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, i;
 
 	memset(o, 0, sizeof(*o));
 	o->rev = "HEAD";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->repo = optarg; break;
 		case 'R': o->rev = optarg; break;
-		case 'o': if (cmd != CMD_BUILD) goto bad; o->out = optarg; break;
-		case 't': if (cmd != CMD_BUILD) goto bad; o->theme = optarg; break;
-		case 'q': if (cmd != CMD_BUILD) goto bad; o->quiet = 1; break;
+		case 'o': if (cmd != CMD_BUILD) goto other; o->out = optarg; break;
+		case 't': if (cmd != CMD_BUILD) goto other; o->theme = optarg; break;
+		case 'q': if (cmd != CMD_BUILD) goto other; o->quiet = 1; break;
 		case 'w': o->worktree = 1; break;
-		case 'i': if (cmd != CMD_CHECK) goto bad; o->index = 1; break;
+		case 'i': if (cmd != CMD_CHECK) goto other; o->index = 1; break;
 		case 'n': o->no_cache = 1; break;
-		case 'T': if (cmd != CMD_HISTORY) goto bad; o->tsv = 1; break;
-		case 'C': if (cmd != CMD_HISTORY) goto bad; o->dump_cache = 1; break;
+		case 'T': if (cmd != CMD_HISTORY) goto other; o->tsv = 1; break;
+		case 'C': if (cmd != CMD_HISTORY) goto other; o->dump_cache = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: goto bad;
 		}
@@ -143,6 +143,12 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 	if (optind == argc)
 		return 0;
 	fprintf(stderr, "nocblog: unexpected argument '%s'\n", argv[optind]);
+	goto bad;
+other:
+	/* an option of another command */
+	for (i = 0; longopts[i].name; i++)
+		if (longopts[i].val == c)
+			fprintf(stderr, "nocblog: %s has no option --%s\n", argv[0], longopts[i].name);
 bad:
 	fputs(usage_text, stderr);
 	return -1;
@@ -828,6 +834,7 @@ static int cmd_new(int argc, char **argv)
 		{ "repo", required_argument, NULL, 'r' },
 		{ "server", required_argument, NULL, 's' },
 		{ "maintenance", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nb_diags diags = NB_DIAGS_INIT;
@@ -841,7 +848,12 @@ static int cmd_new(int argc, char **argv)
 
 	memset(&site, 0, sizeof(site));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto cleanup;
+		}
 		if (c == 'r')
 			dir = optarg;
 		else if (c == 's')
@@ -984,6 +996,7 @@ static int cmd_hooks(int argc, char **argv)
 		{ "pre-commit", no_argument, NULL, 'c' },
 		{ "pre-receive", no_argument, NULL, 'p' },
 		{ "post-receive", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nb_diags diags = NB_DIAGS_INIT;
@@ -993,7 +1006,12 @@ static int cmd_hooks(int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto cleanup;
+		}
 		if (c == 'r')
 			dir = optarg;
 		else if (c == 'c' && !kind)
@@ -1052,7 +1070,7 @@ static int run(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		puts("nocblog " NB_VERSION);
 		return 0;
 	}

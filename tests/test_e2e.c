@@ -311,6 +311,77 @@ static void test_new_and_pre_commit(void **state)
 	nb_buf_release(&hook);
 }
 
+/* The short options, through the binary. */
+static void test_short_options(void **state)
+{
+	struct e2e *e = *state;
+	struct nb_buf theme = NB_BUF_INIT, out = NB_BUF_INIT, out2 = NB_BUF_INIT, page = NB_BUF_INIT;
+	struct fx_repo r;
+	char *text = NULL;
+
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	fx_write(&r, "content/2024/mail.md", "---\ntitle: Mail delays\nservers: [SCROOGE]\n"
+		 "status: resolved\n---\nMail was slow.\n");
+	fx_commit(&r, "add", fx_utc(2024, 5, 1, 12, 0), 0);
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	nb_buf_printf(&out, "%s/site", e->top.dir);
+	nb_buf_printf(&out2, "%s/site2", e->top.dir);
+	nb_buf_printf(&page, "%s/2024/05/mail/index.html", out.ptr);
+	{
+		const char *version[] = { "-V", NULL }, *long_version[] = { "--version", NULL };
+		const char *help[] = { "-h", NULL }, *build_help[] = { "build", "-h", NULL };
+		const char *new_help[] = { "new", "-h", NULL }, *hooks_help[] = { "hooks", "-h", NULL };
+		const char *quiet[] = { "build", "--repo", r.dir, "-q", "-o", out.ptr, "-t", theme.ptr,
+					NULL };
+		const char *loud[] = { "build", "--repo", r.dir, "-o", out2.ptr, "-t", theme.ptr, NULL };
+		const char *check_q[] = { "check", "--repo", r.dir, "-q", NULL };
+		const char *check_o[] = { "check", "--repo", r.dir, "-o", out.ptr, NULL };
+		const char *history_t[] = { "history", "--repo", r.dir, "-t", theme.ptr, NULL };
+
+		assert_int_equal(fx_run(&text, version), 0);
+		assert_int_equal(strncmp(text, "nocblog ", 8), 0);
+		assert_int_equal(fx_count_lines(text), 1);
+		free(text);
+		assert_int_equal(fx_run(&text, long_version), 0);
+		assert_int_equal(strncmp(text, "nocblog ", 8), 0);
+		free(text);
+		assert_int_equal(fx_run(&text, help), 0);
+		assert_int_equal(strncmp(text, "usage: ", 7), 0);
+		assert_non_null(strstr(text, "[-q|--quiet]"));
+		free(text);
+		nocblog(build_help, 0);
+		nocblog(new_help, 0);
+		nocblog(hooks_help, 0);
+		/* -q: nothing printed; -o and -t: the folder and theme given */
+		assert_int_equal(fx_run(&text, quiet), 0);
+		assert_string_equal(text, "");
+		free(text);
+		text = fx_slurp(page.ptr);
+		assert_non_null(text);
+		free(text);
+		assert_int_equal(fx_run(&text, loud), 0);
+		if (!strstr(text, "nocblog: 1 notice, "))
+			fail_msg("no summary line:\n%s", text);
+		free(text);
+		/* options of build are not check's or history's */
+		assert_int_equal(fx_run(&text, check_q), 2);
+		assert_non_null(strstr(text, "nocblog: check has no option --quiet"));
+		free(text);
+		assert_int_equal(fx_run(&text, check_o), 2);
+		assert_non_null(strstr(text, "nocblog: check has no option --out"));
+		free(text);
+		assert_int_equal(fx_run(&text, history_t), 2);
+		assert_non_null(strstr(text, "nocblog: history has no option --theme"));
+		free(text);
+	}
+	nb_buf_release(&theme);
+	nb_buf_release(&out);
+	nb_buf_release(&out2);
+	nb_buf_release(&page);
+	fx_repo_free(&r);
+}
+
 static void test_install(void **state)
 {
 	struct e2e *e = *state;
@@ -357,6 +428,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_pre_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
