@@ -914,6 +914,24 @@ static void parse_body(struct parser *ps, const char *body, size_t len)
 	cmark_node_free(doc);
 }
 
+/* The scaffold's placeholder, left in the body by mistake. */
+static void check_placeholder(struct parser *ps, const char *body, size_t len)
+{
+	static const char *const placeholders[] = {
+		NB_PLACEHOLDER_INCIDENT, NB_PLACEHOLDER_MAINTENANCE,
+	};
+	size_t i;
+
+	for (i = 0; i < NB_ARRAY_LEN(placeholders); i++) {
+		const char *at = memmem(body, len, placeholders[i], strlen(placeholders[i]));
+
+		if (at)
+			problem(ps, ps->n->body_line + nb_line_of(body, (size_t)(at - body)) - 1,
+				"write the notice's own text in its place",
+				"the placeholder '%s' from nocblog new is still here", placeholders[i]);
+	}
+}
+
 /* ---- dating from the text ---- */
 
 static void date_from_text(struct parser *ps)
@@ -1039,6 +1057,7 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	}
 	load_front_matter(&ps, root);
 	parse_body(&ps, text + body, len - body);
+	check_placeholder(&ps, text + body, len - body);
 	date_from_text(&ps);
 
 cleanup:

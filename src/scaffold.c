@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "notice.h"
 #include "site.h"
 #include "tz.h"
 #include "util.h"
@@ -108,14 +109,13 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 		local_stamp(text, site, now, 21);
 		nb_buf_puts(text, ", end: ");
 		local_stamp(text, site, now, 23);
-		nb_buf_puts(text, "}   # when the work runs\n---\n"
-			    "Describe the work, what users will notice, and for how long.\n");
+		nb_buf_puts(text, "}   # when the work runs\n---\n" NB_PLACEHOLDER_MAINTENANCE "\n");
 	} else {
 		nb_buf_puts(text, "kind: incident\nstatus: investigating   # investigating | identified | "
 			    "monitoring | resolved\n# severity: major   # minor | major | critical\n"
 			    "# Add updates at the end, each a paragraph that starts \"Update 6:47 AM:\"\n"
 			    "# (or just \"Update:\" to use the time of the commit).\n---\n"
-			    "Describe what users see and what you are doing about it.\n");
+			    NB_PLACEHOLDER_INCIDENT "\n");
 	}
 	return 0;
 }

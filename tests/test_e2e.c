@@ -157,6 +157,31 @@ static int push(struct e2e *e, int64_t when, char **out)
 	return rc;
 }
 
+/* Puts text where `nocblog new` left its placeholder in the file at path. */
+static void fill_in(const char *path, const char *text)
+{
+	static const char *const placeholders[] = {
+		"Describe what users see and what you are doing about it.",
+		"Describe the work, what users will notice, and for how long.",
+	};
+	struct nb_buf filled = NB_BUF_INIT;
+	char *old = fx_slurp(path), *at = NULL;
+	size_t i, n = 0;
+
+	assert_non_null(old);
+	for (i = 0; i < 2 && !at; i++)
+		if ((at = strstr(old, placeholders[i])))
+			n = strlen(placeholders[i]);
+	if (!at)
+		fail_msg("no placeholder in %s:\n%s", path, old);
+	nb_buf_put(&filled, old, (size_t)(at - old));
+	nb_buf_puts(&filled, text);
+	nb_buf_puts(&filled, at + n);
+	fx_write_bytes(&(struct fx_repo){ "/", NULL }, path + 1, filled.ptr, filled.len);
+	nb_buf_release(&filled);
+	free(old);
+}
+
 static void test_operator_day(void **state)
 {
 	struct e2e *e = *state;
@@ -190,6 +215,7 @@ static void test_operator_day(void **state)
 		assert_int_equal(fx_run(&out, args), 0);
 		nb_buf_printf(&file, "%s/%.*s", e->work.dir, (int)strcspn(out, "\n"), out);
 		free(out);
+		fill_in(file.ptr, "Mail to SCROOGE is delayed by up to an hour.");
 	}
 	if (push(e, t, &out) != 0)
 		fail_msg("the first push failed:\n%s", out);
@@ -242,7 +268,7 @@ static void test_operator_day(void **state)
 static void test_new_and_pre_commit(void **state)
 {
 	struct e2e *e = *state;
-	struct nb_buf cmd = NB_BUF_INIT, hook = NB_BUF_INIT;
+	struct nb_buf cmd = NB_BUF_INIT, hook = NB_BUF_INIT, maint_path = NB_BUF_INIT;
 	char *out = NULL, *text;
 
 	nb_buf_printf(&cmd, "git init -q '%s' && mkdir -p '%s/content' && cp '%s/content/site.yaml' "
@@ -264,7 +290,8 @@ static void test_new_and_pre_commit(void **state)
 		assert_non_null(strstr(out, "a notice with this file name exists"));
 		free(out);
 		assert_int_equal(fx_run(&out, maint), 0);
-		nb_buf_printf(&hook, "%s/%.*s", e->work.dir, (int)strcspn(out, "\n"), out);
+		nb_buf_printf(&maint_path, "%.*s", (int)strcspn(out, "\n"), out);
+		nb_buf_printf(&hook, "%s/%s", e->work.dir, maint_path.ptr);
 		free(out);
 		text = fx_slurp(hook.ptr);
 		assert_non_null(strstr(text, "kind: maintenance\nstatus: scheduled"));
@@ -288,10 +315,27 @@ static void test_new_and_pre_commit(void **state)
 		remove(hook.ptr);
 		nocblog(args, 0);
 	}
-	/* the pre-commit hook checks what is staged */
+	/* the pre-commit hook checks what is staged: the placeholders first */
 	nb_buf_truncate(&cmd, 0);
 	nb_buf_printf(&cmd, "cd '%s' && git add -A && git -c user.name=Ann -c user.email=a@x "
 		      "commit -qm first 2>&1", e->work.dir);
+	assert_true(sh(cmd.ptr, &out) != 0);
+	nb_buf_truncate(&hook, 0);
+	nb_buf_printf(&hook, "%s:8: the placeholder 'Describe the work, what users will notice, "
+		      "and for how long.' from nocblog new is still here \u2014 write the notice's own "
+		      "text in its place", maint_path.ptr);
+	if (!strstr(out, hook.ptr) || !strstr(out, "slow-owa.md:10: the placeholder 'Describe "
+					      "what users see and what you are doing about it.'"))
+		fail_msg("the placeholders were not refused:\n%s", out);
+	free(out);
+	nb_buf_truncate(&hook, 0);
+	nb_buf_printf(&hook, "%s/%s", e->work.dir, maint_path.ptr);
+	fill_in(hook.ptr, "We defragment the SCROOGE databases; mail waits for an hour.");
+	nb_buf_truncate(&hook, 0);
+	nb_buf_printf(&hook, "%s/%s", e->work.dir, maint_path.ptr);
+	nb_buf_truncate(&hook, (size_t)(strrchr(hook.ptr, '/') - hook.ptr));
+	nb_buf_printf(&hook, "/slow-owa.md");
+	fill_in(hook.ptr, "OWA is slow for some users.");
 	if (sh(cmd.ptr, &out) != 0)
 		fail_msg("a good first commit was refused:\n%s", out);
 	free(out);
@@ -309,6 +353,7 @@ static void test_new_and_pre_commit(void **state)
 	free(out);
 	nb_buf_release(&cmd);
 	nb_buf_release(&hook);
+	nb_buf_release(&maint_path);
 }
 
 /* The short options, through the binary. */

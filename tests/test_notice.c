@@ -335,6 +335,12 @@ static void test_problems(void **state)
 		   "appears twice");
 	expect_bad("---\ntitle: &a T\nservers: [*a]\nstatus: resolved\n---\n", 3, "aliases");
 	expect_bad(FM "---\nok\n\xff\xfe bad bytes\n", 8, "invalid UTF-8");
+	/* what nocblog new wrote for the operator to replace */
+	expect_bad(FM "---\n" NB_PLACEHOLDER_INCIDENT "\n", 7,
+		   "the placeholder 'Describe what users see and what you are doing about it.' from "
+		   "nocblog new is still here \u2014 write the notice's own text in its place");
+	expect_bad(FM "---\nThe work.\n\nUpdate: " NB_PLACEHOLDER_MAINTENANCE "\n", 9,
+		   "the placeholder 'Describe the work");
 }
 
 static void test_bytes(void **state)
