@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "history.h"
+#include "hooks.h"
 #include "map.h"
 #include "scaffold.h"
 #include "model.h"
@@ -795,7 +796,6 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	struct nb_repo_file *files = NULL;
 	size_t count = 0;
 	const char *taken;
-	FILE *f = NULL;
 	int rc = EXIT_CONTENT;
 
 	if (nb_scaffold_notice(&path, &text, site, (const char *const *)servers, server_count,
@@ -810,7 +810,7 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	}
 	nb_buf_printf(&full, "%s%s", git_repository_workdir(repo), path.ptr);
 	if (nb_make_dirs(full.ptr, strlen(git_repository_workdir(repo))) < 0 ||
-	    !(f = fopen(full.ptr, "wx")) || fputs(text.ptr, f) < 0 || fflush(f) != 0) {
+	    nb_write_file(full.ptr, text.ptr, text.len, 0644, 0) < 0) {
 		nb_diags_add(diags, path.ptr, 0, "check the folder's permissions",
 			     "cannot create the notice: %s", strerror(errno));
 		rc = EXIT_ENV;
@@ -819,8 +819,6 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	printf("%s\n", path.ptr);
 	rc = 0;
 cleanup:
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = EXIT_ENV;
 	nb_repo_files_free(files, count);
 	nb_buf_release(&path);
 	nb_buf_release(&text);
@@ -901,91 +899,36 @@ cleanup:
 
 /* ---- nocblog hooks install ---- */
 
-#define NB_HOOK_MARK "# nocblog hook"
-
-static void hook_script(struct nb_buf *b, const char *kind, const char *self, const char *out)
+/* This program's path, for the hooks to call; 0, or -1 with a problem. */
+static int self_path(char *self, size_t size, struct nb_diags *diags)
 {
-	nb_buf_printf(b, "#!/bin/sh\n" NB_HOOK_MARK ": %s (nocblog hooks install writes it again "
-		      "safely)\nnocblog='%s'\n", kind, self);
-	if (strcmp(kind, "pre-commit") == 0) {
-		nb_buf_puts(b, "exec \"$nocblog\" check --index\n");
-		return;
-	}
-	nb_buf_puts(b, "zero=0000000000000000000000000000000000000000\nstatus=0\n");
-	if (strcmp(kind, "pre-receive") == 0) {
-		nb_buf_puts(b,
-			"while read old new ref; do\n"
-			"\t[ \"$new\" = \"$zero\" ] && continue\n"
-			"\tcase \"$ref\" in refs/heads/*) ;; *) continue ;; esac\n"
-			"\tif ! \"$nocblog\" check --rev \"$new\"; then\n"
-			"\t\techo \"nocblog: push to $ref refused: fix the problems above, commit, "
-			"push again\" >&2\n"
-			"\t\tstatus=1\n"
-			"\tfi\n"
-			"done\n"
-			"exit $status\n");
-		return;
-	}
-	nb_buf_printf(b, "out='%s'\n", out);
-	nb_buf_puts(b,
-		"head=$(git symbolic-ref -q HEAD)\n"
-		"while read old new ref; do\n"
-		"\t[ \"$ref\" = \"$head\" ] && [ \"$new\" != \"$zero\" ] || continue\n"
-		"\tif ! \"$nocblog\" build --rev \"$new\" --out \"$out\" --quiet; then\n"
-		"\t\techo \"nocblog: the site was not rebuilt; it still shows the last good push\" >&2\n"
-		"\t\tstatus=1\n"
-		"\tfi\n"
-		"done\n"
-		"exit $status\n");
+	ssize_t n = readlink("/proc/self/exe", self, size - 1);
+
+	if (n <= 0)
+		return nb_diags_add(diags, NULL, 0, "run nocblog by its full path",
+				    "cannot find nocblog itself");
+	self[n] = '\0';
+	return 0;
 }
 
+/* Installs a hook and prints its path; an exit code. */
 static int install_hook(git_repository *repo, const char *kind, const char *out,
 			struct nb_diags *diags)
 {
-	struct nb_buf path = NB_BUF_INIT, script = NB_BUF_INIT, hint = NB_BUF_INIT;
-	char self[4096], *old = NULL;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	FILE *f = NULL;
+	struct nb_buf path = NB_BUF_INIT;
+	char self[4096];
 	int rc = EXIT_ENV;
 
-	if (n <= 0) {
-		nb_diags_add(diags, NULL, 0, "run nocblog by its full path", "cannot find nocblog itself");
-		return EXIT_ENV;
-	}
-	self[n] = '\0';
-	if (strchr(self, '\'') || (out && strchr(out, '\''))) {
-		nb_diags_add(diags, NULL, 0, "use paths without quotes", "a path holds a quote");
-		return EXIT_USAGE;
-	}
-	nb_buf_printf(&path, "%shooks", git_repository_path(repo));
-	mkdir(path.ptr, 0755);
-	nb_buf_printf(&path, "/%s", kind);
-	old = read_text(path.ptr);
-	if (old && !strstr(old, NB_HOOK_MARK)) {
-		nb_buf_printf(&hint, "rename it to %s.local, install again, and call it from ours "
-			      "(or call nocblog from yours)", kind);
-		nb_diags_add(diags, path.ptr, 0, hint.ptr, "a %s hook that is not nocblog's is there", kind);
-		rc = EXIT_CONTENT;
+	if (self_path(self, sizeof(self), diags) < 0)
 		goto cleanup;
+	switch (nb_hooks_install(&path, repo, kind, self, out, diags)) {
+	case 0: printf("%s\n", path.ptr); rc = 0; break;
+	case NB_HOOKS_FOREIGN: rc = EXIT_CONTENT; break;
+	case NB_HOOKS_BAD_PATH: rc = EXIT_USAGE; break;
+	default: rc = EXIT_ENV; break;
 	}
-	hook_script(&script, kind, self, out);
-	f = fopen(path.ptr, "wb");
-	if (!f || fputs(script.ptr, f) < 0 || fclose(f) != 0 || chmod(path.ptr, 0755) < 0) {
-		f = NULL;
-		nb_diags_add(diags, path.ptr, 0, "check the repository's permissions",
-			     "cannot write the hook: %s", strerror(errno));
-		goto cleanup;
-	}
-	f = NULL;
-	printf("%s\n", path.ptr);
-	rc = 0;
 cleanup:
-	if (f)
-		fclose(f);
-	free(old);
 	nb_buf_release(&path);
-	nb_buf_release(&script);
-	nb_buf_release(&hint);
 	return rc;
 }
 

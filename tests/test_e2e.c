@@ -356,6 +356,109 @@ static void test_new_and_pre_commit(void **state)
 	nb_buf_release(&maint_path);
 }
 
+/* Runs a command in the operator's clone; its status, its output in *out. */
+static int in_work(struct e2e *e, char **out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int in_work(struct e2e *e, char **out, const char *fmt, ...)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	nb_buf_printf(&cmd, "cd '%s' && { ", e->work.dir);
+	va_start(ap, fmt);
+	nb_buf_vprintf(&cmd, fmt, ap);
+	va_end(ap);
+	nb_buf_puts(&cmd, "; } 2>&1");
+	rc = sh(cmd.ptr, out);
+	nb_buf_release(&cmd);
+	return rc;
+}
+
+#define COMMIT "git add -A && git -c user.name=Ann -c user.email=a@x commit -qm"
+
+static void expect_push(struct e2e *e, const char *refs, int accepted, const char *const *parts)
+{
+	char *out = NULL;
+	int rc = in_work(e, &out, "git push -q origin %s", refs);
+
+	if ((rc == 0) != accepted)
+		fail_msg("git push origin %s: status %d:\n%s", refs, rc, out);
+	for (; *parts; parts++)
+		if (!strstr(out, *parts))
+			fail_msg("git push origin %s: no '%s' in:\n%s", refs, *parts, out);
+	free(out);
+}
+
+/* The pre-receive hook checks the branch the site is built from, and only it. */
+static void test_pre_receive_checks_the_site_branch(void **state)
+{
+	static const char broken[] = "---\ntitle: Broken\nservers: [SCROOG]\nstatus: investigating\n"
+				     "---\nWork in progress.\n";
+	struct e2e *e = *state;
+	struct fx_repo w = { e->work.dir, NULL };
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *before = NULL, *after = NULL;
+
+	nb_buf_printf(&cmd, "git init -q --bare '%s' && git --git-dir='%s' symbolic-ref HEAD "
+		      "refs/heads/main && git clone -q '%s' '%s' 2>/dev/null", e->server.dir,
+		      e->server.dir, e->server.dir, e->work.dir);
+	assert_int_equal(sh(cmd.ptr, NULL), 0);
+	{
+		const char *pre[] = { "hooks", "install", "--repo", e->server.dir, "--pre-receive", NULL };
+
+		nocblog(pre, 0);
+	}
+	fx_write(&w, "content/site.yaml", fx_site_yaml);
+	fx_write(&w, "content/2024/mail.md", "---\ntitle: Mail delays\nservers: [SCROOGE]\n"
+		 "status: investigating\n---\nMail is slow.\n");
+	assert_int_equal(in_work(e, NULL, "git checkout -q -b main && " COMMIT " first"), 0);
+	{
+		const char *parts[] = { "nocblog: checking main, the branch the site is built from",
+					NULL };
+
+		expect_push(e, "main", 1, parts);
+	}
+	/* a work-in-progress branch goes through, unchecked, and says so */
+	fx_write(&w, "content/2024/broken.md", broken);
+	assert_int_equal(in_work(e, NULL, "git checkout -q -b wip && " COMMIT " wip"), 0);
+	{
+		const char *parts[] = { "nocblog: wip not checked: the site is built from main", NULL };
+
+		expect_push(e, "wip", 1, parts);
+	}
+	/* both branches in one push: main checked, wip not */
+	fx_write(&w, "content/2024/broken.md", "---\ntitle: Still broken\n");
+	assert_int_equal(in_work(e, NULL, COMMIT " more && git checkout -q main"), 0);
+	fx_write(&w, "content/2024/mail.md", "---\ntitle: Mail delays\nservers: [SCROOGE]\n"
+		 "status: resolved\n---\nMail is slow.\n\nUpdate: Mail flows again.\n");
+	assert_int_equal(in_work(e, NULL, COMMIT " resolved"), 0);
+	{
+		const char *parts[] = { "nocblog: checking main, the branch the site is built from",
+					"nocblog: wip not checked: the site is built from main", NULL };
+
+		expect_push(e, "main wip", 1, parts);
+	}
+	/* the broken work merged into main: refused, main stays where it was */
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "git --git-dir='%s' rev-parse main", e->server.dir);
+	assert_int_equal(sh(cmd.ptr, &before), 0);
+	assert_int_equal(in_work(e, NULL, "git -c user.name=Ann -c user.email=a@x merge -q "
+				 "--no-edit wip"), 0);
+	{
+		const char *parts[] = { "nocblog: checking main", "content/2024/broken.md:",
+					"nocblog: push to refs/heads/main refused", NULL };
+
+		expect_push(e, "main", 0, parts);
+	}
+	assert_int_equal(sh(cmd.ptr, &after), 0);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	nb_buf_release(&cmd);
+}
+
 /* The short options, through the binary. */
 static void test_short_options(void **state)
 {
@@ -473,6 +576,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_pre_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pre_receive_checks_the_site_branch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
