@@ -34,7 +34,8 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
 static const char usage_text[] =
-	"usage: nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
+	"usage: nocblog init [DIR]\n"
+	"       nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
 	"       nocblog hooks install [--repo DIR] (--pre-commit | --pre-receive |\n"
 	"                             --post-receive OUTDIR)\n"
 	"       nocblog build [--repo DIR] [--rev REV] [-o|--out DIR] [-t|--theme DIR]\n"
@@ -246,7 +247,7 @@ static int load(struct options *o, struct loaded *l)
 	if (nb_repo_open(&l->repo, o->repo, &l->diags) < 0)
 		return EXIT_ENV;
 	/* the first commit: nothing to walk yet */
-	if (!(o->index && git_repository_head_unborn(l->repo) == 1) &&
+	if (!(pending && git_repository_head_unborn(l->repo) == 1) &&
 	    nb_repo_commit(&commit, l->repo, o->rev, &l->diags) < 0)
 		return EXIT_ENV;
 	rc = 0;
@@ -989,6 +990,50 @@ cleanup:
 	return rc;
 }
 
+/* ---- nocblog init ---- */
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_buf done = NB_BUF_INIT;
+	char self[4096];
+	int c, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c != 'h')
+			goto usage;
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (optind < argc - 1)
+		goto usage;
+	rc = EXIT_ENV;
+	if (self_path(self, sizeof(self), &diags) < 0)
+		goto cleanup;
+	switch (nb_scaffold_init(&done, optind < argc ? argv[optind] : ".", self, &diags)) {
+	case 0: rc = 0; break;
+	case NB_SCAFFOLD_REFUSED: rc = EXIT_CONTENT; break;
+	default: rc = EXIT_ENV; break;
+	}
+	fputs(nb_buf_cstr(&done), stdout);
+	if (rc == 0)
+		printf("next: set title, base_url, timezone and servers in content/site.yaml, then "
+		       "nocblog new --server ID \"Title\"\n");
+	goto cleanup;
+usage:
+	fputs(usage_text, stderr);
+cleanup:
+	print_diags(&diags);
+	nb_diags_clear(&diags);
+	nb_buf_release(&done);
+	return rc;
+}
+
 /*
  * libxml2 and libical keep tables for the whole process (encoding handlers,
  * the built-in UTC zone).  Freed at exit so that valgrind's leak check
@@ -1027,6 +1072,8 @@ static int run(int argc, char **argv)
 		return cmd_new(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hooks") == 0)
 		return cmd_hooks(argc - 1, argv + 1);
+	if (strcmp(argv[1], "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

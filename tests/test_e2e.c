@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -459,6 +460,194 @@ static void test_pre_receive_checks_the_site_branch(void **state)
 	nb_buf_release(&cmd);
 }
 
+/* Runs nocblog, expecting status want and every part in its output. */
+static void expect_run(const char *const *args, int want, const char *const *parts)
+{
+	char *out = NULL;
+	int status = fx_run(&out, args);
+
+	if (status != want)
+		fail_msg("nocblog %s: status %d, wanted %d:\n%s", args[0], status, want, out);
+	for (; *parts; parts++)
+		if (!strstr(out, *parts))
+			fail_msg("nocblog %s: no '%s' in:\n%s", args[0], *parts, out);
+	free(out);
+}
+
+/* What git status says of a work tree, untracked files one by one. */
+static char *git_status(const char *dir)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *out = NULL;
+
+	nb_buf_printf(&cmd, "git -C '%s' status --porcelain --untracked-files=all 2>&1", dir);
+	assert_int_equal(sh(cmd.ptr, &out), 0);
+	nb_buf_release(&cmd);
+	return out;
+}
+
+static char *file_at(const char *dir, const char *rel)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	char *text;
+
+	nb_buf_printf(&path, "%s/%s", dir, rel);
+	text = fx_slurp(path.ptr);
+	nb_buf_release(&path);
+	return text;
+}
+
+/* nocblog init, then the operator's first notice, built with nothing left untracked. */
+static void test_init(void **state)
+{
+	char top[] = "/tmp/nocblog-init-XXXXXX";
+	struct nb_buf path = NB_BUF_INIT, out = NB_BUF_INIT, dir = NB_BUF_INIT;
+	struct e2e *e = &(struct e2e){ .work.dir = NULL };
+	struct fx_repo w = { NULL, NULL };
+	char *text = NULL;
+	struct stat st;
+
+	(void)state;
+	/* not below the other tests' folder, which is a repository */
+	assert_non_null(mkdtemp(top));
+	nb_buf_printf(&dir, "%s/noc", top);
+	e->work.dir = dir.ptr;
+	w.dir = dir.ptr;
+
+	{
+		const char *init[] = { "init", e->work.dir, NULL };
+		const char *made[] = { "made a git repository in", "content/site.yaml",
+				       "/.gitignore", "/.git/hooks/pre-commit", "next: ", NULL };
+		const char *again[] = { "content/site.yaml: content/site.yaml exists; nocblog init "
+					"overwrites nothing \u2014 ", NULL };
+
+		/* a folder that does not exist yet */
+		expect_run(init, 0, made);
+		expect_run(init, 1, again);
+	}
+	text = file_at(e->work.dir, ".gitignore");
+	assert_string_equal(text, "# what nocblog build writes beside the content (never committed)\n"
+			    "/out/\n/out.lock\n/out.stage/\n");
+	free(text);
+	nb_buf_printf(&path, "%s/.git/hooks/pre-commit", e->work.dir);
+	assert_int_equal(stat(path.ptr, &st), 0);
+	assert_true(st.st_mode & S_IXUSR);
+	{
+		const char *new_args[] = { "new", "--repo", e->work.dir, "--server", "MAIL",
+					   "Mail is slow", NULL };
+
+		assert_int_equal(fx_run(&text, new_args), 0);
+		nb_buf_truncate(&path, 0);
+		nb_buf_printf(&path, "%s/%.*s", e->work.dir, (int)strcspn(text, "\n"), text);
+		free(text);
+		fill_in(path.ptr, "Mail to MAIL1 waits in the queue.");
+	}
+	/* committed with libgit2, built twice (out.stage/ and out.lock are left then) */
+	assert_int_equal(git_repository_open(&w.repo, e->work.dir), 0);
+	fx_commit(&w, "first notice", fx_utc(2024, 5, 1, 12, 0), 0);
+	{
+		const char *build[] = { "build", "--repo", e->work.dir, NULL };
+		const char *built[] = { "nocblog: 1 notice, ", NULL };
+
+		const char *built2[] = { "nocblog: 2 notices, ", NULL };
+
+		expect_run(build, 0, built);
+		fx_write(&w, "content/2024/queue.md", "---\ntitle: Queue\nservers: [MAIL1]\n"
+			 "status: resolved\n---\nThe queue is empty.\n");
+		fx_commit(&w, "second notice", fx_utc(2024, 5, 1, 13, 0), 0);
+		expect_run(build, 0, built2);
+	}
+	nb_buf_printf(&out, "%s/out.stage/index.html", e->work.dir);
+	assert_int_equal(stat(out.ptr, &st), 0);
+	nb_buf_truncate(&out, 0);
+	nb_buf_printf(&out, "%s/out.lock", e->work.dir);
+	assert_int_equal(stat(out.ptr, &st), 0);
+	text = git_status(e->work.dir);
+	if (*text)
+		fail_msg("git status after a build:\n%s", text);
+	free(text);
+	/* and nothing of the build was committed by the second commit */
+	nb_buf_truncate(&path, 0);
+	nb_buf_printf(&path, "git -C '%s' ls-files", e->work.dir);
+	assert_int_equal(sh(path.ptr, &text), 0);
+	if (strncmp(text, ".gitignore\n", 11) != 0 || !strstr(text, "\ncontent/site.yaml\n") ||
+	    fx_count_lines(text) != 4 || strstr(text, "out"))
+		fail_msg("committed:\n%s", text);
+	free(text);
+	git_repository_free(w.repo);
+	nb_buf_truncate(&path, 0);
+	nb_buf_printf(&path, "rm -rf '%s'", top);
+	assert_int_equal(sh(path.ptr, NULL), 0);
+	nb_buf_release(&path);
+	nb_buf_release(&out);
+	nb_buf_release(&dir);
+}
+
+/* nocblog init in a repository that has no site yet, and where it must refuse. */
+static void test_init_existing(void **state)
+{
+	struct fx_repo r, f;
+	struct nb_buf sub = NB_BUF_INIT;
+	char *text = NULL;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, ".gitignore", "*.tmp\nout/");
+	{
+		const char *init[] = { "init", r.dir, NULL };
+		char *out = NULL;
+
+		setenv("TZ", "Europe/Berlin", 1);
+		assert_int_equal(fx_run(&out, init), 0);
+		unsetenv("TZ");
+		/* the repository is used, not made; out/ was ignored already */
+		if (strstr(out, "made a git repository") ||
+		    !strstr(out, "added out/, out.lock and out.stage/ to"))
+			fail_msg("init in a repository:\n%s", out);
+		free(out);
+	}
+	text = file_at(r.dir, ".gitignore");
+	assert_string_equal(text, "*.tmp\nout/\n"
+			    "# what nocblog build writes beside the content (never committed)\n"
+			    "/out.lock\n/out.stage/\n");
+	free(text);
+	text = file_at(r.dir, "content/site.yaml");
+	assert_non_null(strstr(text, "\ntimezone: Europe/Berlin "));
+	free(text);
+	{
+		const char *check[] = { "check", "--repo", r.dir, "--worktree", NULL };
+		const char *none[] = { NULL };
+
+		expect_run(check, 0, none);
+	}
+	/* inside another repository's work tree */
+	nb_buf_printf(&sub, "%s/sub/site", r.dir);
+	{
+		const char *init[] = { "init", sub.ptr, NULL };
+		const char *inside[] = { "the folder is inside the git repository at", NULL };
+
+		expect_run(init, 1, inside);
+	}
+	/* a pre-commit hook of someone else's: refused before anything is written */
+	fx_repo_init(&f);
+	fx_write(&f, ".git/hooks/pre-commit", "#!/bin/sh\necho mine\n");
+	{
+		const char *init[] = { "init", f.dir, NULL };
+		const char *foreign[] = { "/.git/hooks/pre-commit: a pre-commit hook that is not "
+					  "nocblog's is there \u2014 rename it", NULL };
+
+		expect_run(init, 1, foreign);
+	}
+	assert_null(file_at(f.dir, "content/site.yaml"));
+	assert_null(file_at(f.dir, ".gitignore"));
+	text = file_at(f.dir, ".git/hooks/pre-commit");
+	assert_string_equal(text, "#!/bin/sh\necho mine\n");
+	free(text);
+	nb_buf_release(&sub);
+	fx_repo_free(&f);
+	fx_repo_free(&r);
+}
+
 /* The short options, through the binary. */
 static void test_short_options(void **state)
 {
@@ -577,6 +766,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_operator_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_pre_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pre_receive_checks_the_site_branch, setup, teardown),
+		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_init_existing),
 		cmocka_unit_test_setup_teardown(test_short_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
