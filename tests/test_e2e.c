@@ -543,6 +543,7 @@ static void test_init(void **state)
 		fill_in(path.ptr, "Mail to MAIL1 waits in the queue.");
 	}
 	/* committed with libgit2, built twice (out.stage/ and out.lock are left then) */
+	git_libgit2_init();
 	assert_int_equal(git_repository_open(&w.repo, e->work.dir), 0);
 	fx_commit(&w, "first notice", fx_utc(2024, 5, 1, 12, 0), 0);
 	{
@@ -575,6 +576,7 @@ static void test_init(void **state)
 		fail_msg("committed:\n%s", text);
 	free(text);
 	git_repository_free(w.repo);
+	git_libgit2_shutdown();
 	nb_buf_truncate(&path, 0);
 	nb_buf_printf(&path, "rm -rf '%s'", top);
 	assert_int_equal(sh(path.ptr, NULL), 0);
