@@ -896,8 +896,11 @@ static void parse_body(struct parser *ps, const char *body, size_t len)
 		b->last = cmark_node_get_end_line(node);
 		if (b->first < 1)
 			b->first = 1;
+		/* cmark also ends lines at a lone CR, which the index does not */
 		if (b->first > l.count)
 			b->first = l.count;
+		if (b->last > l.count)
+			b->last = l.count;
 		if (b->last < b->first)
 			b->last = b->first;
 		if (l.count)

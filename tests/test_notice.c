@@ -237,6 +237,20 @@ static void test_bracketed_and_unread_leads(void **state)
 	expect_bad(FM "---\nN.\n\nUpdate 10/16/2010 1:24 AM then a long sentence with no colon.\n",
 		   9, "'Update 10/16/2010 1:24 AM then a long se\u2026' starts");
 	expect_bad(FM "---\nN.\n\n## Update - 6:47 AM\n\nx.\n", 9, "starts like an update");
+	/* lone CRs end lines for cmark, not for the line index (found by fuzz_notice) */
+	{
+		struct nb_buf text = NB_BUF_INIT;
+		int i;
+
+		nb_buf_puts(&text, FM "---\nA");
+		for (i = 0; i < 200; i++)
+			nb_buf_puts(&text, "\rUpdate 6:47 AM: b");
+		nb_buf_puts(&text, "\r\r\rD\n");
+		parse(&n, text.ptr);
+		assert_int_equal(n.update_count, 0);
+		nb_notice_release(&n);
+		nb_buf_release(&text);
+	}
 	/* an update's lead on a later line of a paragraph: a blank line is missing */
 	expect_bad(FM "---\nN.\n\nWithin a paragraph,\nUpdate 6:47 AM: on a later line.\n", 10,
 		   "'Update 6:47 AM: on a later line.' is inside a paragraph, so it is not read "
