@@ -14,7 +14,7 @@
 
 /* Bump when what the walk derives from a version changes: old caches
  * are then ignored and rebuilt. */
-#define NB_CACHE_FORMAT 8
+#define NB_CACHE_FORMAT 9
 #define NB_VERSION_SLOTS 512       /* parsed notice versions kept while walking */
 #define NB_RAW_SLOTS 8             /* raw tree objects kept while walking */
 

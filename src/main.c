@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "history.h"
+#include "hooks.h"
 #include "map.h"
 #include "scaffold.h"
 #include "model.h"
@@ -33,15 +34,16 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
 static const char usage_text[] =
-	"usage: nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
+	"usage: nocblog init [DIR]\n"
+	"       nocblog new [--repo DIR] [--maintenance] --server NAME[,NAME...] \"Title\"\n"
 	"       nocblog hooks install [--repo DIR] (--pre-commit | --pre-receive |\n"
 	"                             --post-receive OUTDIR)\n"
-	"       nocblog build [--repo DIR] [--rev REV] [--out DIR] [--theme DIR] [--worktree]\n"
-	"                     [--no-cache] [--quiet]\n"
+	"       nocblog build [--repo DIR] [--rev REV] [-o|--out DIR] [-t|--theme DIR]\n"
+	"                     [--worktree] [--no-cache] [-q|--quiet]\n"
 	"       nocblog check [--repo DIR] [--rev REV] [--worktree | --index] [--no-cache]\n"
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
-	"       nocblog --help | --version\n";
+	"       nocblog -h|--help | -V|--version\n";
 
 enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY };
 
@@ -114,23 +116,23 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, i;
 
 	memset(o, 0, sizeof(*o));
 	o->rev = "HEAD";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:t:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->repo = optarg; break;
 		case 'R': o->rev = optarg; break;
-		case 'o': if (cmd != CMD_BUILD) goto bad; o->out = optarg; break;
-		case 't': if (cmd != CMD_BUILD) goto bad; o->theme = optarg; break;
-		case 'q': if (cmd != CMD_BUILD) goto bad; o->quiet = 1; break;
+		case 'o': if (cmd != CMD_BUILD) goto other; o->out = optarg; break;
+		case 't': if (cmd != CMD_BUILD) goto other; o->theme = optarg; break;
+		case 'q': if (cmd != CMD_BUILD) goto other; o->quiet = 1; break;
 		case 'w': o->worktree = 1; break;
-		case 'i': if (cmd != CMD_CHECK) goto bad; o->index = 1; break;
+		case 'i': if (cmd != CMD_CHECK) goto other; o->index = 1; break;
 		case 'n': o->no_cache = 1; break;
-		case 'T': if (cmd != CMD_HISTORY) goto bad; o->tsv = 1; break;
-		case 'C': if (cmd != CMD_HISTORY) goto bad; o->dump_cache = 1; break;
+		case 'T': if (cmd != CMD_HISTORY) goto other; o->tsv = 1; break;
+		case 'C': if (cmd != CMD_HISTORY) goto other; o->dump_cache = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: goto bad;
 		}
@@ -143,6 +145,12 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 	if (optind == argc)
 		return 0;
 	fprintf(stderr, "nocblog: unexpected argument '%s'\n", argv[optind]);
+	goto bad;
+other:
+	/* an option of another command */
+	for (i = 0; longopts[i].name; i++)
+		if (longopts[i].val == c)
+			fprintf(stderr, "nocblog: %s has no option --%s\n", argv[0], longopts[i].name);
 bad:
 	fputs(usage_text, stderr);
 	return -1;
@@ -239,7 +247,7 @@ static int load(struct options *o, struct loaded *l)
 	if (nb_repo_open(&l->repo, o->repo, &l->diags) < 0)
 		return EXIT_ENV;
 	/* the first commit: nothing to walk yet */
-	if (!(o->index && git_repository_head_unborn(l->repo) == 1) &&
+	if (!(pending && git_repository_head_unborn(l->repo) == 1) &&
 	    nb_repo_commit(&commit, l->repo, o->rev, &l->diags) < 0)
 		return EXIT_ENV;
 	rc = 0;
@@ -375,7 +383,7 @@ static void show_progress(size_t done, size_t total, void *payload)
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
-	fprintf(stderr, "] %zu/%zu pages", done, total);
+	fprintf(stderr, "] %zu/%zu %s", done, total, nb_plural(total, "page", "pages"));
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -545,8 +553,10 @@ static int cmd_build(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!o.quiet)
-		fprintf(stderr, "nocblog: %zu notices, %zu files (%zu written, %zu unchanged) in %s\n",
-			l.content.count, pub.written + pub.kept, pub.written, pub.kept, out);
+		fprintf(stderr, "nocblog: %zu %s, %zu %s (%zu written, %zu unchanged) in %s\n",
+			l.content.count, nb_plural(l.content.count, "notice", "notices"),
+			pub.written + pub.kept, nb_plural(pub.written + pub.kept, "file", "files"),
+			pub.written, pub.kept, out);
 cleanup:
 	nb_publish_release(&pub);
 	nb_model_release(&model);
@@ -780,7 +790,6 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	struct nb_repo_file *files = NULL;
 	size_t count = 0;
 	const char *taken;
-	FILE *f = NULL;
 	int rc = EXIT_CONTENT;
 
 	if (nb_scaffold_notice(&path, &text, site, (const char *const *)servers, server_count,
@@ -795,7 +804,7 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	}
 	nb_buf_printf(&full, "%s%s", git_repository_workdir(repo), path.ptr);
 	if (nb_make_dirs(full.ptr, strlen(git_repository_workdir(repo))) < 0 ||
-	    !(f = fopen(full.ptr, "wx")) || fputs(text.ptr, f) < 0 || fflush(f) != 0) {
+	    nb_write_file(full.ptr, text.ptr, text.len, 0644, 0) < 0) {
 		nb_diags_add(diags, path.ptr, 0, "check the folder's permissions",
 			     "cannot create the notice: %s", strerror(errno));
 		rc = EXIT_ENV;
@@ -804,8 +813,6 @@ static int write_new(git_repository *repo, const struct nb_site *site, char **se
 	printf("%s\n", path.ptr);
 	rc = 0;
 cleanup:
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = EXIT_ENV;
 	nb_repo_files_free(files, count);
 	nb_buf_release(&path);
 	nb_buf_release(&text);
@@ -819,6 +826,7 @@ static int cmd_new(int argc, char **argv)
 		{ "repo", required_argument, NULL, 'r' },
 		{ "server", required_argument, NULL, 's' },
 		{ "maintenance", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nb_diags diags = NB_DIAGS_INIT;
@@ -832,7 +840,12 @@ static int cmd_new(int argc, char **argv)
 
 	memset(&site, 0, sizeof(site));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto cleanup;
+		}
 		if (c == 'r')
 			dir = optarg;
 		else if (c == 's')
@@ -880,91 +893,36 @@ cleanup:
 
 /* ---- nocblog hooks install ---- */
 
-#define NB_HOOK_MARK "# nocblog hook"
-
-static void hook_script(struct nb_buf *b, const char *kind, const char *self, const char *out)
+/* This program's path, for the hooks to call; 0, or -1 with a problem. */
+static int self_path(char *self, size_t size, struct nb_diags *diags)
 {
-	nb_buf_printf(b, "#!/bin/sh\n" NB_HOOK_MARK ": %s (nocblog hooks install writes it again "
-		      "safely)\nnocblog='%s'\n", kind, self);
-	if (strcmp(kind, "pre-commit") == 0) {
-		nb_buf_puts(b, "exec \"$nocblog\" check --index\n");
-		return;
-	}
-	nb_buf_puts(b, "zero=0000000000000000000000000000000000000000\nstatus=0\n");
-	if (strcmp(kind, "pre-receive") == 0) {
-		nb_buf_puts(b,
-			"while read old new ref; do\n"
-			"\t[ \"$new\" = \"$zero\" ] && continue\n"
-			"\tcase \"$ref\" in refs/heads/*) ;; *) continue ;; esac\n"
-			"\tif ! \"$nocblog\" check --rev \"$new\"; then\n"
-			"\t\techo \"nocblog: push to $ref refused: fix the problems above, commit, "
-			"push again\" >&2\n"
-			"\t\tstatus=1\n"
-			"\tfi\n"
-			"done\n"
-			"exit $status\n");
-		return;
-	}
-	nb_buf_printf(b, "out='%s'\n", out);
-	nb_buf_puts(b,
-		"head=$(git symbolic-ref -q HEAD)\n"
-		"while read old new ref; do\n"
-		"\t[ \"$ref\" = \"$head\" ] && [ \"$new\" != \"$zero\" ] || continue\n"
-		"\tif ! \"$nocblog\" build --rev \"$new\" --out \"$out\" --quiet; then\n"
-		"\t\techo \"nocblog: the site was not rebuilt; it still shows the last good push\" >&2\n"
-		"\t\tstatus=1\n"
-		"\tfi\n"
-		"done\n"
-		"exit $status\n");
+	ssize_t n = readlink("/proc/self/exe", self, size - 1);
+
+	if (n <= 0)
+		return nb_diags_add(diags, NULL, 0, "run nocblog by its full path",
+				    "cannot find nocblog itself");
+	self[n] = '\0';
+	return 0;
 }
 
+/* Installs a hook and prints its path; an exit code. */
 static int install_hook(git_repository *repo, const char *kind, const char *out,
 			struct nb_diags *diags)
 {
-	struct nb_buf path = NB_BUF_INIT, script = NB_BUF_INIT, hint = NB_BUF_INIT;
-	char self[4096], *old = NULL;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	FILE *f = NULL;
+	struct nb_buf path = NB_BUF_INIT;
+	char self[4096];
 	int rc = EXIT_ENV;
 
-	if (n <= 0) {
-		nb_diags_add(diags, NULL, 0, "run nocblog by its full path", "cannot find nocblog itself");
-		return EXIT_ENV;
-	}
-	self[n] = '\0';
-	if (strchr(self, '\'') || (out && strchr(out, '\''))) {
-		nb_diags_add(diags, NULL, 0, "use paths without quotes", "a path holds a quote");
-		return EXIT_USAGE;
-	}
-	nb_buf_printf(&path, "%shooks", git_repository_path(repo));
-	mkdir(path.ptr, 0755);
-	nb_buf_printf(&path, "/%s", kind);
-	old = read_text(path.ptr);
-	if (old && !strstr(old, NB_HOOK_MARK)) {
-		nb_buf_printf(&hint, "rename it to %s.local, install again, and call it from ours "
-			      "(or call nocblog from yours)", kind);
-		nb_diags_add(diags, path.ptr, 0, hint.ptr, "a %s hook that is not nocblog's is there", kind);
-		rc = EXIT_CONTENT;
+	if (self_path(self, sizeof(self), diags) < 0)
 		goto cleanup;
+	switch (nb_hooks_install(&path, repo, kind, self, out, diags)) {
+	case 0: printf("%s\n", path.ptr); rc = 0; break;
+	case NB_HOOKS_FOREIGN: rc = EXIT_CONTENT; break;
+	case NB_HOOKS_BAD_PATH: rc = EXIT_USAGE; break;
+	default: rc = EXIT_ENV; break;
 	}
-	hook_script(&script, kind, self, out);
-	f = fopen(path.ptr, "wb");
-	if (!f || fputs(script.ptr, f) < 0 || fclose(f) != 0 || chmod(path.ptr, 0755) < 0) {
-		f = NULL;
-		nb_diags_add(diags, path.ptr, 0, "check the repository's permissions",
-			     "cannot write the hook: %s", strerror(errno));
-		goto cleanup;
-	}
-	f = NULL;
-	printf("%s\n", path.ptr);
-	rc = 0;
 cleanup:
-	if (f)
-		fclose(f);
-	free(old);
 	nb_buf_release(&path);
-	nb_buf_release(&script);
-	nb_buf_release(&hint);
 	return rc;
 }
 
@@ -975,6 +933,7 @@ static int cmd_hooks(int argc, char **argv)
 		{ "pre-commit", no_argument, NULL, 'c' },
 		{ "pre-receive", no_argument, NULL, 'p' },
 		{ "post-receive", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nb_diags diags = NB_DIAGS_INIT;
@@ -984,7 +943,12 @@ static int cmd_hooks(int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto cleanup;
+		}
 		if (c == 'r')
 			dir = optarg;
 		else if (c == 'c' && !kind)
@@ -1019,6 +983,50 @@ cleanup:
 	return rc;
 }
 
+/* ---- nocblog init ---- */
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_buf done = NB_BUF_INIT;
+	char self[4096];
+	int c, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c != 'h')
+			goto usage;
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (optind < argc - 1)
+		goto usage;
+	rc = EXIT_ENV;
+	if (self_path(self, sizeof(self), &diags) < 0)
+		goto cleanup;
+	switch (nb_scaffold_init(&done, optind < argc ? argv[optind] : ".", self, &diags)) {
+	case 0: rc = 0; break;
+	case NB_SCAFFOLD_REFUSED: rc = EXIT_CONTENT; break;
+	default: rc = EXIT_ENV; break;
+	}
+	fputs(nb_buf_cstr(&done), stdout);
+	if (rc == 0)
+		printf("next: set title, base_url, timezone and servers in content/site.yaml, then "
+		       "nocblog new --server ID \"Title\"\n");
+	goto cleanup;
+usage:
+	fputs(usage_text, stderr);
+cleanup:
+	print_diags(&diags);
+	nb_diags_clear(&diags);
+	nb_buf_release(&done);
+	return rc;
+}
+
 /*
  * libxml2 and libical keep tables for the whole process (encoding handlers,
  * the built-in UTC zone).  Freed at exit so that valgrind's leak check
@@ -1043,7 +1051,7 @@ static int run(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		puts("nocblog " NB_VERSION);
 		return 0;
 	}
@@ -1057,6 +1065,8 @@ static int run(int argc, char **argv)
 		return cmd_new(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hooks") == 0)
 		return cmd_hooks(argc - 1, argv + 1);
+	if (strcmp(argv[1], "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

@@ -515,6 +515,28 @@ static char *trimmed(const char *s, size_t n)
 }
 
 /*
+ * A stamp written in parentheses or square brackets, "(6/2/2021 10:00 AM)",
+ * is the stamp inside them; brackets elsewhere in it are left for
+ * looks_like_stamp to refuse.  Takes stamp and returns the one to keep.
+ */
+static char *unwrapped(char *stamp)
+{
+	size_t n = strlen(stamp);
+	char *inner;
+
+	if (n < 3 || !((stamp[0] == '(' && stamp[n - 1] == ')') ||
+		       (stamp[0] == '[' && stamp[n - 1] == ']')))
+		return stamp;
+	inner = trimmed(stamp + 1, n - 2);
+	if (!*inner || strpbrk(inner, "()[]")) {
+		free(inner);
+		return stamp;
+	}
+	free(stamp);
+	return inner;
+}
+
+/*
  * Recognises "Update <stamp>:", "**Update <stamp>:**" and
  * "**Update <stamp>**:" at the start of a paragraph line.  Returns 1 and
  * the stamp text and the lead's length, 0 when the line is not an update.
@@ -562,6 +584,7 @@ static int match_update_lead(const char *s, size_t len, char **stamp, size_t *le
 	}
 	if (i >= limit)
 		return 0;
+	*stamp = unwrapped(*stamp);
 	if (**stamp && !looks_like_stamp(*stamp)) {
 		free(*stamp);
 		return 0; /* "Update regarding the move: ..." is text */
@@ -593,12 +616,109 @@ static int match_update_heading(const char *s, size_t len, char **stamp)
 		return 0;
 	if (e > i && s[e - 1] == ':')
 		e--;
-	*stamp = trimmed(s + i, e - i);
+	*stamp = unwrapped(trimmed(s + i, e - i));
 	if (**stamp && !looks_like_stamp(*stamp)) {
 		free(*stamp);
 		return 0;
 	}
 	return 1;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* The number of digits at the start of s. */
+static size_t digits_at(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && is_digit(s[i]))
+		i++;
+	return i;
+}
+
+/* "am", "PM", "a.m." at s, not followed by a letter ("9 apples" is not a time). */
+static int meridiem_at(const char *s, size_t len)
+{
+	size_t i = 1;
+
+	if (!len || (s[0] != 'a' && s[0] != 'A' && s[0] != 'p' && s[0] != 'P'))
+		return 0;
+	if (i < len && s[i] == '.')
+		i++;
+	if (i >= len || (s[i] != 'm' && s[i] != 'M'))
+		return 0;
+	i++;
+	if (i < len && s[i] == '.')
+		i++;
+	return i >= len || !is_letter(s[i]);
+}
+
+/* A time or a date at s: "6:47", "9 PM", "9am", "10/16/2010", "2010-10-16". */
+static int time_or_date_at(const char *s, size_t len)
+{
+	size_t d = digits_at(s, len), e;
+
+	if (d == 0 || d > 4)
+		return 0;
+	if (d == 4)
+		return len >= 10 && s[4] == '-' && digits_at(s + 5, 2) == 2 && s[7] == '-' &&
+		       digits_at(s + 8, 2) == 2;
+	if (d > 2 || d == len)
+		return 0;
+	if (s[d] == ':')
+		return digits_at(s + d + 1, len - d - 1) == 2;
+	if (s[d] == '/') {
+		e = d + 1 + digits_at(s + d + 1, len - d - 1);
+		return e > d + 1 && e < len && s[e] == '/' && digits_at(s + e + 1, len - e - 1) >= 2;
+	}
+	e = s[d] == ' ' ? d + 1 : d;
+	return meridiem_at(s + e, len - e);
+}
+
+/*
+ * A line that starts like an update: "Update" (plain, bold or a heading),
+ * then nothing but punctuation and a time or a date ("Update - 6:47 AM:
+ * ...", "Update 6:47 AM - ...", "**Update 6:47 AM** ...").  Said of a line
+ * that is not read as an update, to warn rather than fold it into the text
+ * above; "Updated ...", "Update regarding the move: ...", "Update [ticket
+ * 8173](...)" and "Update 3 servers ..." do not start like one.
+ */
+static int starts_like_update(const char *s, size_t len)
+{
+	size_t i = 0, limit;
+
+	while (i < len && (s[i] == ' ' || s[i] == '#' || s[i] == '*' || s[i] == '_'))
+		i++;
+	if (len - i < 6 || (memcmp(s + i, "Update", 6) && memcmp(s + i, "UPDATE", 6)))
+		return 0;
+	i += 6;
+	if (i < len && is_letter(s[i]))
+		return 0;
+	limit = len < i + NB_STAMP_MAX_LEN ? len : i + NB_STAMP_MAX_LEN;
+	while (i < limit && !is_digit(s[i]) && !is_letter(s[i]))
+		i++;
+	return i < limit && time_or_date_at(s + i, len - i);
+}
+
+/* The start of a line, for a message: at most 40 bytes, cut between
+ * characters. */
+static void line_start(struct nb_buf *out, const char *s, size_t len)
+{
+	size_t n = len;
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > 40) {
+		n = 40;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		nb_buf_put(out, s, n);
+		nb_buf_puts(out, "\u2026");
+		return;
+	}
+	nb_buf_put(out, s, n);
 }
 
 /* The legacy "10/14/2010 9:06 EST – text": a dated stamp and a dash. */
@@ -636,6 +756,49 @@ static int match_day_line(const char *s, size_t len, struct nb_stamp *parsed)
 	       !nb_stamp_has_time(parsed);
 }
 
+/* A paragraph's later lines that would start an update on a line of
+ * their own: a blank line is missing before them. */
+static void check_later_lines(struct parser *ps, const struct block *b, const struct lines *l)
+{
+	struct nb_buf quoted = NB_BUF_INIT;
+	int k;
+
+	for (k = b->first + 1; k <= b->last; k++) {
+		size_t len, lead;
+		const char *s = line_at(l, k, &len);
+		char *stamp = NULL;
+
+		if (!match_update_lead(s, len, &stamp, &lead))
+			continue;
+		free(stamp);
+		nb_buf_truncate(&quoted, 0);
+		line_start(&quoted, s, len);
+		nb_diags_add(ps->diags, ps->n->path, ps->n->body_line + k - 1,
+			     "leave a blank line before it, so that it starts a paragraph of its own",
+			     "'%s' is inside a paragraph, so it is not read as an update", quoted.ptr);
+		ps->errors++;
+	}
+	nb_buf_release(&quoted);
+}
+
+/* A paragraph or level-2 heading that starts like an update but is not
+ * read as one. */
+static void check_unread_lead(struct parser *ps, const struct block *b, const char *s,
+			      size_t len)
+{
+	struct nb_buf quoted = NB_BUF_INIT;
+
+	if (!starts_like_update(s, len))
+		return;
+	line_start(&quoted, s, len);
+	nb_diags_add(ps->diags, ps->n->path, ps->n->body_line + b->first - 1,
+		     "write the stamp, then a colon: 'Update 6:47 AM: ...' or "
+		     "'Update (6/2/2021 10:00 AM): ...'; or reword the start if it is not an update",
+		     "'%s' starts like an update but is not read as one", quoted.ptr);
+	ps->errors++;
+	nb_buf_release(&quoted);
+}
+
 static void classify(struct parser *ps, struct block *b, cmark_node *node,
 		     const struct lines *l)
 {
@@ -645,9 +808,11 @@ static void classify(struct parser *ps, struct block *b, cmark_node *node,
 	struct nb_buf why = NB_BUF_INIT;
 	char *stamp = NULL;
 	int line = ps->n->body_line + b->first - 1;
+	int heading2 = type == CMARK_NODE_HEADING && cmark_node_get_heading_level(node) == 2;
 
-	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(node) == 2 &&
-	    match_update_heading(s, len, &stamp)) {
+	if (type == CMARK_NODE_PARAGRAPH)
+		check_later_lines(ps, b, l);
+	if (heading2 && match_update_heading(s, len, &stamp)) {
 		b->role = ROLE_UPDATE;
 		b->whole_first = 1;
 	} else if (type == CMARK_NODE_PARAGRAPH && match_update_lead(s, len, &stamp, &b->lead)) {
@@ -662,6 +827,8 @@ static void classify(struct parser *ps, struct block *b, cmark_node *node,
 		b->role = ROLE_DAY;
 		return;
 	} else {
+		if (type == CMARK_NODE_PARAGRAPH || heading2)
+			check_unread_lead(ps, b, s, len);
 		return;
 	}
 	b->stamp_text = stamp;
@@ -784,8 +951,11 @@ static void parse_body(struct parser *ps, const char *body, size_t len)
 		b->last = cmark_node_get_end_line(node);
 		if (b->first < 1)
 			b->first = 1;
+		/* cmark also ends lines at a lone CR, which the index does not */
 		if (b->first > l.count)
 			b->first = l.count;
+		if (b->last > l.count)
+			b->last = l.count;
 		if (b->last < b->first)
 			b->last = b->first;
 		if (l.count)
@@ -800,6 +970,24 @@ static void parse_body(struct parser *ps, const char *body, size_t len)
 	free(blocks);
 	free(l.start);
 	cmark_node_free(doc);
+}
+
+/* The scaffold's placeholder, left in the body by mistake. */
+static void check_placeholder(struct parser *ps, const char *body, size_t len)
+{
+	static const char *const placeholders[] = {
+		NB_PLACEHOLDER_INCIDENT, NB_PLACEHOLDER_MAINTENANCE,
+	};
+	size_t i;
+
+	for (i = 0; i < NB_ARRAY_LEN(placeholders); i++) {
+		const char *at = memmem(body, len, placeholders[i], strlen(placeholders[i]));
+
+		if (at)
+			problem(ps, ps->n->body_line + nb_line_of(body, (size_t)(at - body)) - 1,
+				"write the notice's own text in its place",
+				"the placeholder '%s' from nocblog new is still here", placeholders[i]);
+	}
 }
 
 /* ---- dating from the text ---- */
@@ -934,6 +1122,7 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	}
 	load_front_matter(&ps, root);
 	parse_body(&ps, text + body, len - body);
+	check_placeholder(&ps, text + body, len - body);
 	date_from_text(&ps);
 
 cleanup:

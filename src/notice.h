@@ -15,6 +15,11 @@ struct nb_diags;
 #define NB_NOTICE_MAX_BYTES (1u << 20)
 #define NB_STAMP_MAX_LEN 80   /* longest stamp text looked at after "Update" */
 
+/* The bodies `nocblog new` writes for the operator to replace: check
+ * refuses a notice that still holds one. */
+#define NB_PLACEHOLDER_INCIDENT "Describe what users see and what you are doing about it."
+#define NB_PLACEHOLDER_MAINTENANCE "Describe the work, what users will notice, and for how long."
+
 enum nb_kind { NB_INCIDENT, NB_MAINTENANCE };
 
 enum nb_status {

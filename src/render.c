@@ -370,19 +370,23 @@ static const char *overall(const struct nb_model *m, const char **label_out, con
 			maintenance = 1;
 		}
 	}
+	/* the open notices are listed below the text, one or more */
 	if (incident && major) {
 		*label_out = "Major service disruption";
-		*text = "We are working on it; the notices below have the latest.";
+		*text = nb_plural(m->open_count, "We are working on it; the notice below has the latest.",
+				  "We are working on it; the notices below have the latest.");
 		return "outage";
 	}
 	if (incident) {
 		*label_out = "Some services are affected";
-		*text = "We are working on it; the notices below have the latest.";
+		*text = nb_plural(m->open_count, "We are working on it; the notice below has the latest.",
+				  "We are working on it; the notices below have the latest.");
 		return "degraded";
 	}
 	if (maintenance) {
 		*label_out = "Maintenance in progress";
-		*text = "Planned work is under way; see the notice below.";
+		*text = nb_plural(m->open_count, "Planned work is under way; see the notice below.",
+				  "Planned work is under way; see the notices below.");
 		return "maintenance";
 	}
 	*label_out = "All systems operational";

@@ -73,6 +73,75 @@ void nb_repo_close(git_repository *repo)
 	git_libgit2_shutdown();
 }
 
+/* The nearest folder of path (itself or above) that exists; the caller frees. */
+static char *existing_folder(const char *path)
+{
+	char *p = nb_strdup(path), *slash;
+	struct stat st;
+
+	while (stat(p, &st) < 0 && (slash = strrchr(p, '/'))) {
+		if (slash == p) {
+			p[1] = '\0';
+			break;
+		}
+		*slash = '\0';
+	}
+	if (stat(p, &st) < 0) {
+		free(p);
+		return nb_strdup(".");
+	}
+	return p;
+}
+
+int nb_repo_open_top(git_repository **out, const char *dir, struct nb_diags *diags)
+{
+	git_buf found = GIT_BUF_INIT;
+	char *near = existing_folder(dir);
+	int rc;
+
+	*out = NULL;
+	git_libgit2_init();
+	rc = git_repository_open_ext(out, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == 0 && git_repository_is_bare(*out)) {
+		nb_diags_add(diags, dir, 0, "run it in a clone with a work tree (on the server, "
+			     "nocblog hooks install is all a bare repository needs)",
+			     "the repository is bare");
+		rc = -1;
+	} else if (rc == GIT_ENOTFOUND && git_repository_discover(&found, near, 0, NULL) == 0) {
+		nb_diags_add(diags, dir, 0, "content/ is read at the top of a repository: run it "
+			     "there, or in a folder outside that repository",
+			     "the folder is inside the git repository at '%s'", found.ptr);
+		rc = -1;
+	} else if (rc == GIT_ENOTFOUND) {
+		rc = 1;
+	} else if (rc < 0) {
+		nb_diags_add(diags, dir, 0, "check the folder and its permissions",
+			     "cannot open the repository: %s", git_message());
+		rc = -1;
+	}
+	git_buf_dispose(&found);
+	free(near);
+	if (rc != 0) {
+		git_repository_free(*out);
+		*out = NULL;
+		git_libgit2_shutdown();
+	}
+	return rc;
+}
+
+int nb_repo_create(git_repository **out, const char *dir, struct nb_diags *diags)
+{
+	*out = NULL;
+	git_libgit2_init();
+	if (git_repository_init(out, dir, 0) < 0) {
+		nb_diags_add(diags, dir, 0, "check the folder and its permissions",
+			     "cannot make a git repository: %s", git_message());
+		git_libgit2_shutdown();
+		return -1;
+	}
+	return 0;
+}
+
 int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
 		   struct nb_diags *diags)
 {

@@ -21,6 +21,16 @@ struct nb_repo_file {
  */
 int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags);
 void nb_repo_close(git_repository *repo);
+
+/*
+ * Opens the repository whose work tree's top is dir, for nocblog init.
+ * Returns 0 (close it with nb_repo_close), 1 when dir is in no repository
+ * (one may be made there), -1 with the problem in diags when dir is a bare
+ * repository or inside another repository's work tree.
+ */
+int nb_repo_open_top(git_repository **out, const char *dir, struct nb_diags *diags);
+/* Makes an empty repository at dir (and dir); 0, or -1 with a problem. */
+int nb_repo_create(git_repository **out, const char *dir, struct nb_diags *diags);
 /* A second handle on the same repository, for another thread (a handle is
  * used by one thread at a time).  Free it with git_repository_free. */
 int nb_repo_reopen(git_repository **out, git_repository *repo);

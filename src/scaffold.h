@@ -1,4 +1,5 @@
-/* scaffold: a new notice's file, ready for an operator to fill in. */
+/* scaffold: a new notice's file, ready for an operator to fill in, and a
+ * new content repository. */
 #ifndef NB_SCAFFOLD_H
 #define NB_SCAFFOLD_H
 
@@ -18,5 +19,34 @@ struct nb_buf;
 int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb_site *site,
 		       const char *const *servers, size_t server_count, int maintenance,
 		       const char *title, int64_t now, struct nb_diags *diags);
+
+/* What nb_scaffold_init returns besides 0. */
+enum {
+	NB_SCAFFOLD_REFUSED = -1, /* a file is there, or the folder is no place for one */
+	NB_SCAFFOLD_IO = -2,      /* something could not be written */
+};
+
+/* The content/site.yaml of a new site: every key, each with a comment;
+ * zone is its timezone. */
+void nb_scaffold_site_yaml(struct nb_buf *text, const char *zone);
+
+/*
+ * The lines a .gitignore holding existing (NULL for none) lacks to keep
+ * what builds leave beside out/ (out/, out.lock, out.stage/) untracked,
+ * appended to add; nothing when none is missing.
+ */
+void nb_scaffold_gitignore(struct nb_buf *add, const char *existing);
+
+/*
+ * nocblog init: makes dir a content repository: a git repository when it
+ * is in none, content/site.yaml (in this machine's time zone, from TZ or
+ * /etc/localtime, else UTC), the .gitignore lines above, and the
+ * pre-commit hook calling the nocblog at self.  Overwrites nothing: a
+ * content/site.yaml, or a pre-commit hook nocblog did not write, is refused
+ * before anything is written.  Appends one line per thing done to done.
+ * Returns 0, or one of the codes above with the problems in diags.
+ */
+int nb_scaffold_init(struct nb_buf *done, const char *dir, const char *self,
+		     struct nb_diags *diags);
 
 #endif

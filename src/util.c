@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void nb_oom(void)
 {
@@ -206,6 +208,11 @@ int nb_ascii_ncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+const char *nb_plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 #define NB_SUGGEST_MAXLEN 64
 
 size_t nb_edit_distance(const char *a, const char *b)
@@ -269,4 +276,40 @@ int nb_make_dirs(char *path, size_t from)
 		*s = '/';
 	}
 	return 0;
+}
+
+int nb_write_file(const char *path, const char *data, size_t len, unsigned mode, int replace)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = nb_malloc(n);
+	FILE *f = NULL;
+	int fd = -1, rc = -1, saved;
+
+	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	unlink(tmp); /* left by a killed process of the same id */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+	if (fd < 0 || !(f = fdopen(fd, "wb")))
+		goto cleanup;
+	fd = -1;
+	if ((len && fwrite(data, 1, len, f) != len) || fflush(f) != 0 || ferror(f))
+		goto cleanup;
+	saved = fclose(f);
+	f = NULL;
+	if (saved != 0)
+		goto cleanup;
+	if (replace)
+		rc = rename(tmp, path);
+	else
+		rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+cleanup:
+	saved = errno;
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
 }

@@ -38,6 +38,15 @@ char *nb_utf8_clean(const char *s);
  * bytes.  Returns 0, or -1 with errno set. */
 int nb_make_dirs(char *path, size_t from);
 
+/*
+ * Writes a whole file: to a temporary name beside path, then renamed to
+ * path, so that no one sees it half written.  mode is the file's
+ * permissions, less the umask.  With replace, an existing file is replaced; without, it is
+ * left as it is and the call fails with EEXIST.  Returns 0, or -1 with
+ * errno set and no temporary file left.
+ */
+int nb_write_file(const char *path, const char *data, size_t len, unsigned mode, int replace);
+
 /* 1-based line number of offset in s. */
 int nb_line_of(const char *s, size_t offset);
 
@@ -45,6 +54,9 @@ int nb_line_of(const char *s, size_t offset);
 size_t nb_edit_distance(const char *a, const char *b);
 /* The candidate closest to word, or NULL when none is close enough to suggest. */
 const char *nb_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* The noun that agrees with a count: one for 1, many for any other. */
+const char *nb_plural(size_t n, const char *one, const char *many);
 
 int nb_ascii_casecmp(const char *a, const char *b);
 int nb_ascii_ncasecmp(const char *a, const char *b, size_t n);

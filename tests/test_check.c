@@ -122,6 +122,44 @@ static void test_stamp_problems(void **state)
 		   "later than the commit");
 	bad_notice(FM "date: 2010-10-10T06:30-04:00\n---\nN.\n\nUpdate 10/9/2010 1:00 PM: early\n",
 		   "content/2010/bad.md:10:", "before the notice was published");
+	/* a paragraph that looks like an update is never folded silently */
+	bad_notice(FM "---\nN.\n\nUpdate 6:47 AM: ok\n\nUpdate - 7:10 AM: a dash\n",
+		   "content/2010/bad.md:11:", "'Update - 7:10 AM: a dash' starts like an update but "
+		   "is not read as one \u2014 write the stamp, then a colon");
+	bad_notice(FM "---\nN.\n\nUpdate 6:47 AM: ok\nUpdate 7:10 AM: no blank line\n",
+		   "content/2010/bad.md:10:", "is inside a paragraph, so it is not read as an update "
+		   "\u2014 leave a blank line before it");
+}
+
+/* A stamp in parentheses is read as the stamp. */
+static void test_stamp_in_parentheses(void **state)
+{
+	struct fx_repo r;
+	char *out = NULL;
+
+	(void)state;
+	setup_repo(&r, "content/2010/paren.md",
+		   FM "date: 2010-10-10T06:30-04:00\n---\nN.\n\n"
+		   "Update (10/10/2010 7:00 AM): the first.\n\n"
+		   "Update [10/10/2010 8:00 AM]: the second.\n");
+	fx_commit(&r, "content", T0, -240);
+	{
+		const char *check[] = { "check", "--repo", r.dir, NULL };
+
+		if (fx_run(&out, check) != 0 || *out)
+			fail_msg("check: %s", out);
+		free(out);
+	}
+	{
+		const char *history[] = { "history", "--repo", r.dir, "content/2010/paren.md", NULL };
+
+		assert_int_equal(fx_run(&out, history), 0);
+	}
+	if (!strstr(out, "update 1 (line 10) \"10/10/2010 7:00 AM\"\n    time     2010-10-10 07:00 EDT") ||
+	    !strstr(out, "update 2 (line 12) \"10/10/2010 8:00 AM\"\n    time     2010-10-10 08:00 EDT"))
+		fail_msg("history:\n%s", out);
+	free(out);
+	fx_repo_free(&r);
 }
 
 /*
@@ -377,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_server),
 		cmocka_unit_test(test_stamp_problems),
 		cmocka_unit_test(test_clock_change_nights),
+		cmocka_unit_test(test_stamp_in_parentheses),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_tree_problems),
 		cmocka_unit_test(test_site_problems),

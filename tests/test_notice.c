@@ -188,11 +188,83 @@ static void test_not_updates(void **state)
 		  "\n"
 		  "### Update 6:47 AM\n"
 		  "\n"
-		  "Within a paragraph,\nUpdate 6:47 AM: on a later line is text.\n");
+		  "Update 3 servers to the new build tonight.\n"
+		  "\n"
+		  "Update 8173 was closed.\n"
+		  "\n"
+		  "Update (west coast): no digit in the parentheses, so text.\n"
+		  "\n"
+		  "- Update - 6:47 AM: a list item never warns\n"
+		  "\n"
+		  "> Update 6:47 AM - nor does a quote\n");
 	assert_int_equal(n.update_count, 0);
 	assert_non_null(strstr(n.body, "Update upgrade daemon."));
-	assert_non_null(strstr(n.body, "on a later line is text."));
+	assert_non_null(strstr(n.body, "Update 8173 was closed."));
 	nb_notice_release(&n);
+}
+
+/* Stamps in parentheses and brackets; leads that cannot be read warn. */
+static void test_bracketed_and_unread_leads(void **state)
+{
+	struct nb_notice n;
+
+	(void)state;
+	parse(&n, FM "date: 2021-06-01T09:00-04:00\n---\n"
+		  "N.\n\n"
+		  "Update (6/2/2021 10:00 AM): In parentheses.\n\n"
+		  "**Update [6/2/2021 11:00 AM]:** In brackets, bold.\n\n"
+		  "**Update (12:30 PM)**: Closed before the colon.\n\n"
+		  "## Update (6/3/2021 9:00 AM Eastern)\n\n"
+		  "A heading.\n");
+	assert_int_equal(n.update_count, 4);
+	assert_string_equal(n.body, "N.\n");
+	assert_string_equal(n.updates[0].stamp_text, "6/2/2021 10:00 AM");
+	assert_string_equal(n.updates[0].markdown, "In parentheses.\n");
+	assert_int_equal(n.updates[0].time, fx_utc(2021, 6, 2, 14, 0));
+	assert_string_equal(n.updates[1].stamp_text, "6/2/2021 11:00 AM");
+	assert_string_equal(n.updates[1].markdown, "In brackets, bold.\n");
+	assert_string_equal(n.updates[2].stamp_text, "12:30 PM");
+	assert_int_equal(n.updates[2].time, fx_utc(2021, 6, 2, 16, 30));
+	assert_string_equal(n.updates[3].stamp_text, "6/3/2021 9:00 AM Eastern");
+	assert_string_equal(n.updates[3].markdown, "A heading.\n");
+	nb_notice_release(&n);
+
+	/* in parentheses, a stamp that does not parse is named */
+	expect_bad(FM "---\nN.\n\nUpdate (6/2/2021 10:00 XM): x.\n", 9,
+		   "unparseable stamp '6/2/2021 10:00 XM'");
+	/* looks like an update, is not read as one: a problem, not text */
+	expect_bad(FM "---\nN.\n\nUpdate - 6:47 AM: a dash first.\n", 9,
+		   "'Update - 6:47 AM: a dash first.' starts like an update but is "
+		   "not read as one \u2014 write the stamp, then a colon");
+	expect_bad(FM "---\nN.\n\nUpdate 6:47 AM - no colon.\n", 9, "starts like an update");
+	expect_bad(FM "---\nN.\n\nUpdate 9am no colon.\n", 9, "starts like an update");
+	expect_bad(FM "---\nN.\n\n**Update 6:47 AM** - no colon.\n", 9, "starts like an update");
+	expect_bad(FM "---\nN.\n\nUpdate (6:47 AM) no colon.\n", 9, "starts like an update");
+	expect_bad(FM "---\nN.\n\nUpdate 6:47 AM *EST*: Markdown in the stamp.\n", 9,
+		   "starts like an update");
+	expect_bad(FM "---\nN.\n\nUpdate 10/16/2010 1:24 AM then a long sentence with no colon.\n",
+		   9, "'Update 10/16/2010 1:24 AM then a long se\u2026' starts");
+	expect_bad(FM "---\nN.\n\n## Update - 6:47 AM\n\nx.\n", 9, "starts like an update");
+	/* lone CRs end lines for cmark, not for the line index (found by fuzz_notice) */
+	{
+		struct nb_buf text = NB_BUF_INIT;
+		int i;
+
+		nb_buf_puts(&text, FM "---\nA");
+		for (i = 0; i < 200; i++)
+			nb_buf_puts(&text, "\rUpdate 6:47 AM: b");
+		nb_buf_puts(&text, "\r\r\rD\n");
+		parse(&n, text.ptr);
+		assert_int_equal(n.update_count, 0);
+		nb_notice_release(&n);
+		nb_buf_release(&text);
+	}
+	/* an update's lead on a later line of a paragraph: a blank line is missing */
+	expect_bad(FM "---\nN.\n\nWithin a paragraph,\nUpdate 6:47 AM: on a later line.\n", 10,
+		   "'Update 6:47 AM: on a later line.' is inside a paragraph, so it is not read "
+		   "as an update \u2014 leave a blank line before it");
+	expect_bad(FM "---\nN.\n\nUpdate 6:00 AM: first.\n**Update:** second.\n", 10,
+		   "inside a paragraph");
 }
 
 static void test_day_lines(void **state)
@@ -409,6 +481,12 @@ static void test_problems(void **state)
 		   "appears twice");
 	expect_bad("---\ntitle: &a T\nservers: [*a]\nstatus: resolved\n---\n", 3, "aliases");
 	expect_bad(FM "---\nok\n\xff\xfe bad bytes\n", 8, "invalid UTF-8");
+	/* what nocblog new wrote for the operator to replace */
+	expect_bad(FM "---\n" NB_PLACEHOLDER_INCIDENT "\n", 7,
+		   "the placeholder 'Describe what users see and what you are doing about it.' from "
+		   "nocblog new is still here \u2014 write the notice's own text in its place");
+	expect_bad(FM "---\nThe work.\n\nUpdate: " NB_PLACEHOLDER_MAINTENANCE "\n", 9,
+		   "the placeholder 'Describe the work");
 }
 
 static void test_bytes(void **state)
@@ -516,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_front_matter),
 		cmocka_unit_test(test_thread_forms),
 		cmocka_unit_test(test_not_updates),
+		cmocka_unit_test(test_bracketed_and_unread_leads),
 		cmocka_unit_test(test_day_lines),
 		cmocka_unit_test(test_text_dating),
 		cmocka_unit_test(test_spring_forward_text_dated),

@@ -25,6 +25,18 @@
 
 #define build fx_build
 
+/* The file at rel below dir (the caller frees), or NULL. */
+static char *slurp_at(const char *dir, const char *rel)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	char *text;
+
+	nb_buf_printf(&path, "%s/%s", dir, rel);
+	text = slurp(path.ptr);
+	nb_buf_release(&path);
+	return text;
+}
+
 static void add_name(const char *rel, const char *full, void *payload)
 {
 	(void)full;
@@ -247,6 +259,102 @@ static void test_hostile_text_is_inert(void **state)
 	fx_repo_free(&r);
 }
 
+/* ---- counts agree with their nouns ---- */
+
+/* No "1 notices", "1 updates", "1 files" or "1 pages" in a file. */
+static void check_singulars(const char *rel, const char *full, void *payload)
+{
+	static const char *const nouns[] = { "notices", "updates", "files", "pages" };
+	char *text = slurp(full);
+	size_t i;
+
+	(void)payload;
+	for (i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++) {
+		const char *p = text;
+		char want[32];
+
+		snprintf(want, sizeof(want), "1 %s", nouns[i]);
+		while ((p = strstr(p, want))) {
+			if (p == text || p[-1] < '0' || p[-1] > '9')
+				fail_msg("%s says '%s'", rel, want);
+			p++;
+		}
+	}
+	free(text);
+}
+
+/* Builds, expecting the summary line to hold `summary`; returns a page. */
+static char *build_counted(struct fx_repo *r, const char *out, const char *summary, const char *rel)
+{
+	struct nb_buf theme = NB_BUF_INIT, page = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "build", "--repo", r->dir, "--out", out, "--theme", theme.ptr,
+				       NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 0 || !strstr(text, summary))
+		fail_msg("status %d, wanted '%s' in:\n%s", status, summary, text);
+	free(text);
+	fx_walk(out, check_singulars, NULL);
+	nb_buf_printf(&page, "%s/%s", out, rel);
+	text = slurp(page.ptr);
+	assert_non_null(text);
+	nb_buf_release(&theme);
+	nb_buf_release(&page);
+	return text;
+}
+
+static void expect_in(const char *text, const char *part)
+{
+	if (!strstr(text, part))
+		fail_msg("'%s' is not in:\n%s", part, text);
+}
+
+static void test_counts_agree(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT;
+	char *home, *archive;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_write(&r, "content/site.yaml", small_site);
+	fx_write(&r, "content/2010/slow-owa.md",
+		 "---\ntitle: Slow OWA\nservers: [LOUIE]\nstatus: investigating\nseverity: minor\n---\n"
+		 "OWA is slow.\n\nUpdate: Looking into it.\n");
+	fx_commit(&r, "one", fx_utc(2010, 10, 10, 12, 0), EDT);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	home = build_counted(&r, out.ptr, "nocblog: 1 notice, ", "index.html");
+	expect_in(home, "the notice below has the latest.");
+	expect_in(home, " \u00b7 1 update</p>");
+	free(home);
+	archive = slurp_at(out.ptr, "archive/2010/index.html");
+	expect_in(archive, "<h2>1 notice</h2>");
+	free(archive);
+
+	fx_write(&r, "content/2010/slow-owa.md",
+		 "---\ntitle: Slow OWA\nservers: [LOUIE]\nstatus: investigating\nseverity: minor\n---\n"
+		 "OWA is slow.\n\nUpdate: Looking into it.\n\nUpdate: A disk is full.\n");
+	fx_write(&r, "content/2010/mail-queue.md",
+		 "---\ntitle: Mail queue\nservers: [SCROOGE]\nstatus: identified\nseverity: minor\n---\n"
+		 "Mail is queued.\n");
+	fx_commit(&r, "two", fx_utc(2010, 10, 10, 13, 0), EDT);
+	home = build_counted(&r, out.ptr, "nocblog: 2 notices, ", "index.html");
+	expect_in(home, "the notices below have the latest.");
+	expect_in(home, " \u00b7 2 updates</p>");
+	free(home);
+	archive = slurp_at(out.ptr, "archive/2010/index.html");
+	expect_in(archive, "<h2>2 notices</h2>");
+	free(archive);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
 /* ---- determinism ---- */
 
 #define snapshot fx_snapshot
@@ -417,6 +525,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_pages),
 		cmocka_unit_test(test_hostile_text_is_inert),
+		cmocka_unit_test(test_counts_agree),
 		cmocka_unit_test(test_same_commit_same_bytes),
 		cmocka_unit_test(test_sample_site_is_valid_html),
 		cmocka_unit_test(test_template_error_names_file_and_line),
