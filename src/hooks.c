@@ -50,7 +50,9 @@ static void post_receive(struct nb_buf *b, const char *out)
 	nb_buf_puts(b,
 		"while read old new ref; do\n"
 		"\t[ \"$ref\" = \"$head\" ] && [ \"$new\" != \"$zero\" ] || continue\n"
-		"\tif ! \"$nocblog\" build --rev \"$new\" --out \"$out\" --quiet; then\n"
+		"\t# the branch, not $new: read under the build's lock, so the last\n"
+		"\t# build publishes the newest push whatever order builds run in\n"
+		"\tif ! \"$nocblog\" build --rev \"$ref\" --out \"$out\" --quiet; then\n"
 		"\t\techo \"nocblog: the site was not rebuilt; it still shows the last good push\" >&2\n"
 		"\t\tstatus=1\n"
 		"\tfi\n"

@@ -447,15 +447,10 @@ static void hash_folder(struct nb_buf *b, const char *dir)
  * changes nothing).  A live site built from the same has nothing to gain
  * from a rebuild.  The stamp is kept beside the site, never in it.
  */
-static char *build_stamp(git_repository *repo, const char *rev, const char *theme)
+static char *build_stamp(const char *hex, const char *theme)
 {
 	struct nb_buf b = NB_BUF_INIT, files = NB_BUF_INIT, self = NB_BUF_INIT;
-	git_object *obj = NULL;
-	char hex[GIT_OID_HEXSZ + 1] = "";
 
-	if (git_revparse_single(&obj, repo, rev) == 0)
-		git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
-	git_object_free(obj);
 	hash_folder(&files, theme);
 	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\n", NB_VERSION, hex,
 		      (unsigned long long)nb_hash(nb_buf_cstr(&files), files.len));
@@ -500,13 +495,28 @@ static int write_site(const struct nb_model *m, const char *theme, struct nb_pub
 	return rc < 0 || job.rc < 0 ? -1 : 0;
 }
 
+/* Resolves --rev once, to the commit's id, which the build then uses for
+ * everything: a branch moved by a push meanwhile changes nothing. */
+static int resolve_rev(git_repository *repo, struct options *o, char *hex)
+{
+	git_object *obj = NULL;
+	int rc = git_revparse_single(&obj, repo, o->rev);
+
+	if (rc == 0) {
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(obj));
+		o->rev = hex;
+	}
+	git_object_free(obj);
+	return rc;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct progress bar = { 0 };
 	struct nb_model model;
 	struct loaded l;
-	char *theme = NULL, *out = NULL, *stamp = NULL;
+	char *theme = NULL, *out = NULL, *stamp = NULL, rev[GIT_OID_HEXSZ + 1];
 	struct options o;
 	int rc;
 
@@ -514,19 +524,28 @@ static int cmd_build(int argc, char **argv)
 	memset(&l, 0, sizeof(l));
 	if (parse_options(&o, argc, argv, CMD_BUILD) < 0)
 		return EXIT_USAGE;
-	/* nothing new: the live site is already this commit with this theme */
-	if (!o.worktree && nb_repo_open(&l.repo, o.repo, &l.diags) == 0) {
+	/* The lock first: the commit a branch names is read under it, so of two
+	 * builds of a branch pushed twice, the later one builds the later push
+	 * whatever order they run in.  Then nothing new to do if the live site
+	 * is already that commit with this theme. */
+	if (nb_repo_open(&l.repo, o.repo, &l.diags) == 0) {
 		theme = find_theme(&o, l.repo);
 		out = o.out ? nb_strdup(o.out) : default_out(l.repo);
-		stamp = build_stamp(l.repo, o.rev, theme);
-		nb_repo_close(l.repo);
-		l.repo = NULL;
-		if (nb_publish_is_current(out, stamp)) {
-			if (!o.quiet)
-				fprintf(stderr, "nocblog: %s is up to date\n", out);
-			rc = 0;
+		if (nb_publish_lock(&pub, out, &l.diags) < 0) {
+			rc = EXIT_ENV;
 			goto cleanup;
 		}
+		if (!o.worktree && resolve_rev(l.repo, &o, rev) == 0) {
+			stamp = build_stamp(rev, theme);
+			if (nb_publish_is_current(out, stamp)) {
+				if (!o.quiet)
+					fprintf(stderr, "nocblog: %s is up to date\n", out);
+				rc = 0;
+				goto cleanup;
+			}
+		}
+		nb_repo_close(l.repo);
+		l.repo = NULL;
 	}
 	nb_diags_clear(&l.diags);
 	rc = load(&o, &l);

@@ -151,11 +151,10 @@ static int check_out(struct nb_publish *p, struct nb_diags *diags)
 	return rc;
 }
 
-int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
+int nb_publish_lock(struct nb_publish *p, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT;
 	size_t len = strlen(out);
-	struct stat st;
 	int rc = -1;
 
 	while (len > 1 && out[len - 1] == '/')
@@ -173,6 +172,20 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 		io_error(p, diags, path.ptr, "lock");
 		goto cleanup;
 	}
+	rc = 0;
+cleanup:
+	nb_buf_release(&path);
+	return rc;
+}
+
+int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	struct stat st;
+	int rc = -1;
+
+	if (p->lock_fd < 0 && nb_publish_lock(p, out, diags) < 0)
+		return -1;
 	remove_stale_stages(p->out);
 	nb_buf_truncate(&path, 0);
 	nb_buf_printf(&path, "%s.stage", p->out);

@@ -35,7 +35,11 @@ struct nb_publish {
  * remove without walking the folder. */
 #define NB_FILE_LIST ".nocblog-files"
 
-/* Takes the lock (waiting for another build) and readies the staging
+/* Checks the output path and takes the lock beside it, waiting for
+ * another build to finish.  What a build decides under the lock (which
+ * commit a branch is at) no other build can change under it. */
+int nb_publish_lock(struct nb_publish *p, const char *out, struct nb_diags *diags);
+/* Takes the lock if nb_publish_lock did not, and readies the staging
  * folder: the site the live one replaced, kept to be brought up to date
  * (most of its folders and files stay), or a new folder. */
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags);

@@ -209,8 +209,9 @@ static void test_killed_build_leaves_old_site(void **state)
 	fx_repo_free(&s.repo);
 }
 
-/* Starts a build of rev into s->out; returns its pid. */
-static pid_t spawn_build(struct site *s, const char *rev)
+/* Starts a build of rev into s->out (with one more option, or NULL);
+ * returns its pid. */
+static pid_t spawn_build_with(struct site *s, const char *rev, const char *option)
 {
 	const char *bin = getenv("NOCBLOG") ? getenv("NOCBLOG") : "./nocblog";
 	pid_t pid = fork();
@@ -218,7 +219,7 @@ static pid_t spawn_build(struct site *s, const char *rev)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		const char *argv[] = { bin, "build", "--repo", s->repo.dir, "--rev", rev, "--out",
-				       s->out, "--quiet", NULL };
+				       s->out, "--quiet", option, NULL };
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, 1);
@@ -227,6 +228,11 @@ static pid_t spawn_build(struct site *s, const char *rev)
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t spawn_build(struct site *s, const char *rev)
+{
+	return spawn_build_with(s, rev, NULL);
 }
 
 static int wait_build(pid_t pid)
@@ -566,6 +572,49 @@ static void test_up_to_date_sees_every_theme_byte(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * Two pushes close together: each starts a build of the branch (as the
+ * post-receive hook does), the second 20 ms after the first.  The first
+ * reads the whole history (no cache), the second only the new commit, so
+ * the second is ready to publish first.  Whatever order they finish in,
+ * the live site ends at the newest commit.
+ */
+static void test_newest_push_wins(void **state)
+{
+	struct site s;
+	struct nb_buf path = NB_BUF_INIT, want = NB_BUF_INIT;
+	int round;
+
+	(void)state;
+	generate(&s, 60, 300);
+	/* commits are made while builds write out/: keep it out of them */
+	fx_write(&s.repo, ".gitignore", "/out/\n/out.lock\n/out.stage/\n");
+	build(&s, 0);
+	nb_buf_printf(&path, "%s/updates.xml", s.out);
+	for (round = 0; round < 8; round++) {
+		pid_t a, b;
+		char *feed;
+
+		new_update(&s, 2 * round);
+		a = spawn_build_with(&s, "HEAD", "--no-cache");
+		usleep(20000);
+		new_update(&s, 2 * round + 1);
+		b = spawn_build(&s, "HEAD");
+		assert_true(WIFEXITED(wait_build(a)));
+		assert_true(WIFEXITED(wait_build(b)));
+		nb_buf_truncate(&want, 0);
+		nb_buf_printf(&want, "publishing test %d.", 2 * round + 1);
+		feed = fx_slurp(path.ptr);
+		assert_non_null(feed);
+		if (!strstr(feed, want.ptr))
+			fail_msg("round %d: the live site is not the newest push", round);
+		free(feed);
+	}
+	nb_buf_release(&path);
+	nb_buf_release(&want);
+	fx_repo_free(&s.repo);
+}
+
 /* Runs a build into out; returns its exit status and what it said. */
 static int build_status(struct fx_repo *r, const char *out, char **said)
 {
@@ -651,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_old_site_becomes_the_next_stage),
 		cmocka_unit_test(test_up_to_date_sees_every_theme_byte),
 		cmocka_unit_test(test_unusable_out_refused),
+		cmocka_unit_test(test_newest_push_wins),
 	};
 
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
