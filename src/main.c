@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"       nocblog build [--repo DIR] [--rev REV] [-o|--out DIR] [-t|--theme DIR]\n"
 	"                     [--worktree] [--no-cache] [-q|--quiet]\n"
 	"       nocblog check [--repo DIR] [--rev REV] [--worktree | --index] [--no-cache]\n"
+	"                     [-t|--theme DIR]\n"
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
 	"       nocblog -h|--help | -V|--version\n";
@@ -126,7 +127,7 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		case 'r': o->repo = optarg; break;
 		case 'R': o->rev = optarg; break;
 		case 'o': if (cmd != CMD_BUILD) goto other; o->out = optarg; break;
-		case 't': if (cmd != CMD_BUILD) goto other; o->theme = optarg; break;
+		case 't': if (cmd != CMD_BUILD && cmd != CMD_CHECK) goto other; o->theme = optarg; break;
 		case 'q': if (cmd != CMD_BUILD) goto other; o->quiet = 1; break;
 		case 'w': o->worktree = 1; break;
 		case 'i': if (cmd != CMD_CHECK) goto other; o->index = 1; break;
@@ -310,6 +311,8 @@ static void loaded_release(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int check_theme(const char *theme, struct nb_diags *diags);
+
 static int cmd_check(int argc, char **argv)
 {
 	struct loaded l;
@@ -319,6 +322,10 @@ static int cmd_check(int argc, char **argv)
 	if (parse_options(&o, argc, argv, CMD_CHECK) < 0)
 		return EXIT_USAGE;
 	rc = load(&o, &l);
+	/* --theme: the theme too, as a build would use it */
+	if (o.theme && (check_theme(o.theme, &l.diags) < 0 ||
+			nb_render_check_theme(o.theme, &l.diags) < 0) && rc == 0)
+		rc = EXIT_CONTENT;
 	loaded_release(&l);
 	return rc;
 }
@@ -555,7 +562,15 @@ static int cmd_build(int argc, char **argv)
 		theme = find_theme(&o, l.repo);
 		out = o.out ? nb_strdup(o.out) : default_out(l.repo);
 	}
-	if (check_theme(theme, &l.diags) < 0 || nb_publish_begin(&pub, out, &l.diags) < 0) {
+	if (check_theme(theme, &l.diags) < 0) {
+		rc = EXIT_ENV;
+		goto cleanup;
+	}
+	if (nb_render_check_theme(theme, &l.diags) < 0) {
+		rc = EXIT_CONTENT;
+		goto cleanup;
+	}
+	if (nb_publish_begin(&pub, out, &l.diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	}

@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <libxml/xmlwriter.h>
@@ -38,6 +39,55 @@ struct ctx {
 	struct nb_tmpl_arena *keep;   /* data shared by many pages */
 };
 
+/* ---- the fields pages have ---- */
+
+/*
+ * Every key of every page's data, sorted.  A theme naming another is
+ * refused (a misspelt {{titel}} would render as nothing), and every key
+ * the data below sets must be here (checked as it is set).
+ */
+static const char *const fields[] = {
+	"anchor", "author", "base_url", "body", "by", "canonical", "count", "current",
+	"description", "duration", "edited", "end", "feeds", "first_page", "group",
+	"has_latest", "has_members", "has_notices", "has_open", "has_updates", "href",
+	"id", "incidents", "iso", "kind", "kind_label", "last_update", "latest",
+	"latest_box", "maintenance", "member", "members", "name", "nav_archive",
+	"nav_home", "nav_servers", "newer", "notice", "notices", "older", "one",
+	"one_update", "open", "overall", "overall_label", "overall_text", "overdue",
+	"page_count", "page_number", "page_title", "pager", "published", "resolved",
+	"resolved_label", "root", "server", "servers", "severity", "severity_label",
+	"site", "start", "state", "state_label", "status", "status_label", "status_since",
+	"summary", "target", "text", "time", "timezone", "title", "ttr", "type",
+	"update_count", "updated", "updates", "url", "window", "year", "years",
+};
+
+static int field_order(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int known_field(const char *name, size_t len)
+{
+	char key[64];
+
+	if (len >= sizeof(key))
+		return 0;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	{
+		const char *k = key;
+
+		return bsearch(&k, fields, NB_ARRAY_LEN(fields), sizeof(*fields), field_order) != NULL;
+	}
+}
+
+/* key, once it is known to be in fields[]. */
+static const char *field(const char *key)
+{
+	assert(known_field(key, strlen(key)));
+	return key;
+}
+
 /* ---- data for the templates, in the page's arena ---- */
 
 static struct nb_tmpl_value *d_map(struct ctx *x)
@@ -52,23 +102,23 @@ static struct nb_tmpl_value *d_list(struct ctx *x)
 
 static void d_set(struct nb_tmpl_value *map, const char *key, struct nb_tmpl_value *v)
 {
-	nb_tmpl_map_set(map, key, v);
+	nb_tmpl_map_set(map, field(key), v);
 }
 
 /* Sets a string; a NULL one sets null, which hides the key of an outer
  * context (a card without an author must not show the page's). */
 static void d_str(struct nb_tmpl_value *map, const char *key, const char *s)
 {
-	nb_tmpl_map_set_str(map, key, s);
+	nb_tmpl_map_set_str(map, field(key), s);
 }
 
 static void d_null(struct ctx *x, struct nb_tmpl_value *map, const char *key)
 {
-	nb_tmpl_map_set(map, key, nb_tmpl_null(x->arena));
+	nb_tmpl_map_set(map, field(key), nb_tmpl_null(x->arena));
 }
 
-#define d_strf nb_tmpl_map_set_strf
-#define d_bool nb_tmpl_map_set_bool
+#define d_strf(map, key, ...) nb_tmpl_map_set_strf(map, field(key), __VA_ARGS__)
+#define d_bool(map, key, on) nb_tmpl_map_set_bool(map, field(key), on)
 #define d_push nb_tmpl_list_push
 
 /* ---- formatting ---- */
@@ -812,6 +862,125 @@ static int read_template(void *ud, const char *name, struct nb_buf *text,
 	}
 	return nb_diags_add(diags, path->ptr, 0, "keep templates under 8 MiB and readable",
 			    "cannot read the template");
+}
+
+/* ---- a theme's names, checked before anything is rendered ---- */
+
+static const char *const pages[] = {
+	"home", "notice", "redirect", "servers", "server", "archive", "404",
+};
+
+struct theme_check {
+	struct nb_tmpl_set *set;
+	struct nb_diags *diags;
+	const char *path;           /* of the template being read */
+	char **queue;               /* templates to read: pages, then what they include */
+	size_t count, alloc;
+	struct nb_map queued;
+	int problems;
+};
+
+static void check_queue(struct theme_check *c, const char *name)
+{
+	if (nb_map_gets(&c->queued, name, NULL))
+		return;
+	nb_map_sets(&c->queued, name, 1);
+	nb_grow_array(&c->queue, &c->alloc, c->count + 1, sizeof(*c->queue));
+	c->queue[c->count++] = nb_strdup(name);
+}
+
+/* Every part of a dotted name must be a field some page has. */
+static void check_name(struct theme_check *c, const char *name, int line)
+{
+	const char *part = name;
+
+	if (strcmp(name, ".") == 0)
+		return;
+	while (*part) {
+		size_t len = strcspn(part, ".");
+
+		if (!known_field(part, len)) {
+			char *word = nb_strndup(part, len);
+			const char *near = nb_suggest(word, fields, NB_ARRAY_LEN(fields));
+			struct nb_buf hint = NB_BUF_INIT;
+
+			if (near)
+				nb_buf_printf(&hint, "did you mean '%s'?", near);
+			else
+				nb_buf_puts(&hint, "see the fields each page has in the README (Themes)");
+			nb_diags_add(c->diags, c->path, line, hint.ptr,
+				     "'%s' is not a field of any page: it would render as nothing", word);
+			c->problems++;
+			free(word);
+			nb_buf_release(&hint);
+		}
+		part += len + (part[len] == '.');
+	}
+}
+
+static void check_tag(void *ud, enum nb_tmpl_tag kind, const char *name, int line)
+{
+	struct theme_check *c = ud;
+	const struct nb_tmpl *t = NULL;
+
+	if (kind == NB_TMPL_NAME) {
+		check_name(c, name, line);
+		return;
+	}
+	if (nb_tmpl_set_get(c->set, name, &t, c->diags) < 0) {
+		c->problems++;
+	} else if (!t) {
+		struct nb_buf hint = NB_BUF_INIT;
+
+		nb_buf_printf(&hint, "add templates/%s.mustache to the theme, or remove the tag",
+			      name);
+		nb_diags_add(c->diags, c->path, line, hint.ptr,
+			     "%s '%s' not found: it would render as nothing",
+			     kind == NB_TMPL_PARTIAL ? "partial" : "parent", name);
+		nb_buf_release(&hint);
+		c->problems++;
+	} else {
+		check_queue(c, name);
+	}
+}
+
+int nb_render_check_theme(const char *theme_dir, struct nb_diags *diags)
+{
+	struct ctx x;
+	struct theme_check c;
+	struct nb_buf path = NB_BUF_INIT;
+	size_t i;
+
+	memset(&x, 0, sizeof(x));
+	memset(&c, 0, sizeof(c));
+	x.theme_dir = theme_dir;
+	c.set = nb_tmpl_set_new(read_template, &x);
+	c.diags = diags;
+	for (i = 0; i < NB_ARRAY_LEN(pages); i++)
+		check_queue(&c, pages[i]);
+	for (i = 0; i < c.count; i++) {
+		const struct nb_tmpl *t = NULL;
+
+		nb_buf_truncate(&path, 0);
+		nb_buf_printf(&path, "%s/templates/%s.mustache", theme_dir, c.queue[i]);
+		if (nb_tmpl_set_get(c.set, c.queue[i], &t, diags) < 0) {
+			c.problems++;
+		} else if (!t) {
+			nb_diags_add(diags, path.ptr, 0, "add it to the theme",
+				     "the theme has no '%s' page template", c.queue[i]);
+			c.problems++;
+		} else {
+			c.path = path.ptr;
+			nb_tmpl_each_tag(t, check_tag, &c);
+		}
+	}
+	for (i = 0; i < c.count; i++)
+		free(c.queue[i]);
+	free(c.queue);
+	nb_map_release(&c.queued);
+	nb_tmpl_set_free(c.set);
+	nb_buf_release(&path);
+	return c.problems ? -1 : 0;
 }
 
 int nb_render_site(const struct nb_model *m, const char *theme_dir,

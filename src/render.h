@@ -20,6 +20,14 @@ typedef void (*nb_progress_fn)(size_t done, size_t total, void *payload);
  * Returns 0, or -1 with problems (a template error names the template
  * and line) in diags.
  */
+/*
+ * Checks a theme without rendering: every page template is there, every
+ * partial and parent they include is, and every name they use is a field
+ * some page has (a misspelt {{titel}} would render as nothing).  Returns
+ * 0, or -1 with each problem (template file and line) in diags.
+ */
+int nb_render_check_theme(const char *theme_dir, struct nb_diags *diags);
+
 int nb_render_site(const struct nb_model *m, const char *theme_dir,
 		   struct nb_publish *pub, nb_progress_fn progress, void *payload,
 		   struct nb_diags *diags);

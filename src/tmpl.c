@@ -1164,6 +1164,36 @@ int nb_tmpl_render(struct nb_buf *out, const struct nb_tmpl *t,
 	return rc;
 }
 
+/* ---- what a template names ---- */
+
+void nb_tmpl_each_tag(const struct nb_tmpl *t,
+		      void (*fn)(void *ud, enum nb_tmpl_tag kind, const char *name, int line),
+		      void *ud)
+{
+	size_t i;
+
+	for (i = 0; i < t->count; i++) {
+		const struct node *n = &t->nodes[i];
+
+		switch (n->kind) {
+		case N_VAR:
+		case N_RAW:
+		case N_SECTION:
+		case N_INVERTED:
+			fn(ud, NB_TMPL_NAME, t->text + n->off, n->line);
+			break;
+		case N_PARTIAL:
+			fn(ud, NB_TMPL_PARTIAL, t->text + n->off, n->line);
+			break;
+		case N_PARENT:
+			fn(ud, NB_TMPL_PARENT, t->text + n->off, n->line);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* ---- a set of named templates ---- */
 
 struct nb_tmpl_set {

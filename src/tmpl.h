@@ -96,6 +96,19 @@ struct nb_tmpl_partials {
 	void *ud;
 };
 
+/* ---- what a template names ---- */
+
+enum nb_tmpl_tag {
+	NB_TMPL_NAME,     /* data: {{x}}, {{{x}}}, {{&x}}, {{#x}}, {{^x}} */
+	NB_TMPL_PARTIAL,  /* {{>x}} */
+	NB_TMPL_PARENT,   /* {{<x}} */
+};
+
+/* Calls fn for each tag of t that names data, a partial or a parent, in
+ * order, with the name as written and the tag's line. */
+void nb_tmpl_each_tag(const struct nb_tmpl *t,
+		      void (*fn)(void *ud, enum nb_tmpl_tag kind, const char *name, int line),
+		      void *ud);
 /* ---- rendering ---- */
 
 /*

@@ -218,26 +218,33 @@ const char *nb_plural(size_t n, const char *one, const char *many)
 size_t nb_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[NB_SUGGEST_MAXLEN + 1];
+	size_t rows[3][NB_SUGGEST_MAXLEN + 1];
+	size_t *two = rows[0], *prev = rows[1], *row = rows[2], *spare;
 
 	if (la > NB_SUGGEST_MAXLEN || lb > NB_SUGGEST_MAXLEN)
 		return SIZE_MAX;
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		unsigned char ca = lower((unsigned char)a[i - 1]);
 
+		spare = two;
+		two = prev;
+		prev = row;
+		row = spare;
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best;
+			unsigned char cb = lower((unsigned char)b[j - 1]);
+			size_t best = prev[j - 1] + (ca != cb);
 
-			best = diag + (lower((unsigned char)a[i - 1]) !=
-				       lower((unsigned char)b[j - 1]));
-			if (up + 1 < best)
-				best = up + 1;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
 			if (row[j - 1] + 1 < best)
 				best = row[j - 1] + 1;
-			diag = up;
+			/* two letters swapped ("titel") is one slip, not two */
+			if (i > 1 && j > 1 && ca == lower((unsigned char)b[j - 2]) &&
+			    lower((unsigned char)a[i - 2]) == cb && two[j - 2] + 1 < best)
+				best = two[j - 2] + 1;
 			row[j] = best;
 		}
 	}

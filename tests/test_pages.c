@@ -520,6 +520,80 @@ static void test_template_error_names_file_and_line(void **state)
 	fx_repo_free(&r);
 }
 
+/* Writes a theme file (relative to the theme) with text. */
+static void theme_file(const char *theme, const char *rel, const char *text)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	FILE *f;
+
+	nb_buf_printf(&path, "%s/%s", theme, rel);
+	f = fopen(path.ptr, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	nb_buf_release(&path);
+}
+
+/*
+ * A theme that would render something as nothing is refused before
+ * anything is built: a missing partial, a field no page has (a misspelt
+ * name).  The build and `check --theme` name the template and line; the
+ * default theme passes.
+ */
+static void test_theme_names_checked(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf theme = NB_BUF_INIT, cmd = NB_BUF_INIT, out = NB_BUF_INIT;
+	char *text = NULL;
+	int status;
+
+	(void)state;
+	small_repo(&r);
+	nb_buf_printf(&theme, "%s/theme", r.dir);
+	nb_buf_printf(&cmd, "cp -r '%s/themes/default' '%s' && rm '%s/templates/badge.mustache'",
+		      fx_srcdir(), theme.ptr, theme.ptr);
+	assert_int_equal(system(cmd.ptr), 0);
+	theme_file(theme.ptr, "templates/404.mustache",
+		   "{{<base}}\n{{$content}}\n<h1>{{site.titel}}</h1>\n{{/content}}\n{{/base}}\n");
+	nb_buf_printf(&out, "%s/out", r.dir);
+	{
+		const char *args[] = { "build", "--repo", r.dir, "--out", out.ptr, "--theme", theme.ptr,
+				       NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 1 || !strstr(text, "templates/card.mustache:3: partial 'badge' not found") ||
+	    !strstr(text, "templates/404.mustache:3: 'titel' is not a field of any page") ||
+	    !strstr(text, "did you mean 'title'?"))
+		fail_msg("status %d: %s", status, text);
+	free(text);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "%s/index.html", out.ptr);
+	assert_null(slurp(cmd.ptr));
+	{
+		const char *args[] = { "check", "--repo", r.dir, "--theme", theme.ptr, NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 1 || !strstr(text, "templates/notice.mustache:8: partial 'badge' not found"))
+		fail_msg("check --theme: status %d: %s", status, text);
+	free(text);
+	nb_buf_truncate(&theme, 0);
+	nb_buf_printf(&theme, "%s/themes/default", fx_srcdir());
+	{
+		const char *args[] = { "check", "--repo", r.dir, "-t", theme.ptr, NULL };
+
+		status = fx_run(&text, args);
+	}
+	if (status != 0)
+		fail_msg("the default theme: status %d: %s", status, text);
+	free(text);
+	nb_buf_release(&theme);
+	nb_buf_release(&cmd);
+	nb_buf_release(&out);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_same_commit_same_bytes),
 		cmocka_unit_test(test_sample_site_is_valid_html),
 		cmocka_unit_test(test_template_error_names_file_and_line),
+		cmocka_unit_test(test_theme_names_checked),
 	};
 
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
