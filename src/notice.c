@@ -109,6 +109,18 @@ static void problem(struct parser *ps, int line, const char *hint,
 	ps->errors++;
 }
 
+/* A bidirectional control in a one-line value (a title). */
+static void bidi_problem(struct parser *ps, int line, const char *what, const char *s)
+{
+	struct nb_buf msg = NB_BUF_INIT;
+
+	nb_buf_printf(&msg, "a bidirectional control character (U+%04X) in the %s",
+		      nb_bidi_code(s + nb_bidi_find(s)), what);
+	problem(ps, line, "remove it: it can make the text read differently from what it says",
+		"%s", msg.ptr);
+	nb_buf_release(&msg);
+}
+
 char *nb_notice_slug(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -340,6 +352,8 @@ static void load_front_matter(struct parser *ps, const struct nb_yml *root)
 			else if (s && strchr(s, '\n'))
 				problem(ps, (v)->line, "write the title on one line",
 					"the title spans several lines%s", "");
+			else if (s && s[nb_bidi_find(s)])
+				bidi_problem(ps, v->line, "title", s);
 			else if (s)
 				n->title = nb_strdup(s);
 		} else if (strcmp(name, "servers") == 0) {
@@ -1076,6 +1090,14 @@ static int check_bytes(struct parser *ps, const char *text, size_t len)
 		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
 		problem(ps, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
 			"control character U+%s in the file", code);
+		return -1;
+	}
+	bad = nb_conflict_find(text, len);
+	if (bad < len) {
+		problem(ps, nb_line_of(text, bad),
+			"resolve the conflict: keep the text you want and remove the "
+			"<<<<<<<, ======= and >>>>>>> lines",
+			"a merge conflict marker: git left both versions here%s", "");
 		return -1;
 	}
 	return 0;

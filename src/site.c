@@ -64,6 +64,17 @@ static char *text_value(struct loader *ld, const struct nb_yml *v, const char *k
 		problem(ld, v->line, "write it on one line", "'%s' spans several lines", key);
 		return NULL;
 	}
+	if (v->scalar[nb_bidi_find(v->scalar)]) {
+		struct nb_buf msg = NB_BUF_INIT;
+
+		nb_buf_printf(&msg, "a bidirectional control character (U+%04X) in '%s'",
+			      nb_bidi_code(v->scalar + nb_bidi_find(v->scalar)), key);
+		problem(ld, v->line,
+			"remove it: it can make the text read differently from what it says",
+			"%s", msg.ptr);
+		nb_buf_release(&msg);
+		return NULL;
+	}
 	return nb_strdup(v->scalar);
 }
 
@@ -320,6 +331,14 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 		snprintf(code, sizeof(code), "%04X", (unsigned char)text[bad]);
 		problem(&ld, nb_line_of(text, bad), "remove it; feeds (XML) cannot carry it",
 			"control character U+%s in the file", code);
+		goto cleanup;
+	}
+	bad = nb_conflict_find(text, len);
+	if (bad < len) {
+		problem(&ld, nb_line_of(text, bad),
+			"resolve the conflict: keep the text you want and remove the "
+			"<<<<<<<, ======= and >>>>>>> lines",
+			"a merge conflict marker: git left both versions here%s", "");
 		goto cleanup;
 	}
 	if (nb_yml_parse(&root, text, len, 1, &why, &line) < 0) {

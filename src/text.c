@@ -7,6 +7,47 @@
 #include "buf.h"
 #include "util.h"
 
+/*
+ * Bidirectional controls in a body cannot reach past the text they are
+ * in: at the end of each run of text (before a tag, or the end), the
+ * embeddings and overrides left open are closed (U+202C) and so are the
+ * isolates (U+2069), so that a reversed run never carries over into
+ * markup, a link or the text after it.
+ */
+static char *isolate_bidi(char *html)
+{
+	struct nb_buf out = NB_BUF_INIT;
+	size_t embeds = 0, isolates = 0;
+	const char *p;
+
+	if (!html[nb_bidi_find(html)])
+		return html;
+	for (p = html;; p++) {
+		unsigned code = *p == '\xe2' ? nb_bidi_code(p) : 0;
+
+		if (*p == '<' || !*p) {
+			for (; isolates; isolates--)
+				nb_buf_puts(&out, "\u2069");
+			for (; embeds; embeds--)
+				nb_buf_puts(&out, "\u202c");
+		}
+		if (!*p)
+			break;
+		if (code == 0x202c) {
+			embeds -= embeds > 0;
+		} else if (code == 0x2069) {
+			isolates -= isolates > 0;
+		} else if (code >= 0x2066) {
+			isolates++;
+		} else if (code) {
+			embeds++;
+		}
+		nb_buf_putc(&out, *p);
+	}
+	free(html);
+	return nb_buf_detach(&out);
+}
+
 char *nb_text_html(const char *md, int unsafe)
 {
 	char *html = cmark_markdown_to_html(md ? md : "", md ? strlen(md) : 0,
@@ -15,8 +56,9 @@ char *nb_text_html(const char *md, int unsafe)
 
 	while (n && html[n - 1] == '\n')
 		html[--n] = '\0';
+	html = isolate_bidi(html);
 	/* cmark's buffer grows by doubling; the page keeps only the text */
-	return nb_realloc(html, n + 1);
+	return nb_realloc(html, strlen(html) + 1);
 }
 
 char *nb_text_summary(const char *md, size_t max)

@@ -138,6 +138,56 @@ static int is_text_char(unsigned cp)
 	return cp != 0x7f && cp != 0xfffe && cp != 0xffff;
 }
 
+/* 1 when the line at s opens with the marker: seven of it, then a space
+ * or the line's end. */
+static int marker_line(const char *s, const char *end, char c)
+{
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (s + i >= end || s[i] != c)
+			return 0;
+	return s + 7 == end || s[7] == ' ' || s[7] == '\n' || s[7] == '\r';
+}
+
+size_t nb_conflict_find(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	/* "=======" is left alone: alone it underlines a heading */
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (marker_line(p, end, '<') || marker_line(p, end, '>'))
+			return (size_t)(p - s);
+		p = eol ? eol + 1 : end;
+	}
+	return len;
+}
+
+unsigned nb_bidi_code(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] != 0xe2)
+		return 0;
+	if (u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae)
+		return 0x202a + (unsigned)(u[2] - 0xaa);
+	if (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)
+		return 0x2066 + (unsigned)(u[2] - 0xa6);
+	return 0;
+}
+
+size_t nb_bidi_find(const char *s)
+{
+	const char *p;
+
+	for (p = s; (p = strchr(p, '\xe2')); p++)
+		if (nb_bidi_code(p))
+			return (size_t)(p - s);
+	return strlen(s);
+}
+
 char *nb_utf8_clean(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;

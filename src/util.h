@@ -27,6 +27,14 @@ size_t nb_utf8_check(const char *s, size_t len);
 /* Offset of the first control character XML cannot hold (below 0x20 but
  * tab, line feed and carriage return), or len. */
 size_t nb_control_find(const char *s, size_t len);
+/* Offset of the first line of a merge conflict git left in a file (a line
+ * opening with "<<<<<<<" or ">>>>>>>"), or len. */
+size_t nb_conflict_find(const char *s, size_t len);
+/* Offset of the first Unicode bidirectional control in s (embeddings and
+ * overrides U+202A-U+202E, isolates U+2066-U+2069), or strlen(s). */
+size_t nb_bidi_find(const char *s);
+/* Its code point, at s (where nb_bidi_find pointed). */
+unsigned nb_bidi_code(const char *s);
 /*
  * A copy of s that XML 1.0 and iCalendar accept as text: every byte that
  * is not well-formed UTF-8, every control character but tab, line feed and

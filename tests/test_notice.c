@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "fixture.h"
 #include "notice.h"
+#include "text.h"
 #include "util.h"
 
 #define NY "America/New_York"
@@ -566,6 +567,34 @@ static void test_author_and_cancelled(void **state)
 	expect_bad(FM_CANCELLED_INCIDENT, 5, "cancelled");
 }
 
+/* Merge conflicts git left, and bidirectional controls in a title, are
+ * refused; in a body they cannot reach past their own run of text. */
+static void test_conflicts_and_bidi(void **state)
+{
+	char *html;
+
+	(void)state;
+	expect_bad(FM "---\nText.\n<<<<<<< HEAD\nUpdate: ours.\n=======\nUpdate: theirs.\n"
+		   ">>>>>>> branch\n", 8, "merge conflict marker");
+	expect_bad("<<<<<<< HEAD\n" FM "---\nText.\n", 1, "merge conflict marker");
+	/* a heading's underline is not a conflict */
+	{
+		struct nb_notice n;
+
+		parse(&n, FM "---\nTitle\n=======\n\nText.\n");
+		nb_notice_release(&n);
+	}
+	expect_bad("---\ntitle: \"Fixed \u202eSEKIM\"\nservers: [SCROOGE]\nstatus: resolved\n"
+		   "---\nText.\n", 2, "bidirectional control character (U+202E) in the title");
+	html = nb_text_html("Mail to \u202eevil.com\u202c is fine. Also \u2067x and *bold*.\n"
+			    "\nA \u202ereversed [link](https://e.example/) end.\n", 0);
+	/* balanced: left as written; open at the end of a run: closed there */
+	assert_non_null(strstr(html, "Mail to \u202eevil.com\u202c is fine. Also \u2067x and "
+				     "\u2069<em>bold</em>"));
+	assert_non_null(strstr(html, "A \u202ereversed \u202c<a href"));
+	free(html);
+}
+
 static void test_slugs(void **state)
 {
 	char *s;
@@ -604,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_slugs),
 		cmocka_unit_test(test_author_and_cancelled),
+		cmocka_unit_test(test_conflicts_and_bidi),
 	};
 
 	return cmocka_run_group_tests_name("notice", tests, NULL, NULL);

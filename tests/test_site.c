@@ -127,9 +127,22 @@ static void test_deep_nesting(void **state)
 	expect_bad(text, 4, "nested too deeply");
 }
 
+/* Merge conflicts and bidirectional controls in site.yaml are refused. */
+static void test_conflicts_and_bidi(void **state)
+{
+	(void)state;
+	expect_bad("title: NOC\nbase_url: https://noc.example.com/\ntimezone: UTC\n"
+		   "<<<<<<< HEAD\nservers: {A: {name: A}}\n=======\nservers: {B: {name: B}}\n"
+		   ">>>>>>> other\n", 4, "merge conflict marker");
+	expect_bad("title: NOC\nbase_url: https://noc.example.com/\ntimezone: UTC\n"
+		   "servers:\n  A: {name: \"\u202eA\"}\n", 5,
+		   "bidirectional control character (U+202E) in 'name'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conflicts_and_bidi),
 		cmocka_unit_test(test_sample_shape),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_deep_nesting),
