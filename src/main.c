@@ -998,10 +998,15 @@ static int cmd_hooks(int argc, char **argv)
 		goto usage;
 	if (out) {
 		/* the hook runs elsewhere: an absolute path */
-		if (mkdir(out, 0755) < 0 && errno != EEXIST)
-			goto usage;
-		if (!realpath(out, real))
-			goto usage;
+		if ((mkdir(out, 0755) < 0 && errno != EEXIST) || !realpath(out, real)) {
+			nb_diags_add(&diags, out, 0,
+				     errno == ENOENT ? "create the folder that holds it first, or "
+						       "pass another OUTDIR" :
+						       "pass a folder nocblog can create and write",
+				     "cannot make the output folder: %s", strerror(errno));
+			rc = EXIT_ENV;
+			goto cleanup;
+		}
 		out = real;
 	}
 	rc = EXIT_ENV;

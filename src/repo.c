@@ -149,7 +149,11 @@ int nb_repo_commit(git_commit **out, git_repository *repo, const char *rev,
 	int rc = -1;
 
 	*out = NULL;
-	if (git_revparse_single(&obj, repo, rev) < 0 && git_repository_is_empty(repo) == 1) {
+	/* HEAD on a branch with no commit: empty, whatever the branch is called
+	 * (git_repository_is_empty knows only init.defaultBranch's) */
+	if (git_revparse_single(&obj, repo, rev) < 0 &&
+	    (git_repository_is_empty(repo) == 1 ||
+	     (strcmp(rev, "HEAD") == 0 && git_repository_head_unborn(repo) == 1))) {
 		/* (a push's first commit has no ref yet, but is found above) */
 		nb_diags_add(diags, NULL, 0, "commit a notice and content/site.yaml first",
 			     "the repository has no commits yet");
@@ -213,7 +217,11 @@ static int check_name(const char *dir, const char *name, struct nb_diags *diags)
 			nb_buf_putc(&path, (char)c);
 	}
 	nb_diags_add(diags, path.ptr, 0, "rename it (git mv) to UTF-8 without '\\'",
-		     "unusable file name: %s", utf8 ? "it holds a backslash" : "invalid UTF-8");
+		     "unusable file name: %s",
+		     !len ? "it is empty" :
+		     strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ? "'.' and '..' name folders" :
+		     strchr(name, '/') ? "it holds a slash" :
+		     utf8 ? "it holds a backslash" : "invalid UTF-8");
 	nb_buf_release(&path);
 	return -1;
 }

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "fixture.h"
 
 /* 2010-10-15 12:00 UTC */
@@ -278,6 +279,54 @@ static void test_bytes(void **state)
 	expect_one(&r, "content/2010/bad.md:", "limited to 1048576");
 }
 
+/* Writes a tree object of one or two blob entries, as given (names git
+ * itself would never write included). */
+static void raw_tree(git_repository *repo, git_oid *out, const char *a, const git_oid *ida,
+		     const char *b, const git_oid *idb, const char *mode_a)
+{
+	struct nb_buf t = NB_BUF_INIT;
+	git_odb *odb = NULL;
+
+	nb_buf_printf(&t, "%s %s", mode_a, a);
+	nb_buf_put(&t, "", 1);
+	nb_buf_put(&t, (const char *)ida->id, GIT_OID_RAWSZ);
+	if (b) {
+		nb_buf_printf(&t, "100644 %s", b);
+		nb_buf_put(&t, "", 1);
+		nb_buf_put(&t, (const char *)idb->id, GIT_OID_RAWSZ);
+	}
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_int_equal(git_odb_write(out, odb, t.ptr, t.len, GIT_OBJECT_TREE), 0);
+	git_odb_free(odb);
+	nb_buf_release(&t);
+}
+
+/* A tree entry named "..": only a hand-made tree holds one, and the
+ * problem says so rather than blaming a backslash. */
+static void test_dot_dot_entry(void **state)
+{
+	struct fx_repo r;
+	git_oid site, notice, content, root, commit;
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+
+	(void)state;
+	fx_repo_init(&r);
+	assert_int_equal(git_blob_create_from_buffer(&site, r.repo, fx_site_yaml,
+						     strlen(fx_site_yaml)), 0);
+	assert_int_equal(git_blob_create_from_buffer(&notice, r.repo, FM "---\nX.\n",
+						     strlen(FM "---\nX.\n")), 0);
+	raw_tree(r.repo, &content, "..", &notice, "site.yaml", &site, "100644");
+	raw_tree(r.repo, &root, "content", &content, NULL, NULL, "40000");
+	assert_int_equal(git_tree_lookup(&tree, r.repo, &root), 0);
+	assert_int_equal(git_signature_new(&sig, "Ann Operator", "ann@example.com", T0, 0), 0);
+	assert_int_equal(git_commit_create(&commit, r.repo, "HEAD", sig, sig, NULL, "dots", tree,
+					   0, NULL), 0);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	expect_one_at_head(&r, "content/..:", "'.' and '..' name folders");
+}
+
 static void test_tree_problems(void **state)
 {
 	struct fx_repo r;
@@ -341,6 +390,28 @@ static void test_environment(void **state)
 		assert_int_equal(status, 3);
 		assert_non_null(strstr(out, "the repository has no commits yet"));
 		assert_int_equal(fx_count_lines(out), 1);
+		free(out);
+	}
+	/* still empty, HEAD on a branch init.defaultBranch does not name */
+	{
+		const char *head[] = { "symbolic-ref", "HEAD", "refs/heads/not-the-default", NULL };
+		const char *args[] = { "check", "--repo", r.dir, NULL };
+
+		assert_int_equal(fx_git(&r, T0, head), 0);
+		status = fx_run(&out, args);
+		if (status != 3 || !strstr(out, "the repository has no commits yet"))
+			fail_msg("status %d: %s", status, out);
+		free(out);
+	}
+	/* a post-receive hook publishing into a folder whose parent is missing */
+	{
+		const char *args[] = { "hooks", "install", "--repo", r.dir, "--post-receive",
+				       "/nonexistent/place/www", NULL };
+
+		status = fx_run(&out, args);
+		if (status != 3 || !strstr(out, "/nonexistent/place/www: cannot make the output "
+					      "folder: No such file or directory"))
+			fail_msg("status %d: %s", status, out);
 		free(out);
 	}
 	fx_write(&r, "content/site.yaml", fx_site_yaml);
@@ -418,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_in_parentheses),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_tree_problems),
+		cmocka_unit_test(test_dot_dot_entry),
 		cmocka_unit_test(test_site_problems),
 		cmocka_unit_test(test_environment),
 		cmocka_unit_test(test_reads_the_commit_not_the_work_tree),
