@@ -35,6 +35,7 @@ struct version {
 	char *title;
 	char *status;      /* NULL when the file had problems */
 	uint64_t text_key; /* title and text before the first update */
+	uint64_t lead_key; /* its first paragraph; 0 when it has none */
 	int has_window;
 	int64_t window_start, window_end;
 	struct vupdate *updates;
@@ -105,6 +106,29 @@ static void version_free(struct version *v)
 }
 
 /* Parses a version; repo is the calling thread's handle. */
+/* What identifies a notice's opening paragraph (spaces at its ends and
+ * line ends inside it aside); 0 when the body has none. */
+static uint64_t lead_key(const char *body)
+{
+	const char *p = body ? body : "", *end;
+	struct nb_buf b = NB_BUF_INIT;
+	uint64_t key = 0;
+
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	end = strstr(p, "\n\n");
+	if (!end)
+		end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t'))
+		end--;
+	for (; p < end; p++)
+		nb_buf_putc(&b, *p == '\n' ? ' ' : *p);
+	if (b.len)
+		key = nb_hash(b.ptr, b.len) | 1; /* never 0 */
+	nb_buf_release(&b);
+	return key;
+}
+
 static struct version *version_parse(git_repository *repo, const git_oid *id,
 				     const char *data, size_t len)
 {
@@ -141,6 +165,7 @@ static struct version *version_parse(git_repository *repo, const git_oid *id,
 	v->status = n.has_status ? nb_strdup(nb_status_name(n.status)) : NULL;
 	/* the same bytes as an update's key: a stamp and its text */
 	v->text_key = nb_update_key(n.title, n.body);
+	v->lead_key = lead_key(n.body);
 	v->has_window = n.has_window;
 	v->window_start = n.window_start;
 	v->window_end = n.window_end;
@@ -1060,6 +1085,85 @@ cleanup:
 }
 
 /* Applies one commit's changes: renames first, then the rest by path. */
+/* 1 when two versions are one notice by what a reader sees first: the
+ * same title, or the same opening paragraph. */
+static int same_notice(const struct version *a, const struct version *b)
+{
+	if (!a->valid || !b->valid)
+		return 0;
+	if (a->title && b->title && *a->title && strcmp(a->title, b->title) == 0)
+		return 1;
+	return a->lead_key && a->lead_key == b->lead_key;
+}
+
+/*
+ * A file deleted and one added in the same commit are one notice renamed
+ * and rewritten when they share their title or their opening paragraph,
+ * so it keeps its identity (feed id, old address) however much else
+ * changed, even beyond git's similarity search (which looks at the rest).
+ */
+static void rewritten_renames(struct nb_history *h, struct changes *ch, const struct sig *sig)
+{
+	size_t i, j, idx;
+
+	for (i = 0; i < ch->count; i++) {
+		struct change *d = &ch->items[i];
+		struct version *from;
+		int own_from = 0;
+
+		if (d->done || d->has_new || !nb_map_gets(&h->paths, d->path, &idx) ||
+		    !h->notices[idx].has_valid)
+			continue;
+		from = version_get(h, &h->notices[idx].last_valid, NULL, 0, NULL, &own_from);
+		for (j = 0; j < ch->count; j++) {
+			struct change *a = &ch->items[j];
+			struct version *to;
+			int own_to = 0, same;
+
+			if (a->done || a->has_old)
+				continue;
+			to = version_get(h, &a->new, NULL, 0, from, &own_to);
+			same = same_notice(from, to);
+			if (own_to)
+				version_free(to);
+			if (same) {
+				pair_rename(ch, i, j, h, sig);
+				break;
+			}
+		}
+		if (own_from)
+			version_free(from);
+	}
+}
+
+/* A commit left deleting one notice and adding another, unpaired: noted,
+ * for check to say how the history reads it. */
+static void note_split(struct nb_history *h, struct changes *ch, const struct sig *sig)
+{
+	struct nb_history_split *sp;
+	const char *deleted = NULL, *added = NULL;
+	size_t i;
+
+	for (i = 0; i < ch->count; i++) {
+		const struct change *c = &ch->items[i];
+
+		if (c->done || (c->has_old && c->has_new))
+			continue;
+		if (!c->has_new && !deleted && nb_map_gets(&h->paths, c->path, NULL))
+			deleted = c->path;
+		else if (!c->has_old && !added)
+			added = c->path;
+	}
+	if (!deleted || !added || git_oid_is_zero(&sig->commit))
+		return;
+	nb_grow_array(&h->stats.splits, &h->stats.split_alloc, h->stats.split_count + 1,
+		      sizeof(*h->stats.splits));
+	sp = &h->stats.splits[h->stats.split_count++];
+	git_oid_tostr(sp->commit, sizeof(sp->commit), &sig->commit);
+	sp->deleted = nb_strdup(deleted);
+	sp->added = nb_strdup(added);
+}
+
 static void apply_changes(struct nb_history *h, struct changes *ch, const git_oid *old_tree,
 			  const git_oid *new_tree, const struct sig *sig)
 {
@@ -1090,8 +1194,13 @@ static void apply_changes(struct nb_history *h, struct changes *ch, const git_oi
 		deletes += !ch->items[i].has_new;
 		adds += !ch->items[i].has_old;
 	}
+	/* what a reader sees first (title, opening paragraph) says more than
+	 * shared bytes, which front matter alone can make */
+	if (deletes && adds)
+		rewritten_renames(h, ch, sig);
 	if (deletes && adds && old_tree && !git_oid_is_zero(old_tree))
 		similar_renames(h, old_tree, new_tree, ch, sig);
+	note_split(h, ch, sig);
 	for (i = 0; i < ch->count; i++) {
 		struct change *c = &ch->items[i];
 		struct blob_ref old = { &c->old, NULL, 0 }, new = { &c->new, NULL, 0 };
@@ -1287,6 +1396,11 @@ void nb_history_free(struct nb_history *h)
 	treereader_release(&h->tr);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		version_free(h->versions[i]);
+	for (i = 0; i < h->stats.split_count; i++) {
+		free(h->stats.splits[i].deleted);
+		free(h->stats.splits[i].added);
+	}
+	free(h->stats.splits);
 	free(h);
 }
 

@@ -32,6 +32,14 @@ struct nb_history_stats {
 	char first[41];          /* the first commit walked again */
 	size_t lost_updates;     /* updates the cache knew that the history no
 	                            longer has (their feed entries are gone) */
+	/* commits walked this time that delete a notice and add another the
+	 * walk cannot call the same (no shared title, opening paragraph or
+	 * most of the text): each is read as one withdrawn, one new */
+	struct nb_history_split {
+		char commit[41];
+		char *deleted, *added;   /* the first of each */
+	} *splits;
+	size_t split_count, split_alloc;
 };
 
 #define NB_HISTORY_CACHE "nocblog/history"

@@ -232,6 +232,24 @@ struct loaded {
 	struct nb_diags diags;
 };
 
+/* Commits the walk read as a notice withdrawn and a new one, where an
+ * operator may have meant a rename: how the history reads them, and how
+ * to keep one notice (a few at most: a first walk reads every commit). */
+static void report_splits(const struct nb_history_stats *st, const struct options *o)
+{
+	size_t i;
+
+	if (o->quiet)
+		return;
+	for (i = 0; i < st->split_count && i < 3; i++)
+		fprintf(stderr, "nocblog: commit %.10s deletes %s and adds %s: they read as one "
+			"notice withdrawn and a new one (a new feed id; the old address gone); to "
+			"keep one notice, rename it in one commit (git mv) and change its text in "
+			"the next\n", st->splits[i].commit, st->splits[i].deleted, st->splits[i].added);
+	if (st->split_count > 3)
+		fprintf(stderr, "nocblog: and %zu more such commits\n", st->split_count - 3);
+}
+
 /*
  * Opens the repository, loads the content of the revision (and the work
  * tree's changes with --worktree) and dates it from the history.  Returns
@@ -263,6 +281,7 @@ static int load(struct options *o, struct loaded *l)
 		   nb_history_stats(l->history)->commits) {
 		const struct nb_history_stats *st = nb_history_stats(l->history);
 
+		report_splits(st, o);
 		if (st->rewritten && !o->quiet) {
 			fprintf(stderr, "nocblog: the history was rewritten: %.10s, where the last walk "
 				"ended, is not on it; walked again from its first commit, %.10s",

@@ -507,6 +507,64 @@ static void test_repeated_update_text(void **state)
 	fx_repo_free(&r);
 }
 
+/*
+ * Renamed and rewritten in one commit, beyond git's similarity: still the
+ * same notice when the title, or the opening paragraph, stays.  A file
+ * deleted and another added that share neither are two notices.
+ */
+static void test_rewritten_rename(void **state)
+{
+	struct fx_repo r;
+	struct dated x;
+	const struct nb_notice *n;
+
+	(void)state;
+	new_repo(&r);
+	write_notice(&r, ARRAY, "Array failure", "investigating", BODY);
+	write_notice(&r, "content/2010/cas.md", "CAS certificate", "investigating",
+		     "The certificate on the CAS array expires tonight.\n\nWe renew it at 9.\n");
+	fx_write(&r, "content/2010/other.md",
+		 "---\ntitle: Webmail slow\nservers: [LOUIE]\nstatus: monitoring\nseverity: minor\n---\n"
+		 "Webmail pages take half a minute to load for users on LOUIE.\n"
+		 "We are looking at the load balancer and the IIS logs.\n"
+		 "The mailbox servers themselves answer quickly.\n");
+	fx_commit_as(&r, "add", fx_utc(2010, 10, 15, 12, 0), EDT, "Ann Operator");
+	fx_remove(&r, ARRAY);
+	fx_remove(&r, "content/2010/cas.md");
+	fx_remove(&r, "content/2010/other.md");
+	/* the same title, every word of the text new */
+	write_notice(&r, "content/2010/storage.md", "Array failure", "resolved",
+		     "Disks were swapped overnight; mail flows again.\n\nUpdate: Closed.\n");
+	/* the same opening paragraph, a new title and the rest new */
+	write_notice(&r, "content/2010/cert.md", "Certificate renewed", "resolved",
+		     "The certificate on the CAS array expires tonight.\n\n"
+		     "Renewed at 21:00 without an outage; nothing else to do.\n");
+	fx_write(&r, "content/2010/new.md",
+		 "---\ntitle: Spam filter update\nservers: [SCROOGE]\nkind: maintenance\n"
+		 "status: scheduled\n---\n"
+		 "Tonight the spam filter rules are replaced; expect a few false positives.\n"
+		 "Quarantine reports go out as usual in the morning, an hour late.\n"
+		 "Nothing needs doing on your side.\n");
+	fx_commit_as(&r, "rewrite", fx_utc(2010, 10, 16, 12, 0), EDT, "Bob Sysadmin");
+	date_repo(&x, &r);
+	n = find(&x, "content/2010/storage.md");
+	assert_string_equal(n->first_path, ARRAY);
+	assert_int_equal(n->published, fx_utc(2010, 10, 15, 12, 0));
+	n = find(&x, "content/2010/cert.md");
+	assert_string_equal(n->first_path, "content/2010/cas.md");
+	n = find(&x, "content/2010/new.md");
+	assert_string_equal(n->first_path, "content/2010/new.md");
+	assert_int_equal(n->published, fx_utc(2010, 10, 16, 12, 0));
+	assert_int_equal(x.c.withdrawn_count, 1);
+	assert_string_equal(x.c.withdrawn[0].first_path, "content/2010/other.md");
+	/* and the walk says so, for check to tell the operator */
+	assert_int_equal(nb_history_stats(x.h)->split_count, 1);
+	assert_string_equal(nb_history_stats(x.h)->splits[0].deleted, "content/2010/other.md");
+	assert_string_equal(nb_history_stats(x.h)->splits[0].added, "content/2010/new.md");
+	dated_free(&x);
+	fx_repo_free(&r);
+}
+
 static void test_rename(void **state)
 {
 	struct fx_repo r;
@@ -1062,6 +1120,7 @@ int main(void)
 		cmocka_unit_test(test_generated_truth),
 		cmocka_unit_test(test_stated_author),
 		cmocka_unit_test(test_repeated_update_text),
+		cmocka_unit_test(test_rewritten_rename),
 		cmocka_unit_test(test_generator),
 	};
 
