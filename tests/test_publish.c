@@ -508,6 +508,16 @@ static void test_old_site_becomes_the_next_stage(void **state)
 	fx_repo_free(&s.repo);
 }
 
+/* A repository of one committed notice. */
+static void one_notice_repo(struct fx_repo *r)
+{
+	fx_repo_init(r);
+	fx_write(r, "content/site.yaml", fx_site_yaml);
+	fx_write(r, "content/2010/a.md",
+		 "---\ntitle: A\nservers: [LOUIE]\nstatus: resolved\n---\nFixed.\n");
+	fx_commit(r, "a", fx_utc(2010, 10, 10, 12, 0), 0);
+}
+
 /* Builds with the theme at theme; returns what nocblog said. */
 static char *build_with_theme(struct fx_repo *r, const char *out, const char *theme)
 {
@@ -530,11 +540,7 @@ static void test_up_to_date_sees_every_theme_byte(void **state)
 	size_t size = 5u << 20; /* past any small-file limit */
 
 	(void)state;
-	fx_repo_init(&r);
-	fx_write(&r, "content/site.yaml", fx_site_yaml);
-	fx_write(&r, "content/2010/a.md",
-		 "---\ntitle: A\nservers: [LOUIE]\nstatus: resolved\n---\nFixed.\n");
-	fx_commit(&r, "a", fx_utc(2010, 10, 10, 12, 0), 0);
+	one_notice_repo(&r);
 	fx_copy_tree(&r, "themes/default", "theme");
 	nb_buf_printf(&out, "%s/out", r.dir);
 	nb_buf_printf(&theme, "%s/theme", r.dir);
@@ -646,11 +652,7 @@ static void test_unusable_out_refused(void **state)
 	size_t i;
 
 	(void)state;
-	fx_repo_init(&r);
-	fx_write(&r, "content/site.yaml", fx_site_yaml);
-	fx_write(&r, "content/2010/a.md",
-		 "---\ntitle: A\nservers: [LOUIE]\nstatus: resolved\n---\nFixed.\n");
-	fx_commit(&r, "a", fx_utc(2010, 10, 10, 12, 0), 0);
+	one_notice_repo(&r);
 	fx_write(&r, "real/keep.txt", "the folder the link points to\n");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nb_buf out = NB_BUF_INIT, cmd = NB_BUF_INIT, stage = NB_BUF_INIT;
