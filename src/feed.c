@@ -273,12 +273,11 @@ static void summary_text(struct nb_buf *out, const struct scope *s, const struct
 
 /* ---- Atom: one entry per notice ---- */
 
-static const struct nb_model *sort_m;
-
-static int newest_updated(const void *a, const void *b)
+static int newest_updated(const void *a, const void *b, void *model)
 {
-	const struct nb_item *x = &sort_m->items[*(const size_t *)a];
-	const struct nb_item *y = &sort_m->items[*(const size_t *)b];
+	const struct nb_model *m = model;
+	const struct nb_item *x = &m->items[*(const size_t *)a];
+	const struct nb_item *y = &m->items[*(const size_t *)b];
 
 	if (x->updated != y->updated)
 		return x->updated < y->updated ? 1 : -1;
@@ -292,8 +291,7 @@ static size_t *by_updated(const struct scope *s, size_t *count, long limit)
 
 	if (s->count)
 		memcpy(order, s->items, s->count * sizeof(*order));
-	sort_m = s->m;
-	nb_sort(order, s->count, sizeof(*order), newest_updated);
+	nb_sort_r(order, s->count, sizeof(*order), newest_updated, (void *)s->m);
 	*count = s->count < (size_t)limit ? s->count : (size_t)limit;
 	return order;
 }

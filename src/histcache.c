@@ -42,33 +42,37 @@ static void put_sig(struct nb_buf *b, const struct sig *s, const size_t *name_ra
 		      name_rank[s->name], name_rank[s->email]);
 }
 
-static const struct nb_history *sort_h;
-
-static int name_order(const void *a, const void *b)
+static int name_order(const void *a, const void *b, void *history)
 {
-	return strcmp(sort_h->names[*(const size_t *)a], sort_h->names[*(const size_t *)b]);
+	const struct nb_history *h = history;
+
+	return strcmp(h->names[*(const size_t *)a], h->names[*(const size_t *)b]);
 }
 
-static int notice_order(const void *a, const void *b)
+static int notice_order(const void *a, const void *b, void *history)
 {
-	const struct hnotice *x = &sort_h->notices[*(const size_t *)a];
-	const struct hnotice *y = &sort_h->notices[*(const size_t *)b];
+	const struct hnotice *x = &((const struct nb_history *)history)->notices[*(const size_t *)a];
+	const struct hnotice *y = &((const struct nb_history *)history)->notices[*(const size_t *)b];
 	int c = strcmp(x->first_path, y->first_path);
 
 	return c ? c : nb_hsig_cmp(&x->added, &y->added);
 }
 
-static const struct hnotice *sort_n;
-static uint64_t *sort_min_key;
+/* What orders a notice's updates: the notice, and each update's lowest key. */
+struct update_sort {
+	const struct hnotice *n;
+	uint64_t *min_key;
+};
 
-static int update_order(const void *a, const void *b)
+static int update_order(const void *a, const void *b, void *payload)
 {
+	const struct update_sort *us = payload;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = nb_hsig_cmp(&sort_n->updates[i].intro, &sort_n->updates[j].intro);
+	int c = nb_hsig_cmp(&us->n->updates[i].intro, &us->n->updates[j].intro);
 
 	if (c)
 		return c;
-	return (sort_min_key[i] > sort_min_key[j]) - (sort_min_key[i] < sort_min_key[j]);
+	return (us->min_key[i] > us->min_key[j]) - (us->min_key[i] < us->min_key[j]);
 }
 
 static int status_order(const void *a, const void *b)
@@ -134,6 +138,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	size_t *order = nb_calloc(n->update_count + 1, sizeof(*order));
 	size_t *rank = nb_calloc(n->update_count + 1, sizeof(*rank));
 	struct keyed *keys = sorted_keys(&n->keys);
+	struct update_sort us;
 	size_t i;
 
 	nb_buf_puts(b, "notice");
@@ -184,16 +189,16 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 		nb_buf_putc(b, '\n');
 	}
 	/* updates in a canonical order: by introduction, then lowest key */
-	sort_min_key = nb_calloc(n->update_count + 1, sizeof(*sort_min_key));
+	us.n = n;
+	us.min_key = nb_calloc(n->update_count + 1, sizeof(*us.min_key));
 	for (i = 0; i < n->update_count; i++)
-		sort_min_key[i] = UINT64_MAX;
+		us.min_key[i] = UINT64_MAX;
 	for (i = 0; i < n->keys.count; i++)
-		if (keys[i].key < sort_min_key[keys[i].value])
-			sort_min_key[keys[i].value] = keys[i].key;
+		if (keys[i].key < us.min_key[keys[i].value])
+			us.min_key[keys[i].value] = keys[i].key;
 	for (i = 0; i < n->update_count; i++)
 		order[i] = i;
-	sort_n = n;
-	nb_sort(order, n->update_count, sizeof(*order), update_order);
+	nb_sort_r(order, n->update_count, sizeof(*order), update_order, &us);
 	for (i = 0; i < n->update_count; i++) {
 		const struct hupdate *u = &n->updates[order[i]];
 
@@ -209,8 +214,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	for (i = 0; i < n->keys.count; i++)
 		nb_buf_printf(b, "key\t%016llx\t%zu\n", (unsigned long long)keys[i].key,
 			      rank[keys[i].value]);
-	free(sort_min_key);
-	sort_min_key = NULL;
+	free(us.min_key);
 	free(keys);
 	free(order);
 	free(rank);
@@ -241,15 +245,14 @@ void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
 	char hex[GIT_OID_HEXSZ + 1] = "-";
 	size_t i, n = 0;
 
-	sort_h = h;
 	for (i = 0; i < h->name_count; i++)
 		names[i] = i;
-	nb_sort(names, h->name_count, sizeof(*names), name_order);
+	nb_sort_r(names, h->name_count, sizeof(*names), name_order, (void *)h);
 	for (i = 0; i < h->name_count; i++)
 		name_rank[names[i]] = i;
 	for (i = 0; i < h->count; i++)
 		order[i] = i;
-	nb_sort(order, h->count, sizeof(*order), notice_order);
+	nb_sort_r(order, h->count, sizeof(*order), notice_order, (void *)h);
 	for (i = 0; i < h->count; i++)
 		rank[order[i]] = i;
 

@@ -117,12 +117,11 @@ static void item_text(struct nb_item *it, int unsafe)
 						   NB_MODEL_CARD);
 }
 
-static const struct nb_model *sort_model;
-
-static int newest_first(const void *a, const void *b)
+static int newest_first(const void *a, const void *b, void *model)
 {
-	const struct nb_item *x = &sort_model->items[*(const size_t *)a];
-	const struct nb_item *y = &sort_model->items[*(const size_t *)b];
+	const struct nb_model *m = model;
+	const struct nb_item *x = &m->items[*(const size_t *)a];
+	const struct nb_item *y = &m->items[*(const size_t *)b];
 
 	if (x->notice->published != y->notice->published)
 		return x->notice->published < y->notice->published ? 1 : -1;
@@ -139,10 +138,10 @@ static int item_newest_first(const void *a, const void *b)
 }
 
 /* Open incidents first, worst and newest first; then maintenance, soonest first. */
-static int open_order(const void *a, const void *b)
+static int open_order(const void *a, const void *b, void *model)
 {
-	const struct nb_item *x = &sort_model->items[*(const size_t *)a];
-	const struct nb_item *y = &sort_model->items[*(const size_t *)b];
+	const struct nb_item *x = &((const struct nb_model *)model)->items[*(const size_t *)a];
+	const struct nb_item *y = &((const struct nb_model *)model)->items[*(const size_t *)b];
 	const struct nb_notice *m = x->notice, *n = y->notice;
 
 	if (m->kind != n->kind)
@@ -152,7 +151,7 @@ static int open_order(const void *a, const void *b)
 	if (m->kind == NB_MAINTENANCE && m->has_window && n->has_window &&
 	    m->window_start != n->window_start)
 		return m->window_start < n->window_start ? -1 : 1;
-	return newest_first(a, b);
+	return newest_first(a, b, model);
 }
 
 static int year_order(const void *a, const void *b)
@@ -474,7 +473,6 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
 	for (i = 0; i < m->count; i++)
 		item_text(&m->items[i], c->site.unsafe_html);
-	sort_model = m;
 	m->open = nb_calloc(m->count + 1, sizeof(*m->open));
 	m->closed = nb_calloc(m->count + 1, sizeof(*m->closed));
 	for (i = 0; i < m->count; i++) {
@@ -484,7 +482,7 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 		else
 			m->closed[m->closed_count++] = i;
 	}
-	nb_sort(m->open, m->open_count, sizeof(*m->open), open_order);
+	nb_sort_r(m->open, m->open_count, sizeof(*m->open), open_order, m);
 	build_servers(m);
 	for (i = 0; i < m->count; i++) {
 		if (m->year_count && m->years[m->year_count - 1] == m->items[i].year)

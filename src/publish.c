@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,18 +52,56 @@ static int io_error(struct nb_publish *p, struct nb_diags *diags, const char *pa
 	return nb_diags_add(diags, path, 0, io_hint(err), "cannot %s: %s", what, strerror(err));
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+/* Called for each entry below a folder: its path, its path below the
+ * folder, and whether it is a folder (seen after what it holds). */
+typedef void (*walk_fn)(const char *path, const char *rel, int is_dir, void *payload);
+
+/* Walks what is below path (a buffer holding the folder; top is where the
+ * relative paths start), depth first, links never followed.  The site's
+ * folders are few levels deep, made by us: recursion is bounded. */
+static void walk_below(struct nb_buf *path, size_t top, walk_fn fn, void *payload)
 {
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	size_t len = path->len;
+	struct dirent *e;
+	DIR *d = opendir(path->ptr);
+
+	while (d && (e = readdir(d))) {
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		nb_buf_truncate(path, len);
+		nb_buf_printf(path, "/%s", e->d_name);
+		if (lstat(path->ptr, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk_below(path, top, fn, payload);
+		fn(path->ptr, path->ptr + top, S_ISDIR(st.st_mode), payload);
+	}
+	if (d)
+		closedir(d);
+	nb_buf_truncate(path, len);
 }
 
+static void remove_entry(const char *path, const char *rel, int is_dir, void *payload)
+{
+	(void)rel;
+	(void)is_dir;
+	(void)payload;
+	remove(path);
+}
+
+/* Removes a folder and all it holds; 0 when it is gone. */
 static int remove_tree(const char *path)
 {
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	struct nb_buf b = NB_BUF_INIT;
+	int rc;
+
+	nb_buf_puts(&b, path);
+	walk_below(&b, b.len + 1, remove_entry, NULL);
+	rc = remove(path);
+	nb_buf_release(&b);
+	return rc;
 }
 
 /* Staging folders named out.stage-XXXXXX, left by builds of versions
@@ -382,20 +419,14 @@ static int drop_old(struct nb_publish *p, const char *rel)
 	return rc;
 }
 
-static struct nb_publish *walking; /* nftw has no payload argument */
-
-static int drop_unmade(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static void drop_unmade(const char *path, const char *rel, int is_dir, void *payload)
 {
-	const char *rel = path + strlen(walking->stage) + 1;
+	const struct nb_publish *p = payload;
 
-	(void)st;
-	if (ftw->level == 0)
-		return 0;
-	if (flag == FTW_DP)
+	if (is_dir)
 		rmdir(path); /* fails, as it should, unless empty */
-	else if (!nb_map_gets(&walking->made, rel, NULL))
+	else if (!nb_map_gets(&p->made, rel, NULL))
 		remove(path);
-	return 0;
 }
 
 static int path_order(const void *a, const void *b)
@@ -435,9 +466,11 @@ static void drop_old_files(struct nb_publish *p)
 	char *line, *next;
 
 	if (!p->old_known) {
-		walking = p;
-		nftw(p->stage, drop_unmade, 16, FTW_DEPTH | FTW_PHYS);
-		walking = NULL;
+		struct nb_buf path = NB_BUF_INIT;
+
+		nb_buf_puts(&path, p->stage);
+		walk_below(&path, path.len + 1, drop_unmade, p);
+		nb_buf_release(&path);
 		return;
 	}
 	for (line = p->old_files.ptr; line && *line; line = next) {
