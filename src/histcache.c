@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "histcache.h"
 #include "history.h"
-#include "history_impl.h"
 #include "map.h"
 #include "util.h"
 
@@ -33,7 +33,7 @@ static void put_field(struct nb_buf *b, const char *s)
 	}
 }
 
-static void put_sig(struct nb_buf *b, const struct sig *s, const size_t *name_rank)
+static void put_sig(struct nb_buf *b, const struct nb_hsig *s, const size_t *name_rank)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
@@ -51,16 +51,16 @@ static int name_order(const void *a, const void *b, void *history)
 
 static int notice_order(const void *a, const void *b, void *history)
 {
-	const struct hnotice *x = &((const struct nb_history *)history)->notices[*(const size_t *)a];
-	const struct hnotice *y = &((const struct nb_history *)history)->notices[*(const size_t *)b];
+	const struct nb_hnotice *x = &((const struct nb_history *)history)->notices[*(const size_t *)a];
+	const struct nb_hnotice *y = &((const struct nb_history *)history)->notices[*(const size_t *)b];
 	int c = strcmp(x->first_path, y->first_path);
 
-	return c ? c : nb_hsig_cmp(&x->added, &y->added);
+	return c ? c : nb_history_sig_cmp(&x->added, &y->added);
 }
 
 /* What orders a notice's updates: the notice, and each update's lowest key. */
 struct update_sort {
-	const struct hnotice *n;
+	const struct nb_hnotice *n;
 	uint64_t *min_key;
 };
 
@@ -68,36 +68,11 @@ static int update_order(const void *a, const void *b, void *payload)
 {
 	const struct update_sort *us = payload;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = nb_hsig_cmp(&us->n->updates[i].intro, &us->n->updates[j].intro);
+	int c = nb_history_sig_cmp(&us->n->updates[i].intro, &us->n->updates[j].intro);
 
 	if (c)
 		return c;
 	return (us->min_key[i] > us->min_key[j]) - (us->min_key[i] < us->min_key[j]);
-}
-
-static int status_order(const void *a, const void *b)
-{
-	const struct hstatus *x = a, *y = b;
-	int c = nb_hsig_cmp(&x->sig, &y->sig);
-
-	return c ? c : strcmp(x->status, y->status);
-}
-
-static int change_order(const void *a, const void *b)
-{
-	return nb_hsig_cmp(a, b);
-}
-
-static int move_order(const void *a, const void *b)
-{
-	const struct hmove *x = a, *y = b;
-	int c = nb_hsig_cmp(&x->sig, &y->sig);
-
-	if (c)
-		return c;
-	if (x->to_start != y->to_start)
-		return x->to_start < y->to_start ? -1 : 1;
-	return (x->to_end > y->to_end) - (x->to_end < y->to_end);
 }
 
 static int str_order(const void *a, const void *b)
@@ -133,7 +108,7 @@ static struct keyed *sorted_keys(const struct nb_map *m)
 	return k;
 }
 
-static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *name_rank)
+static void put_notice(struct nb_buf *b, const struct nb_hnotice *n, const size_t *name_rank)
 {
 	size_t *order = nb_calloc(n->update_count + 1, sizeof(*order));
 	size_t *rank = nb_calloc(n->update_count + 1, sizeof(*rank));
@@ -165,7 +140,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	nb_buf_putc(b, '\n');
 
 	for (i = 0; i < n->move_count; i++) {
-		const struct hmove *m = &n->moves[i];
+		const struct nb_hmove *m = &n->moves[i];
 
 		nb_buf_puts(b, "move");
 		put_sig(b, &m->sig, name_rank);
@@ -200,7 +175,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 		order[i] = i;
 	nb_sort_r(order, n->update_count, sizeof(*order), update_order, &us);
 	for (i = 0; i < n->update_count; i++) {
-		const struct hupdate *u = &n->updates[order[i]];
+		const struct nb_hupdate *u = &n->updates[order[i]];
 
 		rank[order[i]] = i;
 		nb_buf_puts(b, "update");
@@ -220,22 +195,7 @@ static void put_notice(struct nb_buf *b, const struct hnotice *n, const size_t *
 	free(rank);
 }
 
-/* Puts what order of walking could change into one order. */
-void nb_history_normalize(struct nb_history *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->count; i++) {
-		struct hnotice *n = &h->notices[i];
-
-		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
-		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
-		nb_sort(n->changes, n->change_count, sizeof(*n->changes), change_order);
-		nb_sort(n->moves, n->move_count, sizeof(*n->moves), move_order);
-	}
-}
-
-void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
+void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
 {
 	size_t *names = nb_calloc(h->name_count + 1, sizeof(*names));
 	size_t *name_rank = nb_calloc(h->name_count + 1, sizeof(*name_rank));
@@ -258,7 +218,7 @@ void nb_history_serialize(const struct nb_history *h, struct nb_buf *out)
 
 	if (h->has_tip)
 		git_oid_tostr(hex, sizeof(hex), &h->tip);
-	nb_buf_printf(out, "nocblog-history\t%d\n", NB_CACHE_FORMAT);
+	nb_buf_printf(out, "nocblog-history\t%d\n", NB_HISTCACHE_FORMAT);
 	nb_buf_printf(out, "tip\t%s\n", hex);
 	for (i = 0; i < h->name_count; i++) {
 		nb_buf_puts(out, "name");
@@ -304,18 +264,18 @@ static char *cache_path(git_repository *repo)
 {
 	struct nb_buf b = NB_BUF_INIT;
 
-	nb_buf_printf(&b, "%s%s", git_repository_path(repo), NB_HISTORY_CACHE);
+	nb_buf_printf(&b, "%s%s", git_repository_path(repo), NB_HISTCACHE_PATH);
 	return nb_buf_detach(&b);
 }
 
-int nb_history_save(const struct nb_history *h, git_repository *repo)
+int nb_histcache_save(const struct nb_history *h, git_repository *repo)
 {
 	struct nb_buf text = NB_BUF_INIT, tmp = NB_BUF_INIT, dir = NB_BUF_INIT;
 	char *path = cache_path(repo);
 	FILE *f = NULL;
 	int rc = -1;
 
-	nb_history_serialize(h, &text);
+	nb_histcache_serialize(h, &text);
 	nb_buf_printf(&dir, "%snocblog", git_repository_path(repo));
 	mkdir(dir.ptr, 0755);
 	nb_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
@@ -377,7 +337,7 @@ static size_t split(char *line, char **fields, size_t max)
 	return n;
 }
 
-static int read_sig(const struct nb_history *h, const char *field, struct sig *s)
+static int read_sig(const struct nb_history *h, const char *field, struct nb_hsig *s)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	long long t;
@@ -395,11 +355,11 @@ static char *dup_or_null(char *s)
 	return s ? nb_strdup(s) : NULL;
 }
 
-int nb_history_load(struct nb_history *h, git_repository *repo)
+int nb_histcache_load(struct nb_history *h, git_repository *repo)
 {
 	char *path = cache_path(repo), *text = NULL, *line, *save = NULL;
 	struct nb_buf data = NB_BUF_INIT;
-	struct hnotice *n = NULL;
+	struct nb_hnotice *n = NULL;
 	char *f[16];
 	size_t nf;
 	int ok = 0, rc = -1, unread = nb_buf_read_file(&data, path, SIZE_MAX - 1) < 0;
@@ -413,7 +373,7 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		nf = split(line, f, 16);
 		if (strcmp(f[0], "nocblog-history") == 0) {
-			if (nf != 2 || atoi(f[1]) != NB_CACHE_FORMAT)
+			if (nf != 2 || atoi(f[1]) != NB_HISTCACHE_FORMAT)
 				goto cleanup;
 		} else if (strcmp(f[0], "tip") == 0 && nf == 2) {
 			h->has_tip = git_oid_fromstr(&h->tip, f[1]) == 0;
@@ -453,13 +413,13 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 					goto cleanup;
 			}
 		} else if (strcmp(f[0], "site") == 0 && nf == 2) {
-			struct sig sig;
+			struct nb_hsig sig;
 
 			if (read_sig(h, f[1], &sig) < 0)
 				goto cleanup;
 			nb_history_site_changed(h, &sig);
 		} else if (strcmp(f[0], "move") == 0 && nf == 3 && n) {
-			struct hmove m;
+			struct nb_hmove m;
 			long long t[4];
 
 			if (read_sig(h, f[1], &m.sig) < 0 ||
@@ -469,21 +429,21 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 			m.from_end = t[1];
 			m.to_start = t[2];
 			m.to_end = t[3];
-			nb_hnotice_add_move(n, &m);
+			nb_history_add_move(n, &m);
 		} else if (strcmp(f[0], "old") == 0 && nf == 2 && n) {
 			char *p = unescape(f[1]);
 
 			if (!p)
 				goto cleanup;
-			nb_hnotice_add_old_path(n, p);
+			nb_history_add_old_path(n, p);
 		} else if (strcmp(f[0], "change") == 0 && nf == 2 && n) {
-			struct sig sig;
+			struct nb_hsig sig;
 
 			if (read_sig(h, f[1], &sig) < 0)
 				goto cleanup;
-			nb_hnotice_add_change(n, &sig);
+			nb_history_add_change(n, &sig);
 		} else if (strcmp(f[0], "status") == 0 && nf == 3 && n) {
-			struct hstatus *st;
+			struct nb_hstatus *st;
 			char *s = unescape(f[1]);
 
 			if (!s)
@@ -495,7 +455,7 @@ int nb_history_load(struct nb_history *h, git_repository *repo)
 			if (read_sig(h, f[2], &st->sig) < 0)
 				goto cleanup;
 		} else if (strcmp(f[0], "update") == 0 && nf == 3 && n) {
-			struct hupdate *u;
+			struct nb_hupdate *u;
 
 			nb_grow_array(&n->updates, &n->update_alloc, n->update_count + 1,
 				      sizeof(*n->updates));

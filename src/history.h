@@ -1,9 +1,11 @@
 /*
- * history: one walk over the commits reachable from a revision, learning
- * for every notice when it was added (following renames), when each update
- * first appeared and who wrote it, every edit, status change and deletion.
- * What a walk learned is kept in the repository's git directory, keyed by
- * the last commit walked, so the next walk reads only newer commits.
+ * history: what a walk over the commits learned, kept from one run to the
+ * next: for every notice, when and by whom it was added (following
+ * renames), each commit that changed it, its status changes and window
+ * moves, when each update first appeared and was last edited, its
+ * deletion; the authors' names, interned; the last change of site.yaml.
+ * The walk (walk.c) makes it, the cache (histcache.c) saves and loads it,
+ * dating (dating.c) reads it.
  */
 #ifndef NB_HISTORY_H
 #define NB_HISTORY_H
@@ -12,13 +14,58 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct nb_content;
-struct nb_diags;
-struct nb_repo_file;
-struct nb_buf;
+#include "map.h"
 
-struct nb_history;
+/* A commit as the history remembers it. */
+struct nb_hsig {
+	int64_t time;      /* author time */
+	int offset;        /* minutes east of UTC */
+	size_t name;       /* index into the history's names */
+	size_t email;
+	git_oid commit;    /* zero for the work tree */
+};
 
+struct nb_hupdate {
+	struct nb_hsig intro;  /* the commit that first had it */
+	int has_edit;
+	struct nb_hsig edit;   /* the latest commit that changed its text */
+};
+
+struct nb_hstatus {
+	char *status;
+	struct nb_hsig sig;
+};
+
+struct nb_hmove {
+	struct nb_hsig sig;
+	int64_t from_start, from_end, to_start, to_end;
+};
+
+struct nb_hnotice {
+	char *first_path;  /* identity */
+	char *path;        /* latest path */
+	char **old_paths;
+	size_t old_count, old_alloc;
+	struct nb_hsig added;
+	int has_edit;
+	struct nb_hsig edit;   /* latest change of title or text */
+	struct nb_hstatus *statuses;
+	size_t status_count, status_alloc;
+	int deleted;
+	struct nb_hsig deleted_sig;
+	char *title;       /* latest title */
+	int has_valid;
+	git_oid last_valid; /* latest version whose front matter parsed */
+	struct nb_hupdate *updates;
+	size_t update_count, update_alloc;
+	struct nb_map keys; /* update key -> index into updates */
+	struct nb_hmove *moves; /* each move of its maintenance window */
+	size_t move_count, move_alloc;
+	struct nb_hsig *changes; /* every commit that changed its file */
+	size_t change_count, change_alloc;
+};
+
+/* What the last walk did (not saved). */
 struct nb_history_stats {
 	size_t commits;          /* commits walked this time */
 	size_t content_commits;  /* of those, commits that changed content/ */
@@ -42,47 +89,50 @@ struct nb_history_stats {
 	size_t split_count, split_alloc;
 };
 
-#define NB_HISTORY_CACHE "nocblog/history"
+struct nb_history {
+	int has_tip;
+	git_oid tip;                 /* the commit it is up to */
+	struct nb_hnotice *notices;
+	size_t count, alloc;
+	struct nb_map paths;         /* path -> notice holding it last */
+	char **names;
+	size_t name_count, name_alloc;
+	struct nb_map name_index;
+	int has_site_change;
+	struct nb_hsig site_change;  /* the latest commit that changed site.yaml */
+	struct nb_history_stats stats;
+};
 
-/*
- * Walks the history reachable from commit.  With use_cache, starts from
- * what the cache holds when its commit is an ancestor of this one.
- * Returns 0, or -1 with a problem
- * (a shallow clone, an unreadable object) in diags.  Free with
- * nb_history_free.
- */
-int nb_history_walk(struct nb_history **out, git_repository *repo, git_commit *commit,
-		    int use_cache, struct nb_diags *diags);
-
-/* A history with no commits, for the first commit of a repository. */
-struct nb_history *nb_history_empty(git_repository *repo);
-
-/*
- * Adds the work tree's uncommitted changes (worktree vs head files, both
- * under content/ and sorted by path, as nb_repo_list and
- * nb_repo_list_worktree give them) as one more change, at time now by author.
- */
-void nb_history_add_worktree(struct nb_history *h, const struct nb_repo_file *head,
-			     size_t head_count, const struct nb_repo_file *work,
-			     size_t work_count, int64_t now, const char *author);
-
-/* Writes the cache for the commit walked.  Returns 0 or -1 (then the next
- * walk is simply a full one). */
-int nb_history_save(const struct nb_history *h, git_repository *repo);
-
-/* The cache's exact text: what nb_history_save writes. */
-void nb_history_serialize(const struct nb_history *h, struct nb_buf *out);
-
-/*
- * Dates the notices of c from the history: publication, updates, authors,
- * edits, status changes, old paths; lists the withdrawn notices; adds the
- * problems only history shows (an update before its notice, a stamp later
- * than the commit that added it).
- */
-int nb_history_apply(const struct nb_history *h, struct nb_content *c,
-		     struct nb_diags *diags);
-
-const struct nb_history_stats *nb_history_stats(const struct nb_history *h);
+/* An empty history (also for a repository with no commit yet).  Free it
+ * with nb_history_free. */
+struct nb_history *nb_history_new(void);
+/* Empties it: no notices, names or tip (the stats stay). */
+void nb_history_clear(struct nb_history *h);
 void nb_history_free(struct nb_history *h);
+const struct nb_history_stats *nb_history_stats(const struct nb_history *h);
+
+/* The index of a name (made UTF-8 that XML can hold), added if new. */
+size_t nb_history_intern(struct nb_history *h, const char *raw);
+/* A copy of the name at idx ("" if none); the caller frees it. */
+char *nb_history_name(const struct nb_history *h, size_t idx);
+/* Orders commits by author time, then id. */
+int nb_history_sig_cmp(const struct nb_hsig *a, const struct nb_hsig *b);
+
+/* A new notice first added at path by sig; its index. */
+size_t nb_history_notice_new(struct nb_history *h, const char *path, const struct nb_hsig *sig);
+/* A new update of n, known by key, first in sig; its index. */
+size_t nb_history_update_new(struct nb_hnotice *n, uint64_t key, const struct nb_hsig *sig);
+/* Keeps the later of *edit and sig as the latest edit. */
+void nb_history_note_edit(int *has, struct nb_hsig *edit, const struct nb_hsig *sig);
+/* Records an earlier path of a notice, once. */
+void nb_history_add_old_path(struct nb_hnotice *n, const char *path);
+/* Records a move of a notice's maintenance window. */
+void nb_history_add_move(struct nb_hnotice *n, const struct nb_hmove *move);
+/* Records a commit that changed a notice's file. */
+void nb_history_add_change(struct nb_hnotice *n, const struct nb_hsig *sig);
+/* Records a commit that changed site.yaml; the latest is kept. */
+void nb_history_site_changed(struct nb_history *h, const struct nb_hsig *sig);
+/* Puts what the order of walking could change into one order. */
+void nb_history_normalize(struct nb_history *h);
 
 #endif

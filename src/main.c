@@ -18,6 +18,8 @@
 #include "content.h"
 #include "diag.h"
 #include "feed.h"
+#include "dating.h"
+#include "histcache.h"
 #include "history.h"
 #include "hooks.h"
 #include "map.h"
@@ -28,6 +30,7 @@
 #include "repo.h"
 #include "tz.h"
 #include "util.h"
+#include "walk.h"
 
 #define NB_VERSION "0.1.0"
 
@@ -191,7 +194,7 @@ static int load_pending(git_repository *repo, git_commit *commit, struct nb_cont
 	if (commit && nb_repo_list(&head, &head_count, repo, commit, NB_CONTENT_DIR, diags) < 0)
 		goto cleanup;
 	author = worktree_author(repo);
-	nb_history_add_worktree(h, head, head_count, files, count, now, author);
+	nb_walk_worktree(h, repo, head, head_count, files, count, now, author);
 	rc = nb_content_load_files(content, repo, files, count, now, diags) < 0 ? EXIT_CONTENT : 0;
 cleanup:
 	nb_repo_files_free(head, head_count);
@@ -273,8 +276,8 @@ static int load(struct options *o, struct loaded *l)
 	if (!pending && nb_content_load(&l->content, l->repo, commit, &l->diags) < 0)
 		rc = EXIT_CONTENT;
 	if (!commit) {
-		l->history = nb_history_empty(l->repo);
-	} else if (nb_history_walk(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
+		l->history = nb_history_new();
+	} else if (nb_walk_history(&l->history, l->repo, commit, !o->no_cache, &l->diags) < 0) {
 		rc = EXIT_ENV;
 		goto cleanup;
 	} else if (!nb_history_stats(l->history)->from_cache ||
@@ -293,7 +296,7 @@ static int load(struct options *o, struct loaded *l)
 			fputc('\n', stderr);
 		}
 		/* only what the cache does not hold already */
-		nb_history_save(l->history, l->repo);
+		nb_histcache_save(l->history, l->repo);
 	}
 	if (pending) {
 		size_t before = l->diags.count;
@@ -310,7 +313,7 @@ static int load(struct options *o, struct loaded *l)
 		if (rc)
 			goto cleanup;
 	}
-	if (nb_history_apply(l->history, &l->content, &l->diags) < 0)
+	if (nb_dating_apply(l->history, &l->content, &l->diags) < 0)
 		rc = EXIT_CONTENT;
 	nb_content_read_withdrawn(&l->content, l->repo);
 cleanup:
@@ -778,7 +781,7 @@ static int cmd_history(int argc, char **argv)
 	if (o.dump_cache) {
 		struct nb_buf text = NB_BUF_INIT;
 
-		nb_history_serialize(l.history, &text);
+		nb_histcache_serialize(l.history, &text);
 		fwrite(text.ptr, 1, text.len, stdout);
 		nb_buf_release(&text);
 	} else if (o.tsv) {

@@ -18,7 +18,10 @@
 #include "content.h"
 #include "diag.h"
 #include "fixture.h"
+#include "dating.h"
+#include "histcache.h"
 #include "history.h"
+#include "walk.h"
 #include "repo.h"
 #include "util.h"
 
@@ -42,8 +45,8 @@ static void date_repo_opt(struct dated *x, struct fx_repo *r, int use_cache, int
 	assert_int_equal(nb_repo_open(&x->repo, r->dir, &x->diags), 0);
 	assert_int_equal(nb_repo_commit(&commit, x->repo, "HEAD", &x->diags), 0);
 	nb_content_load(&x->c, x->repo, commit, &x->diags);
-	assert_int_equal(nb_history_walk(&x->h, x->repo, commit, use_cache, &x->diags), 0);
-	nb_history_apply(x->h, &x->c, &x->diags);
+	assert_int_equal(nb_walk_history(&x->h, x->repo, commit, use_cache, &x->diags), 0);
+	nb_dating_apply(x->h, &x->c, &x->diags);
 	git_commit_free(commit);
 	if (!allow_problems && x->diags.count)
 		fail_msg("%s:%d: %s", x->diags.items[0].path ? x->diags.items[0].path : "",
@@ -779,7 +782,7 @@ static void test_stamp_problems_from_history(void **state)
 static void serialize(struct dated *x, struct nb_buf *out)
 {
 	nb_buf_truncate(out, 0);
-	nb_history_serialize(x->h, out);
+	nb_histcache_serialize(x->h, out);
 }
 
 /* Walks with the cache and without; both must give the same bytes. */
@@ -792,7 +795,7 @@ static void expect_cache_matches(struct fx_repo *r, size_t new_commits, int from
 	assert_int_equal(nb_history_stats(x.h)->from_cache, from_cache);
 	if (from_cache)
 		assert_int_equal(nb_history_stats(x.h)->commits, new_commits);
-	assert_int_equal(nb_history_save(x.h, x.repo), 0);
+	assert_int_equal(nb_histcache_save(x.h, x.repo), 0);
 	serialize(&x, &cached);
 	date_repo_opt(&y, r, 0, 0);
 	serialize(&y, &full);
@@ -852,7 +855,7 @@ static void test_incremental_cache(void **state)
 
 	/* a damaged cache: a full walk */
 	cache = malloc(strlen(r.dir) + 64);
-	sprintf(cache, "%s/.git/%s", r.dir, NB_HISTORY_CACHE);
+	sprintf(cache, "%s/.git/%s", r.dir, NB_HISTCACHE_PATH);
 	{
 		FILE *f = fopen(cache, "wb");
 
