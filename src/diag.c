@@ -109,3 +109,20 @@ void nb_diags_move(struct nb_diags *to, struct nb_diags *from)
 	from->items = NULL;
 	from->count = from->alloc = 0;
 }
+
+void nb_diags_text(struct nb_buf *out, struct nb_diags *d)
+{
+	char *prev = NULL;
+	size_t i;
+
+	nb_diags_sort(d);
+	for (i = 0; i < d->count; i++) {
+		char *line = nb_diag_format(&d->items[i]);
+
+		if (!prev || strcmp(prev, line) != 0)
+			nb_buf_printf(out, "%s\n", line);
+		free(prev);
+		prev = line;
+	}
+	free(prev);
+}

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct nb_buf;
+
 struct nb_diag {
 	char *path;    /* repository-relative path, or NULL */
 	int line;      /* 1-based; 0 when the problem has no line */
@@ -36,5 +38,10 @@ void nb_diags_clear(struct nb_diags *d);
 /* Moves every problem of from to the end of to (problems found on another
  * thread, in diags of its own). */
 void nb_diags_move(struct nb_diags *to, struct nb_diags *from);
+
+/* The problems, sorted, one line each ("path:line: message — hint"), a
+ * line the same as the one before it left out (a file both the commit
+ * and the work tree hold is seen twice). */
+void nb_diags_text(struct nb_buf *out, struct nb_diags *d);
 
 #endif

@@ -74,6 +74,7 @@ void nb_hooks_script(struct nb_buf *b, const char *kind, const char *self, const
 
 void nb_hooks_path(struct nb_buf *path, git_repository *repo, const char *kind)
 {
+	nb_buf_truncate(path, 0);
 	nb_buf_printf(path, "%shooks/%s", git_repository_path(repo), kind);
 }
 
@@ -94,9 +95,22 @@ int nb_hooks_install(struct nb_buf *path, git_repository *repo, const char *kind
 		     const char *self, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf script = NB_BUF_INIT, hint = NB_BUF_INIT, dir = NB_BUF_INIT;
+	char real[4096];
 	int rc = 0;
 
 	nb_hooks_path(path, repo, kind);
+	/* the hook runs elsewhere: the output folder by its absolute path */
+	if (out && ((mkdir(out, 0755) < 0 && errno != EEXIST) || !realpath(out, real))) {
+		nb_diags_add(diags, out, 0,
+			     errno == ENOENT ? "create the folder that holds it first, or pass "
+					       "another OUTDIR" :
+					       "pass a folder nocblog can create and write",
+			     "cannot make the output folder: %s", strerror(errno));
+		rc = NB_HOOKS_IO;
+		goto cleanup;
+	}
+	if (out)
+		out = real;
 	if (strchr(self, '\'') || (out && strchr(out, '\''))) {
 		nb_diags_add(diags, NULL, 0, "use paths without quotes", "a path holds a quote");
 		rc = NB_HOOKS_BAD_PATH;

@@ -31,9 +31,10 @@ int nb_hooks_foreign(git_repository *repo, const char *kind);
 
 /*
  * Writes the hook of that kind (see nb_hooks_script) into the repository,
- * replacing one nocblog wrote before, through a temporary file.  Returns 0
- * with its path in path, or one of the codes above with the problem in
- * diags.
+ * replacing one nocblog wrote before, through a temporary file.  out (the
+ * post-receive hook's output folder) is made if missing and written into
+ * the hook by its absolute path.  Returns 0 with the hook's path in path,
+ * or one of the codes above with the problem in diags.
  */
 int nb_hooks_install(struct nb_buf *path, git_repository *repo, const char *kind,
 		     const char *self, const char *out, struct nb_diags *diags);

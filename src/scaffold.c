@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "content.h"
 #include "diag.h"
 #include "hooks.h"
 #include "notice.h"
@@ -353,5 +354,78 @@ cleanup:
 	nb_repo_close(repo);
 	nb_buf_release(&top);
 	nb_buf_release(&hook);
+	return rc;
+}
+
+/* ---- nocblog new ---- */
+
+/* A notice elsewhere in the work tree with the same slug. */
+static const char *slug_taken(const struct nb_repo_file *files, size_t count, const char *path)
+{
+	char *slug = nb_notice_slug(path);
+	const char *hit = NULL;
+	size_t i;
+
+	for (i = 0; i < count && !hit; i++) {
+		char *other = nb_notice_slug(files[i].path);
+
+		if (strstr(files[i].path, ".md") && strcmp(other, slug) == 0)
+			hit = files[i].path;
+		free(other);
+	}
+	free(slug);
+	return hit;
+}
+
+int nb_scaffold_new(struct nb_buf *path, git_repository *repo, char *const *servers,
+		    size_t server_count, int maintenance, const char *title, int64_t now,
+		    struct nb_diags *diags)
+{
+	struct nb_buf text = NB_BUF_INIT, full = NB_BUF_INIT, yaml = NB_BUF_INIT;
+	struct nb_repo_file *files = NULL;
+	const char *workdir = git_repository_workdir(repo), *taken;
+	struct nb_site site;
+	size_t count = 0;
+	int rc = NB_SCAFFOLD_IO;
+
+	memset(&site, 0, sizeof(site));
+	if (!workdir) {
+		nb_diags_add(diags, NULL, 0, "run it in a clone with a work tree",
+			     "the repository is bare");
+		goto cleanup;
+	}
+	nb_buf_printf(&full, "%s%s", workdir, NB_SITE_PATH);
+	if (nb_buf_read_file(&yaml, full.ptr, NB_SITE_MAX_BYTES) < 0) {
+		nb_diags_add(diags, NB_SITE_PATH, 0, "create it first", "cannot read site.yaml");
+		goto cleanup;
+	}
+	rc = NB_SCAFFOLD_REFUSED;
+	if (nb_site_load(&site, nb_buf_cstr(&yaml), yaml.len, NB_SITE_PATH, diags) < 0 ||
+	    nb_scaffold_notice(path, &text, &site, (const char *const *)servers, server_count,
+			       maintenance, title, now, diags) < 0)
+		goto cleanup;
+	nb_repo_list_worktree(&files, &count, repo, NB_CONTENT_DIR, NB_NOTICE_MAX_BYTES, diags);
+	taken = slug_taken(files, count, path->ptr);
+	if (taken) {
+		nb_diags_add(diags, taken, 0, "choose another title, or edit that notice",
+			     "a notice with this file name exists");
+		goto cleanup;
+	}
+	nb_buf_truncate(&full, 0);
+	nb_buf_printf(&full, "%s%s", workdir, path->ptr);
+	if (nb_make_dirs(full.ptr, strlen(workdir)) < 0 ||
+	    nb_write_file(full.ptr, text.ptr, text.len, 0644, 0) < 0) {
+		nb_diags_add(diags, path->ptr, 0, "check the folder's permissions",
+			     "cannot create the notice: %s", strerror(errno));
+		rc = NB_SCAFFOLD_IO;
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	nb_site_release(&site);
+	nb_repo_files_free(files, count);
+	nb_buf_release(&text);
+	nb_buf_release(&full);
+	nb_buf_release(&yaml);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #ifndef NB_SCAFFOLD_H
 #define NB_SCAFFOLD_H
 
+#include <git2.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +21,7 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 		       const char *const *servers, size_t server_count, int maintenance,
 		       const char *title, int64_t now, struct nb_diags *diags);
 
-/* What nb_scaffold_init returns besides 0. */
+/* What nb_scaffold_init and nb_scaffold_new return besides 0. */
 enum {
 	NB_SCAFFOLD_REFUSED = -1, /* a file is there, or the folder is no place for one */
 	NB_SCAFFOLD_IO = -2,      /* something could not be written */
@@ -48,5 +49,16 @@ void nb_scaffold_gitignore(struct nb_buf *add, const char *existing);
  */
 int nb_scaffold_init(struct nb_buf *done, const char *dir, const char *self,
 		     struct nb_diags *diags);
+
+/*
+ * nocblog new: writes the new notice (nb_scaffold_notice, against the
+ * work tree's site.yaml) into the work tree of repo and its path (from
+ * the work tree's top) into path.  A notice whose slug another file
+ * already has is refused; nothing is overwritten.  Returns 0, or one of
+ * the codes above with the problems in diags.
+ */
+int nb_scaffold_new(struct nb_buf *path, git_repository *repo, char *const *servers,
+		    size_t server_count, int maintenance, const char *title, int64_t now,
+		    struct nb_diags *diags);
 
 #endif

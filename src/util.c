@@ -320,6 +320,16 @@ const char *nb_suggest(const char *word, const char *const *candidates, size_t n
 	return best_d <= limit ? best : NULL;
 }
 
+int nb_self_path(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0 || (size_t)n >= size - 1)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 int nb_make_dirs(char *path, size_t from)
 {
 	char *s;

@@ -42,6 +42,9 @@ unsigned nb_bidi_code(const char *s);
  * frees it.
  */
 char *nb_utf8_clean(const char *s);
+/* This program's path (for hooks to call it, and what is installed beside
+ * it); 0, or -1 when the system cannot say. */
+int nb_self_path(char *buf, size_t size);
 /* Makes the folders of path (up to its last '/') below its first `from`
  * bytes.  Returns 0, or -1 with errno set. */
 int nb_make_dirs(char *path, size_t from);
