@@ -907,7 +907,7 @@ static void check_name(struct theme_check *c, const char *name, int line)
 			if (near)
 				nb_buf_printf(&hint, "did you mean '%s'?", near);
 			else
-				nb_buf_puts(&hint, "see the fields each page has in the README (Themes)");
+				nb_buf_puts(&hint, "see the fields each page has in doc/themes.md");
 			nb_diags_add(c->diags, c->path, line, hint.ptr,
 				     "'%s' is not a field of any page: it would render as nothing", word);
 			c->problems++;
