@@ -152,6 +152,15 @@ static void text_node(xmlTextWriterPtr w, const char *text)
 	free(clean);
 }
 
+/* <content type="html">, the HTML escaped as text. */
+static void html_content(xmlTextWriterPtr w, const char *html)
+{
+	xmlTextWriterStartElement(w, BAD_CAST "content");
+	attribute(w, "type", "html");
+	text_node(w, html);
+	xmlTextWriterEndElement(w);
+}
+
 static void atom_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "link");
@@ -396,10 +405,7 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	summary_text(&sum, s, it);
 	element(w, "summary", sum.ptr);
 	thread_html(&html, s, it);
-	xmlTextWriterStartElement(w, BAD_CAST "content");
-	attribute(w, "type", "html");
-	text_node(w, html.ptr);
-	xmlTextWriterEndElement(w);
+	html_content(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	free(id);
 	nb_buf_release(&url);
@@ -612,10 +618,7 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 	if (n)
 		categories(w, s, n);
 	element(w, "summary", nb_buf_cstr(&sum));
-	xmlTextWriterStartElement(w, BAD_CAST "content");
-	attribute(w, "type", "html");
-	text_node(w, html.ptr);
-	xmlTextWriterEndElement(w);
+	html_content(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	free(nid);
 	nb_buf_release(&url);

@@ -127,6 +127,15 @@ static struct nb_source source_of(const struct options *o)
 	return src;
 }
 
+/* Loads what the options name into l (release it with finish). */
+static int load(struct nb_loaded *l, const struct options *o)
+{
+	struct nb_source src = source_of(o);
+
+	memset(l, 0, sizeof(*l));
+	return nb_build_load(l, &src);
+}
+
 
 /* Prints what was found (unless quiet) and the problems, and frees l. */
 static void finish(struct nb_loaded *l, int quiet)
@@ -143,16 +152,13 @@ static void finish(struct nb_loaded *l, int quiet)
 
 static int cmd_check(int argc, char **argv)
 {
-	struct nb_source src;
 	struct nb_loaded l;
 	struct options o;
 	int rc;
 
 	if (parse_options(&o, argc, argv, CMD_CHECK) < 0)
 		return EXIT_USAGE;
-	memset(&l, 0, sizeof(l));
-	src = source_of(&o);
-	rc = nb_build_load(&l, &src);
+	rc = load(&l, &o);
 	/* --theme: the theme too, as a build would use it */
 	if (o.theme && (nb_theme_check(o.theme, &l.diags) < 0 ||
 			nb_render_check_theme(o.theme, &l.diags) < 0) && rc == 0)
@@ -217,16 +223,13 @@ static int cmd_build(int argc, char **argv)
 static int cmd_history(int argc, char **argv)
 {
 	struct nb_buf text = NB_BUF_INIT;
-	struct nb_source src;
 	struct nb_loaded l;
 	struct options o;
 	int rc;
 
 	if (parse_options(&o, argc, argv, CMD_HISTORY) < 0)
 		return EXIT_USAGE;
-	memset(&l, 0, sizeof(l));
-	src = source_of(&o);
-	rc = nb_build_load(&l, &src);
+	rc = load(&l, &o);
 	if (rc == EXIT_ENV || !l.content.site.timezone)
 		goto cleanup;
 	if (o.dump_cache)
