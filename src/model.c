@@ -161,14 +161,29 @@ static int year_order(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-static void server_state(struct nb_server_view *v, const struct nb_model *m)
+const char *nb_state_name(enum nb_state state)
+{
+	static const char *const names[] = { "operational", "degraded", "outage", "maintenance" };
+
+	return names[state];
+}
+
+const char *nb_state_label(enum nb_state state)
+{
+	static const char *const labels[] = { "Operational", "Degraded", "Outage", "Maintenance" };
+
+	return labels[state];
+}
+
+/* The state the open notices among items put their server (or the site) in. */
+static enum nb_state state_of(const struct nb_model *m, const size_t *items, size_t count)
 {
 	enum nb_severity worst = NB_SEVERITY_NONE;
 	int incident = 0, maintenance = 0;
 	size_t i;
 
-	for (i = 0; i < v->count; i++) {
-		const struct nb_notice *n = m->items[v->items[i]].notice;
+	for (i = 0; i < count; i++) {
+		const struct nb_notice *n = m->items[items[i]].notice;
 
 		if (!nb_status_is_open(n->status))
 			continue;
@@ -181,11 +196,8 @@ static void server_state(struct nb_server_view *v, const struct nb_model *m)
 		}
 	}
 	if (incident)
-		v->state = worst >= NB_MAJOR ? "outage" : "degraded";
-	else if (maintenance)
-		v->state = "maintenance";
-	else
-		v->state = "operational";
+		return worst >= NB_MAJOR ? NB_OUTAGE : NB_DEGRADED;
+	return maintenance ? NB_STATE_MAINTENANCE : NB_OPERATIONAL;
 }
 
 static void add_to_server(struct nb_model *m, struct nb_server_view *v, size_t *alloc,
@@ -250,7 +262,7 @@ static void build_servers(struct nb_model *m)
 		}
 	}
 	for (s = 0; s < m->server_count; s++)
-		server_state(&m->servers[s], m);
+		m->servers[s].state = state_of(m, m->servers[s].items, m->servers[s].count);
 	nb_map_release(&index);
 	free(alloc);
 }
@@ -483,6 +495,7 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 			m->closed[m->closed_count++] = i;
 	}
 	nb_sort_r(m->open, m->open_count, sizeof(*m->open), open_order, m);
+	m->state = state_of(m, m->open, m->open_count);
 	build_servers(m);
 	for (i = 0; i < m->count; i++) {
 		if (m->year_count && m->years[m->year_count - 1] == m->items[i].year)

@@ -60,6 +60,16 @@ struct nb_event {
 	                            "moved-1", "withdrawn-2010-10-16T05:24:00Z" */
 };
 
+/* What a server, or the whole site, is going through: an outage while a
+ * major or critical incident is open, degraded for a minor one (or one of
+ * no severity), maintenance while maintenance is in progress. */
+enum nb_state { NB_OPERATIONAL, NB_DEGRADED, NB_OUTAGE, NB_STATE_MAINTENANCE };
+
+/* "operational", "degraded", "outage", "maintenance" (for CSS classes). */
+const char *nb_state_name(enum nb_state state);
+/* "Operational", "Degraded", "Outage", "Maintenance". */
+const char *nb_state_label(enum nb_state state);
+
 struct nb_server_view {
 	const struct nb_server *server;
 	size_t *items;           /* indexes into the model's items, newest first;
@@ -69,7 +79,7 @@ struct nb_server_view {
 	size_t incidents, maintenance;
 	int64_t resolve_total;   /* summed time to resolve, over `resolved_count` */
 	size_t resolved_count;
-	const char *state;       /* "operational", "degraded", "outage", "maintenance" */
+	enum nb_state state;
 	size_t *members;         /* indexes of the servers in this group */
 	size_t member_count;
 };
@@ -94,6 +104,7 @@ struct nb_model {
 	struct nb_redirect *redirects;
 	size_t redirect_count;
 	int64_t updated;         /* the latest activity on the site; 0 when empty */
+	enum nb_state state;     /* the whole site's, by the same rule as a server's */
 	struct nb_event *events; /* each item's in turn (see nb_item), then the
 	                            recent withdrawals */
 	size_t event_count;

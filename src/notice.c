@@ -32,6 +32,20 @@ static const char *const status_labels[] = {
 
 const char *nb_kind_name(enum nb_kind kind) { return kind_names[kind]; }
 const char *nb_status_label(enum nb_status status) { return status_labels[status]; }
+
+const char *nb_kind_label(enum nb_kind kind)
+{
+	static const char *const labels[] = { "Incident", "Maintenance" };
+
+	return labels[kind];
+}
+
+const char *nb_severity_label(enum nb_severity severity)
+{
+	static const char *const labels[] = { "", "Minor", "Major", "Critical" };
+
+	return labels[severity];
+}
 const char *nb_status_name(enum nb_status status) { return status_names[status]; }
 const char *nb_severity_name(enum nb_severity sev) { return severity_names[sev]; }
 

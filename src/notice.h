@@ -141,8 +141,11 @@ void nb_update_keys(const struct nb_notice *n, uint64_t *keys);
 const char *nb_kind_name(enum nb_kind kind);
 const char *nb_status_name(enum nb_status status);
 const char *nb_severity_name(enum nb_severity severity);
-/* What people read: "In progress" for in-progress. */
+/* What people read: "In progress" for in-progress, "Maintenance",
+ * "Critical". */
 const char *nb_status_label(enum nb_status status);
+const char *nb_kind_label(enum nb_kind kind);
+const char *nb_severity_label(enum nb_severity severity);
 /* The status of that name for the kind; -1 when it is not one of its. */
 int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out);
 /* 1 for an incident not yet resolved or maintenance not yet completed

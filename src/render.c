@@ -142,24 +142,6 @@ static struct nb_tmpl_value *d_time(struct ctx *x, int64_t t)
 	return v;
 }
 
-static const char *label(const char *name)
-{
-	static const char *const labels[][2] = {
-		{ "investigating", "Investigating" }, { "identified", "Identified" },
-		{ "monitoring", "Monitoring" }, { "resolved", "Resolved" },
-		{ "scheduled", "Scheduled" }, { "in-progress", "In progress" },
-		{ "completed", "Completed" }, { "cancelled", "Cancelled" }, { "incident", "Incident" },
-		{ "maintenance", "Maintenance" }, { "minor", "Minor" }, { "major", "Major" },
-		{ "critical", "Critical" }, { "operational", "Operational" },
-		{ "degraded", "Degraded" }, { "outage", "Outage" },
-	};
-	size_t i;
-
-	for (i = 0; i < NB_ARRAY_LEN(labels); i++)
-		if (strcmp(labels[i][0], name) == 0)
-			return labels[i][1];
-	return name;
-}
 
 /* ---- notices ---- */
 
@@ -200,13 +182,13 @@ static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item
 	d_strf(v, "href", "%s%s", root, it->url);
 	d_strf(v, "url", "%s%s", x->site->base_url, it->url);
 	d_str(v, "kind", nb_kind_name(n->kind));
-	d_str(v, "kind_label", label(nb_kind_name(n->kind)));
+	d_str(v, "kind_label", nb_kind_label(n->kind));
 	d_str(v, "status", nb_status_name(n->status));
-	d_str(v, "status_label", label(nb_status_name(n->status)));
+	d_str(v, "status_label", nb_status_label(n->status));
 	d_bool(v, "open", nb_status_is_open(n->status));
 	if (n->severity != NB_SEVERITY_NONE) {
 		d_str(v, "severity", nb_severity_name(n->severity));
-		d_str(v, "severity_label", label(nb_severity_name(n->severity)));
+		d_str(v, "severity_label", nb_severity_label(n->severity));
 	} else {
 		d_null(x, v, "severity");
 	}
@@ -405,43 +387,27 @@ static size_t page_count(const struct nb_model *m)
 	return m->closed_count ? (m->closed_count + NB_PER_PAGE - 1) / NB_PER_PAGE : 1;
 }
 
-static const char *overall(const struct nb_model *m, const char **label_out, const char **text)
+/* What the home page says of the site's state; the open notices are
+ * listed below the text, one or more. */
+static void overall(const struct nb_model *m, const char **label_out, const char **text)
 {
-	int incident = 0, maintenance = 0, major = 0;
-	size_t i;
-
-	for (i = 0; i < m->open_count; i++) {
-		const struct nb_notice *n = m->items[m->open[i]].notice;
-
-		if (n->kind == NB_INCIDENT) {
-			incident = 1;
-			major |= n->severity >= NB_MAJOR;
-		} else if (n->status == NB_IN_PROGRESS) {
-			maintenance = 1;
-		}
-	}
-	/* the open notices are listed below the text, one or more */
-	if (incident && major) {
-		*label_out = "Major service disruption";
+	switch (m->state) {
+	case NB_OUTAGE:
+	case NB_DEGRADED:
+		*label_out = m->state == NB_OUTAGE ? "Major service disruption" :
+						     "Some services are affected";
 		*text = nb_plural(m->open_count, "We are working on it; the notice below has the latest.",
 				  "We are working on it; the notices below have the latest.");
-		return "outage";
-	}
-	if (incident) {
-		*label_out = "Some services are affected";
-		*text = nb_plural(m->open_count, "We are working on it; the notice below has the latest.",
-				  "We are working on it; the notices below have the latest.");
-		return "degraded";
-	}
-	if (maintenance) {
+		break;
+	case NB_STATE_MAINTENANCE:
 		*label_out = "Maintenance in progress";
 		*text = nb_plural(m->open_count, "Planned work is under way; see the notice below.",
 				  "Planned work is under way; see the notices below.");
-		return "maintenance";
+		break;
+	default:
+		*label_out = "All systems operational";
+		*text = "No incident is open.";
 	}
-	*label_out = "All systems operational";
-	*text = "No incident is open.";
-	return "operational";
 }
 
 /* The open notices' cards for pages at root, made once: every page of the
@@ -468,7 +434,7 @@ static int home_pages(struct ctx *x)
 		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
 		struct nb_tmpl_value *v;
 		size_t first = (p - 1) * NB_PER_PAGE, count = x->m->closed_count - first;
-		const char *state, *state_label, *state_text;
+		const char *state_label, *state_text;
 		int rc;
 
 		if (p > 1)
@@ -494,8 +460,8 @@ static int home_pages(struct ctx *x)
 			d_set(v, "pager", pager);
 		}
 		d_strf(v, "page_count", "%zu", pages);
-		state = overall(x->m, &state_label, &state_text);
-		d_str(v, "overall", state);
+		overall(x->m, &state_label, &state_text);
+		d_str(v, "overall", nb_state_name(x->m->state));
 		d_str(v, "overall_label", state_label);
 		d_str(v, "overall_text", state_text);
 		d_bool(v, "has_open", x->m->open_count > 0);
@@ -572,8 +538,8 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 	size_t i;
 
 	d_str(v, "description", sv->server->description);
-	d_str(v, "state", sv->state);
-	d_str(v, "state_label", label(sv->state));
+	d_str(v, "state", nb_state_name(sv->state));
+	d_str(v, "state_label", nb_state_label(sv->state));
 	d_strf(v, "open", "%zu", sv->open);
 	d_strf(v, "incidents", "%zu", sv->incidents);
 	d_strf(v, "maintenance", "%zu", sv->maintenance);
