@@ -16,6 +16,7 @@
 #include "text.h"
 #include "tz.h"
 #include "util.h"
+#include "xml.h"
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define THR_NS "http://purl.org/syndication/thread/1.0"
@@ -83,98 +84,29 @@ static void when(char *out, size_t size, const struct nb_site *site, int64_t t)
 	nb_tz_format(out, size, "%a %-d %b %Y, %H:%M %Z", site->timezone, t);
 }
 
-/* ---- writing XML ---- */
-
-struct xml {
-	xmlBufferPtr buf;
-	xmlTextWriterPtr w;
-};
-
-static int xml_begin(struct xml *x)
-{
-	x->buf = xmlBufferCreate();
-	x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
-	if (!x->w)
-		return -1;
-	xmlTextWriterSetIndent(x->w, 1);
-	xmlTextWriterSetIndentString(x->w, BAD_CAST "  ");
-	return xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ? -1 : 0;
-}
-
-static int xml_end(struct xml *x, struct nb_publish *pub, const char *rel,
-		   struct nb_diags *diags)
-{
-	int rc = -1;
-
-	if (x->w && xmlTextWriterEndDocument(x->w) >= 0) {
-		xmlFreeTextWriter(x->w);
-		x->w = NULL;
-		rc = nb_publish_write(pub, rel, (const char *)xmlBufferContent(x->buf),
-				      (size_t)xmlBufferLength(x->buf), diags);
-	} else {
-		nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
-			     "cannot write the feed");
-	}
-	if (x->w)
-		xmlFreeTextWriter(x->w);
-	if (x->buf)
-		xmlBufferFree(x->buf);
-	return rc;
-}
-
-/*
- * Every piece of text goes out through these three.  libxml2's writer
- * escapes markup but passes control characters and broken UTF-8 (a commit
- * author, a YAML "\x01", a file name) through, which would make the whole
- * feed unreadable: they are replaced here.
- */
-static void element(xmlTextWriterPtr w, const char *name, const char *text)
-{
-	char *clean = nb_utf8_clean(text);
-
-	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-}
-
-static void attribute(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	char *clean = nb_utf8_clean(value);
-
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-}
-
-static void text_node(xmlTextWriterPtr w, const char *text)
-{
-	char *clean = nb_utf8_clean(text);
-
-	xmlTextWriterWriteString(w, BAD_CAST clean);
-	free(clean);
-}
-
 /* <content type="html">, the HTML escaped as text. */
 static void html_content(xmlTextWriterPtr w, const char *html)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "content");
-	attribute(w, "type", "html");
-	text_node(w, html);
+	nb_xml_attribute(w, "type", "html");
+	nb_xml_text(w, html);
 	xmlTextWriterEndElement(w);
 }
 
 static void atom_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type)
 {
 	xmlTextWriterStartElement(w, BAD_CAST "link");
-	attribute(w, "rel", rel);
-	attribute(w, "href", href);
+	nb_xml_attribute(w, "rel", rel);
+	nb_xml_attribute(w, "href", href);
 	if (type)
-		attribute(w, "type", type);
+		nb_xml_attribute(w, "type", type);
 	xmlTextWriterEndElement(w);
 }
 
 static void person(xmlTextWriterPtr w, const char *tag, const char *name)
 {
 	xmlTextWriterStartElement(w, BAD_CAST tag);
-	element(w, "name", name);
+	nb_xml_element(w, "name", name);
 	xmlTextWriterEndElement(w);
 }
 
@@ -183,14 +115,14 @@ static void categories(xmlTextWriterPtr w, const struct scope *s, const struct n
 	struct nb_buf scheme = NB_BUF_INIT;
 	size_t i;
 
-	nb_buf_printf(&scheme, "%sservers/", s->site->base_url);
+	nb_buf_printf(&scheme, "%s" NB_MODEL_SERVERS_URL, s->site->base_url);
 	for (i = 0; i < n->server_count; i++) {
 		const struct nb_server *sv = nb_site_server(s->site, n->servers[i]);
 
 		xmlTextWriterStartElement(w, BAD_CAST "category");
-		attribute(w, "term", n->servers[i]);
-		attribute(w, "scheme", scheme.ptr);
-		attribute(w, "label", sv ? sv->name : n->servers[i]);
+		nb_xml_attribute(w, "term", n->servers[i]);
+		nb_xml_attribute(w, "scheme", scheme.ptr);
+		nb_xml_attribute(w, "label", sv ? sv->name : n->servers[i]);
 		xmlTextWriterEndElement(w);
 	}
 	nb_buf_release(&scheme);
@@ -341,14 +273,14 @@ static void feed_head(xmlTextWriterPtr w, const struct scope *s, const char *fil
 
 	nb_buf_printf(&self, "%s%s%s", s->site->base_url, s->dir, file);
 	nb_buf_printf(&alt, "%s%s", s->site->base_url, s->dir);
-	element(w, "id", self.ptr);
-	element(w, "title", title);
+	nb_xml_element(w, "id", self.ptr);
+	nb_xml_element(w, "title", title);
 	iso(t, sizeof(t), updated);
-	element(w, "updated", t);
+	nb_xml_element(w, "updated", t);
 	atom_link(w, "self", self.ptr, "application/atom+xml");
 	atom_link(w, "alternate", alt.ptr, "text/html");
 	person(w, "author", s->site->author);
-	element(w, "generator", "nocblog");
+	nb_xml_element(w, "generator", "nocblog");
 	nb_buf_release(&self);
 	nb_buf_release(&alt);
 }
@@ -369,14 +301,14 @@ static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 		id = nb_feed_notice_id(s->site, wd->first_path, wd->added);
 		iso(t, sizeof(t), wd->withdrawn);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "deleted-entry", NULL);
-		attribute(w, "ref", id);
-		attribute(w, "when", t);
+		nb_xml_attribute(w, "ref", id);
+		nb_xml_attribute(w, "when", t);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "by", NULL);
-		element(w, "name", wd->author);
+		nb_xml_element(w, "name", wd->author);
 		xmlTextWriterEndElement(w);
 		nb_buf_printf(&comment, "Withdrawn: %s", wd->title);
 		xmlTextWriterStartElementNS(w, BAD_CAST "at", BAD_CAST "comment", NULL);
-		text_node(w, comment.ptr);
+		nb_xml_text(w, comment.ptr);
 		xmlTextWriterEndElement(w);
 		xmlTextWriterEndElement(w);
 		nb_buf_release(&comment);
@@ -393,17 +325,17 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 
 	nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
-	element(w, "id", id);
-	element(w, "title", n->title);
+	nb_xml_element(w, "id", id);
+	nb_xml_element(w, "title", n->title);
 	iso(t, sizeof(t), n->published);
-	element(w, "published", t);
+	nb_xml_element(w, "published", t);
 	iso(t, sizeof(t), it->updated);
-	element(w, "updated", t);
+	nb_xml_element(w, "updated", t);
 	person(w, "author", n->author ? n->author : s->site->author);
 	atom_link(w, "alternate", url.ptr, "text/html");
 	categories(w, s, n);
 	summary_text(&sum, s, it);
-	element(w, "summary", sum.ptr);
+	nb_xml_element(w, "summary", sum.ptr);
 	thread_html(&html, s, it);
 	html_content(w, html.ptr);
 	xmlTextWriterEndElement(w);
@@ -416,15 +348,15 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	struct nb_buf rel = NB_BUF_INIT;
-	struct xml x = { NULL, NULL };
+	struct nb_xml x = { NULL, NULL };
 	size_t count, i, *order = by_updated(s, &count, s->site->feed_entries);
 	int64_t gone = newest_tombstone(s), newest = count ? s->m->items[order[0]].updated : 0;
 	int rc;
 
-	if (xml_begin(&x) == 0) {
+	if (nb_xml_begin(&x) == 0) {
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
 		if (gone)
-			attribute(x.w, "xmlns:at", AT_NS);
+			nb_xml_attribute(x.w, "xmlns:at", AT_NS);
 		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, gone > newest ? gone : newest));
 		if (gone)
 			tombstones(x.w, s);
@@ -433,7 +365,7 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%satom.xml", s->dir);
-	rc = xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, diags);
 	nb_buf_release(&rel);
 	free(order);
 	return rc;
@@ -597,27 +529,27 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 			nb_buf_printf(&link, "#update-%zu", e->index + 1);
 	}
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
-	element(w, "id", id.ptr);
-	element(w, "title", title.ptr);
+	nb_xml_element(w, "id", id.ptr);
+	nb_xml_element(w, "title", title.ptr);
 	iso(t, sizeof(t), e->time);
-	element(w, "published", t);
+	nb_xml_element(w, "published", t);
 	iso(t, sizeof(t), e->updated);
-	element(w, "updated", t);
+	nb_xml_element(w, "updated", t);
 	person(w, "author", e->author && *e->author ? e->author : s->site->author);
 	if (it) {
 		atom_link(w, "alternate", link.ptr, "text/html");
 		atom_link(w, "related", url.ptr, "text/html");
 	}
 	xmlTextWriterStartElementNS(w, BAD_CAST "thr", BAD_CAST "in-reply-to", NULL);
-	attribute(w, "ref", nid);
+	nb_xml_attribute(w, "ref", nid);
 	if (it) {
-		attribute(w, "href", url.ptr);
-		attribute(w, "type", "text/html");
+		nb_xml_attribute(w, "href", url.ptr);
+		nb_xml_attribute(w, "type", "text/html");
 	}
 	xmlTextWriterEndElement(w);
 	if (n)
 		categories(w, s, n);
-	element(w, "summary", nb_buf_cstr(&sum));
+	nb_xml_element(w, "summary", nb_buf_cstr(&sum));
 	html_content(w, html.ptr);
 	xmlTextWriterEndElement(w);
 	free(nid);
@@ -632,7 +564,7 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	struct nb_buf rel = NB_BUF_INIT, title = NB_BUF_INIT;
-	struct xml x = { NULL, NULL };
+	struct nb_xml x = { NULL, NULL };
 	size_t count, i, *order = events_of(s, &count);
 	int64_t newest = 0;
 	int rc;
@@ -640,9 +572,9 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 	for (i = 0; i < count; i++)
 		if (s->m->events[order[i]].updated > newest)
 			newest = s->m->events[order[i]].updated;
-	if (xml_begin(&x) == 0) {
+	if (nb_xml_begin(&x) == 0) {
 		xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
-		attribute(x.w, "xmlns:thr", THR_NS);
+		nb_xml_attribute(x.w, "xmlns:thr", THR_NS);
 		nb_buf_printf(&title, "%s: every update", s->title);
 		feed_head(x.w, s, "updates.xml", title.ptr, feed_updated(s, newest));
 		for (i = 0; i < count; i++)
@@ -650,7 +582,7 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%supdates.xml", s->dir);
-	rc = xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&title);
 	free(order);
@@ -667,28 +599,28 @@ static void rfc822(char *out, size_t size, int64_t t)
 static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	struct nb_buf rel = NB_BUF_INIT, self = NB_BUF_INIT, alt = NB_BUF_INIT;
-	struct xml x = { NULL, NULL };
+	struct nb_xml x = { NULL, NULL };
 	size_t count, i, j, *order = by_updated(s, &count, s->site->feed_entries);
 	char t[64];
 	int rc;
 
 	nb_buf_printf(&self, "%s%srss.xml", s->site->base_url, s->dir);
 	nb_buf_printf(&alt, "%s%s", s->site->base_url, s->dir);
-	if (xml_begin(&x) == 0) {
+	if (nb_xml_begin(&x) == 0) {
 		xmlTextWriterStartElement(x.w, BAD_CAST "rss");
-		attribute(x.w, "version", "2.0");
-		attribute(x.w, "xmlns:atom", ATOM_NS);
+		nb_xml_attribute(x.w, "version", "2.0");
+		nb_xml_attribute(x.w, "xmlns:atom", ATOM_NS);
 		xmlTextWriterStartElement(x.w, BAD_CAST "channel");
-		element(x.w, "title", s->title);
-		element(x.w, "link", alt.ptr);
-		element(x.w, "description", s->title);
-		element(x.w, "language", "en");
+		nb_xml_element(x.w, "title", s->title);
+		nb_xml_element(x.w, "link", alt.ptr);
+		nb_xml_element(x.w, "description", s->title);
+		nb_xml_element(x.w, "language", "en");
 		rfc822(t, sizeof(t), feed_updated(s, count ? s->m->items[order[0]].updated : 0));
-		element(x.w, "lastBuildDate", t);
+		nb_xml_element(x.w, "lastBuildDate", t);
 		xmlTextWriterStartElementNS(x.w, BAD_CAST "atom", BAD_CAST "link", NULL);
-		attribute(x.w, "href", self.ptr);
-		attribute(x.w, "rel", "self");
-		attribute(x.w, "type", "application/rss+xml");
+		nb_xml_attribute(x.w, "href", self.ptr);
+		nb_xml_attribute(x.w, "rel", "self");
+		nb_xml_attribute(x.w, "type", "application/rss+xml");
 		xmlTextWriterEndElement(x.w);
 		for (i = 0; i < count; i++) {
 			const struct nb_item *it = &s->m->items[order[i]];
@@ -699,17 +631,17 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 			nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
 			thread_html(&html, s, it);
 			xmlTextWriterStartElement(x.w, BAD_CAST "item");
-			element(x.w, "title", n->title);
-			element(x.w, "link", url.ptr);
+			nb_xml_element(x.w, "title", n->title);
+			nb_xml_element(x.w, "link", url.ptr);
 			xmlTextWriterStartElement(x.w, BAD_CAST "guid");
-			attribute(x.w, "isPermaLink", "false");
-			text_node(x.w, id);
+			nb_xml_attribute(x.w, "isPermaLink", "false");
+			nb_xml_text(x.w, id);
 			xmlTextWriterEndElement(x.w);
 			rfc822(t, sizeof(t), n->published);
-			element(x.w, "pubDate", t);
+			nb_xml_element(x.w, "pubDate", t);
 			for (j = 0; j < n->server_count; j++)
-				element(x.w, "category", n->servers[j]);
-			element(x.w, "description", html.ptr);
+				nb_xml_element(x.w, "category", n->servers[j]);
+			nb_xml_element(x.w, "description", html.ptr);
 			xmlTextWriterEndElement(x.w);
 			free(id);
 			nb_buf_release(&url);
@@ -719,7 +651,7 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%srss.xml", s->dir);
-	rc = xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&self);
 	nb_buf_release(&alt);
@@ -985,18 +917,16 @@ int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 	rc = write_scope(&s, pub, diags);
 	for (i = 0; rc == 0 && i < m->server_count; i++) {
 		const struct nb_server_view *sv = &m->servers[i];
-		struct nb_buf dir = NB_BUF_INIT, title = NB_BUF_INIT;
+		struct nb_buf title = NB_BUF_INIT;
 
-		nb_buf_printf(&dir, "servers/%s/", sv->server->id);
 		nb_buf_printf(&title, "%s: %s", site->title, sv->server->name);
-		s.dir = dir.ptr;
+		s.dir = sv->url;
 		s.title = title.ptr;
 		s.items = sv->items;
 		s.count = sv->count;
 		s.site_wide = 0;
 		s.sv = sv;
 		rc = write_scope(&s, pub, diags);
-		nb_buf_release(&dir);
 		nb_buf_release(&title);
 	}
 	free(all);

@@ -62,6 +62,16 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 		it->resolved = it->status_since ? it->status_since : it->updated;
 }
 
+void nb_model_server_url(struct nb_buf *out, const char *id)
+{
+	nb_buf_printf(out, NB_MODEL_SERVERS_URL "%s/", id);
+}
+
+void nb_model_year_url(struct nb_buf *out, int year)
+{
+	nb_buf_printf(out, NB_MODEL_ARCHIVE_URL "%d/", year);
+}
+
 void nb_model_duration(struct nb_buf *out, int64_t seconds)
 {
 	int64_t min = seconds / 60, h = min / 60, d = h / 24;
@@ -231,7 +241,11 @@ static void build_servers(struct nb_model *m)
 	m->servers = nb_calloc(site->server_count + 1, sizeof(*m->servers));
 	m->server_count = site->server_count;
 	for (s = 0; s < site->server_count; s++) {
+		struct nb_buf url = NB_BUF_INIT;
+
 		m->servers[s].server = &site->servers[s];
+		nb_model_server_url(&url, site->servers[s].id);
+		m->servers[s].url = nb_buf_detach(&url);
 		nb_map_sets(&index, site->servers[s].id, s);
 	}
 	/* each group's members counted, then listed: memory grows with the
@@ -536,6 +550,7 @@ void nb_model_release(struct nb_model *m)
 	free(m->open);
 	free(m->closed);
 	for (i = 0; i < m->server_count; i++) {
+		free(m->servers[i].url);
 		free(m->servers[i].items);
 		free(m->servers[i].members);
 	}

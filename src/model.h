@@ -72,6 +72,7 @@ const char *nb_state_label(enum nb_state state);
 
 struct nb_server_view {
 	const struct nb_server *server;
+	char *url;               /* its page, from the site's root: "servers/ID/" */
 	size_t *items;           /* indexes into the model's items, newest first;
 	                            a group also holds its members' notices */
 	size_t count;
@@ -113,6 +114,13 @@ struct nb_model {
 
 /* Orders events newest first (qsort_r's comparator; payload: the model). */
 int nb_model_event_newer(const void *a, const void *b, void *model);
+
+/* Addresses from the site's root, made here only: the servers index, a
+ * server's page ("servers/ID/"), a year of the archive ("archive/2010/"). */
+#define NB_MODEL_SERVERS_URL "servers/"
+#define NB_MODEL_ARCHIVE_URL "archive/"
+void nb_model_server_url(struct nb_buf *out, const char *id);
+void nb_model_year_url(struct nb_buf *out, int year);
 
 /* A time span as people read it: "3 d 4 h", "2 h 15 min", "45 min". */
 void nb_model_duration(struct nb_buf *out, int64_t seconds);

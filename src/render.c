@@ -3,7 +3,6 @@
 #include <assert.h>
 #include <dirent.h>
 #include <errno.h>
-#include <libxml/xmlwriter.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "tmpl.h"
 #include "tz.h"
 #include "util.h"
+#include "xml.h"
 
 #define NB_THEME_FILE_MAX (8u << 20)
 
@@ -152,7 +152,13 @@ static struct nb_tmpl_value *d_server_link(struct ctx *x, const struct nb_server
 
 	d_str(v, "id", sv->id);
 	d_str(v, "name", sv->name);
-	d_strf(v, "href", "%sservers/%s/", root, sv->id);
+	{
+		struct nb_buf url = NB_BUF_INIT;
+
+		nb_model_server_url(&url, sv->id);
+		d_strf(v, "href", "%s%s", root, url.ptr);
+		nb_buf_release(&url);
+	}
 	return v;
 }
 
@@ -561,7 +567,7 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 
 static int server_pages(struct ctx *x)
 {
-	struct nb_tmpl_value *v = d_page(x, "servers/", "Servers"), *list = d_list(x);
+	struct nb_tmpl_value *v = d_page(x, NB_MODEL_SERVERS_URL, "Servers"), *list = d_list(x);
 	size_t s, g;
 	int rc;
 
@@ -579,22 +585,20 @@ static int server_pages(struct ctx *x)
 	d_bool(v, "nav_servers", 1);
 	d_bool(v, "has_open", x->m->open_count > 0);
 	d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
-	if (emit(x, "servers", v, "servers/index.html") < 0)
+	if (emit(x, "servers", v, NB_MODEL_SERVERS_URL "index.html") < 0)
 		return -1;
 	for (s = 0; s < x->m->server_count; s++) {
 		const struct nb_server_view *sv = &x->m->servers[s];
-		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
+		struct nb_buf file = NB_BUF_INIT;
 
-		nb_buf_printf(&rel, "servers/%s/", sv->server->id);
-		nb_buf_printf(&file, "%sindex.html", rel.ptr);
-		v = d_page(x, rel.ptr, sv->server->name);
-		d_feeds(x, nb_tmpl_map_get(v, "feeds"), rel.ptr, sv->server->name);
+		nb_buf_printf(&file, "%sindex.html", sv->url);
+		v = d_page(x, sv->url, sv->server->name);
+		d_feeds(x, nb_tmpl_map_get(v, "feeds"), sv->url, sv->server->name);
 		d_set(v, "server", d_server(x, s, root_of(v)));
 		d_bool(v, "nav_servers", 1);
 		d_bool(v, "has_notices", sv->count > 0);
 		d_set(v, "notices", d_cards(x, sv->items, sv->count, root_of(v)));
 		rc = emit(x, "server", v, file.ptr);
-		nb_buf_release(&rel);
 		nb_buf_release(&file);
 		if (rc < 0)
 			return -1;
@@ -605,6 +609,7 @@ static int server_pages(struct ctx *x)
 static struct nb_tmpl_value *d_years(struct ctx *x, const char *root, int current)
 {
 	struct nb_tmpl_value *list = d_list(x);
+	struct nb_buf url = NB_BUF_INIT;
 	size_t i, j;
 
 	for (i = 0; i < x->m->year_count; i++) {
@@ -614,22 +619,25 @@ static struct nb_tmpl_value *d_years(struct ctx *x, const char *root, int curren
 		for (j = 0; j < x->m->count; j++)
 			count += x->m->items[j].year == x->m->years[i];
 		d_strf(y, "year", "%d", x->m->years[i]);
-		d_strf(y, "href", "%sarchive/%d/", root, x->m->years[i]);
+		nb_buf_truncate(&url, 0);
+		nb_model_year_url(&url, x->m->years[i]);
+		d_strf(y, "href", "%s%s", root, url.ptr);
 		d_strf(y, "count", "%zu", count);
 		d_bool(y, "current", x->m->years[i] == current);
 		d_push(list, y);
 	}
+	nb_buf_release(&url);
 	return list;
 }
 
 static int archive_pages(struct ctx *x)
 {
-	struct nb_tmpl_value *v = d_page(x, "archive/", "Archive");
+	struct nb_tmpl_value *v = d_page(x, NB_MODEL_ARCHIVE_URL, "Archive");
 	size_t i, j;
 
 	d_set(v, "years", d_years(x, root_of(v), 0));
 	d_bool(v, "nav_archive", 1);
-	if (emit(x, "archive", v, "archive/index.html") < 0)
+	if (emit(x, "archive", v, NB_MODEL_ARCHIVE_URL "index.html") < 0)
 		return -1;
 	for (i = 0; i < x->m->year_count; i++) {
 		int year = x->m->years[i];
@@ -640,7 +648,7 @@ static int archive_pages(struct ctx *x)
 		for (j = 0; j < x->m->count; j++)
 			if (x->m->items[j].year == year)
 				idx[n++] = j;
-		nb_buf_printf(&rel, "archive/%d/", year);
+		nb_model_year_url(&rel, year);
 		nb_buf_printf(&file, "%sindex.html", rel.ptr);
 		v = d_page(x, rel.ptr, "Archive");
 		d_strf(v, "year", "%d", year);
@@ -679,10 +687,10 @@ static void sitemap_url(xmlTextWriterPtr w, const struct ctx *x, const char *rel
 
 	nb_buf_printf(&loc, "%s%s", x->site->base_url, rel);
 	xmlTextWriterStartElement(w, BAD_CAST "url");
-	xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST loc.ptr);
+	nb_xml_element(w, "loc", loc.ptr);
 	if (t) {
 		nb_tz_format(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", "UTC", t);
-		xmlTextWriterWriteElement(w, BAD_CAST "lastmod", BAD_CAST iso);
+		nb_xml_element(w, "lastmod", iso);
 	}
 	xmlTextWriterEndElement(w);
 	nb_buf_release(&loc);
@@ -690,51 +698,34 @@ static void sitemap_url(xmlTextWriterPtr w, const struct ctx *x, const char *rel
 
 static int sitemap(struct ctx *x)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	struct nb_xml xml = { NULL, NULL };
 	struct nb_buf rel = NB_BUF_INIT;
 	size_t i;
-	int rc = -1;
+	int rc;
 
-	if (!w)
-		goto cleanup;
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "urlset",
-				    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
-	sitemap_url(w, x, "", x->m->updated);
-	sitemap_url(w, x, "servers/", x->m->updated);
-	for (i = 0; i < x->m->server_count; i++) {
-		const struct nb_server_view *sv = &x->m->servers[i];
+	if (nb_xml_begin(&xml) == 0) {
+		xmlTextWriterPtr w = xml.w;
 
-		nb_buf_truncate(&rel, 0);
-		nb_buf_printf(&rel, "servers/%s/", sv->server->id);
-		sitemap_url(w, x, rel.ptr, sv->count ? x->m->items[sv->items[0]].updated : 0);
+		xmlTextWriterStartElementNS(w, NULL, BAD_CAST "urlset",
+					    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+		sitemap_url(w, x, "", x->m->updated);
+		sitemap_url(w, x, NB_MODEL_SERVERS_URL, x->m->updated);
+		for (i = 0; i < x->m->server_count; i++) {
+			const struct nb_server_view *sv = &x->m->servers[i];
+
+			sitemap_url(w, x, sv->url, sv->count ? x->m->items[sv->items[0]].updated : 0);
+		}
+		sitemap_url(w, x, NB_MODEL_ARCHIVE_URL, 0);
+		for (i = 0; i < x->m->year_count; i++) {
+			nb_buf_truncate(&rel, 0);
+			nb_model_year_url(&rel, x->m->years[i]);
+			sitemap_url(w, x, rel.ptr, 0);
+		}
+		for (i = 0; i < x->m->count; i++)
+			sitemap_url(w, x, x->m->items[i].url, x->m->items[i].updated);
+		xmlTextWriterEndElement(w);
 	}
-	sitemap_url(w, x, "archive/", 0);
-	for (i = 0; i < x->m->year_count; i++) {
-		nb_buf_truncate(&rel, 0);
-		nb_buf_printf(&rel, "archive/%d/", x->m->years[i]);
-		sitemap_url(w, x, rel.ptr, 0);
-	}
-	for (i = 0; i < x->m->count; i++)
-		sitemap_url(w, x, x->m->items[i].url, x->m->items[i].updated);
-	xmlTextWriterEndElement(w);
-	if (xmlTextWriterEndDocument(w) < 0)
-		goto cleanup;
-	xmlFreeTextWriter(w);
-	w = NULL;
-	rc = nb_publish_write(x->pub, "sitemap.xml", (const char *)xmlBufferContent(buf),
-			      (size_t)xmlBufferLength(buf), x->diags);
-cleanup:
-	if (rc < 0 && !x->diags->count)
-		nb_diags_add(x->diags, "sitemap.xml", 0, "this is a bug in nocblog",
-			     "cannot write the sitemap");
-	if (w)
-		xmlFreeTextWriter(w);
-	if (buf)
-		xmlBufferFree(buf);
+	rc = nb_xml_end(&xml, x->pub, "sitemap.xml", x->diags);
 	nb_buf_release(&rel);
 	progress(x);
 	return rc;

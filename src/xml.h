@@ -1,0 +1,33 @@
+/*
+ * xml: the XML files nocblog writes (feeds, the sitemap) through
+ * libxml2's writer: a document begun in memory, indented, then published
+ * whole.  Every piece of text goes out through nb_xml_element,
+ * nb_xml_attribute or nb_xml_text: libxml2 escapes markup but passes
+ * control characters and broken UTF-8 through (a commit author, a YAML
+ * "\x01", a file name), which would make the whole file unreadable; they
+ * are replaced with U+FFFD there.
+ */
+#ifndef NB_XML_H
+#define NB_XML_H
+
+#include <libxml/xmlwriter.h>
+
+struct nb_diags;
+struct nb_publish;
+
+struct nb_xml {
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w;
+};
+
+/* Begins a document (UTF-8, indented by two spaces); 0, or -1. */
+int nb_xml_begin(struct nb_xml *x);
+/* Ends it and publishes it at rel; frees x.  0, or -1 with a problem. */
+int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel,
+	       struct nb_diags *diags);
+
+void nb_xml_element(xmlTextWriterPtr w, const char *name, const char *text);
+void nb_xml_attribute(xmlTextWriterPtr w, const char *name, const char *value);
+void nb_xml_text(xmlTextWriterPtr w, const char *text);
+
+#endif
