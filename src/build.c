@@ -200,6 +200,7 @@ char *nb_build_stamp(const char *commit_hex, const char *theme)
  * share the model, which neither changes, and the publisher, which locks. */
 struct feed_job {
 	const struct nb_model *m;
+	const char *theme;
 	struct nb_publish *pub;
 	struct nb_diags diags;
 	int rc;
@@ -209,14 +210,14 @@ static void *feed_run(void *arg)
 {
 	struct feed_job *job = arg;
 
-	job->rc = nb_feed_write_all(job->m, job->pub, &job->diags);
+	job->rc = nb_feed_write_all(job->m, job->theme, job->pub, &job->diags);
 	return NULL;
 }
 
 static int write_site(const struct nb_model *m, const char *theme, struct nb_publish *pub,
 		      nb_progress_fn progress, void *payload, struct nb_diags *diags)
 {
-	struct feed_job job = { m, pub, NB_DIAGS_INIT, 0 };
+	struct feed_job job = { m, theme, pub, NB_DIAGS_INIT, 0 };
 	pthread_t thread;
 	int threaded = pthread_create(&thread, NULL, feed_run, &job) == 0;
 	int rc = nb_render_site(m, theme, pub, progress, payload, diags);

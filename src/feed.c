@@ -12,6 +12,7 @@
 #include "model.h"
 #include "notice.h"
 #include "publish.h"
+#include "render.h"
 #include "site.h"
 #include "text.h"
 #include "tz.h"
@@ -32,6 +33,15 @@ struct scope {
 	size_t count;
 	int site_wide;           /* tombstones go in the site's feed only */
 	const struct nb_server_view *sv; /* the server's feeds: it; the site's: NULL */
+	struct threads *threads;
+};
+
+/* Each notice's thread in HTML, made once for all the feeds that carry it,
+ * by the renderer the pages use. */
+struct threads {
+	struct nb_render_thread *renderer;
+	char **html;             /* by item; NULL until made */
+	struct nb_diags *diags;
 };
 
 /* ---- ids and times ---- */
@@ -161,38 +171,26 @@ static enum nb_status first_status(const struct nb_notice *n)
 	return n->status_change_count ? n->status_changes[0].status : n->status;
 }
 
-/* The whole thread as HTML, newest update first. */
+/* The whole thread as HTML: the status and window, the updates newest
+ * first as the notice's page shows them, then the notice itself. */
 static void thread_html(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
-	char t[64];
-	size_t i;
+	char **made = &s->threads->html[it - s->m->items];
 
-	status_html(out, it);
-	for (i = n->update_count; i-- > 0;) {
-		const struct nb_update *u = &n->updates[i];
-		const char *html = it->update_html[i];
-		struct nb_buf who = NB_BUF_INIT;
+	if (!*made) {
+		struct nb_buf b = NB_BUF_INIT;
+		char t[64];
 
-		when(t, sizeof(t), s->site, u->time);
-		if (u->author)
-			nb_buf_puts(&who, u->author);
-		/* the author is text from a commit: escape it */
-		nb_buf_printf(out, "<h3>%s", t);
-		if (who.len) {
-			nb_buf_puts(out, " \u2014 ");
-			put_escaped(out, who.ptr);
-		}
-		nb_buf_printf(out, "</h3>\n%s\n", html);
-		if (u->edited) {
-			when(t, sizeof(t), s->site, u->edited);
-			nb_buf_printf(out, "<p><em>Edited %s</em></p>\n", t);
-		}
-		nb_buf_release(&who);
+		status_html(&b, it);
+		if (n->update_count)
+			nb_render_thread(s->threads->renderer, it, &b, s->threads->diags);
+		when(t, sizeof(t), s->site, n->published);
+		nb_buf_printf(&b, "<h3>%s%s</h3>\n%s\n", n->update_count ? "First notice, " : "", t,
+			      it->body_html);
+		*made = nb_buf_detach(&b);
 	}
-	when(t, sizeof(t), s->site, n->published);
-	nb_buf_printf(out, "<h3>%s%s</h3>\n%s\n", n->update_count ? "First notice, " : "", t,
-		      it->body_html);
+	nb_buf_puts(out, *made);
 }
 
 static void summary_text(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
@@ -896,11 +894,13 @@ static int write_scope(const struct scope *s, struct nb_publish *pub, struct nb_
 	return 0;
 }
 
-int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
+int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_publish *pub,
 		      struct nb_diags *diags)
 {
 	const struct nb_site *site = &m->content->site;
 	size_t *all = nb_calloc(m->count + 1, sizeof(*all)), i;
+	struct threads threads = { nb_render_thread_new(m, theme),
+				   nb_calloc(m->count + 1, sizeof(char *)), diags };
 	struct scope s;
 	int rc = 0;
 
@@ -914,6 +914,7 @@ int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 	s.items = all;
 	s.count = m->count;
 	s.site_wide = 1;
+	s.threads = &threads;
 	rc = write_scope(&s, pub, diags);
 	for (i = 0; rc == 0 && i < m->server_count; i++) {
 		const struct nb_server_view *sv = &m->servers[i];
@@ -929,6 +930,10 @@ int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
 		rc = write_scope(&s, pub, diags);
 		nb_buf_release(&title);
 	}
+	for (i = 0; i < m->count; i++)
+		free(threads.html[i]);
+	free(threads.html);
+	nb_render_thread_free(threads.renderer);
 	free(all);
 	return rc;
 }

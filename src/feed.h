@@ -16,8 +16,9 @@ struct nb_publish;
 struct nb_diags;
 struct nb_site;
 
-/* Writes every feed into the staging folder.  Returns 0, or -1. */
-int nb_feed_write_all(const struct nb_model *m, struct nb_publish *pub,
+/* Writes every feed into the staging folder; each notice's thread as the
+ * theme's "thread" template renders it.  Returns 0, or -1. */
+int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_publish *pub,
 		      struct nb_diags *diags);
 
 /*

@@ -47,7 +47,7 @@ struct ctx {
  * the data below sets must be here (checked as it is set).
  */
 static const char *const fields[] = {
-	"anchor", "author", "base_url", "body", "by", "canonical", "count", "current",
+	"anchor", "anchor_href", "author", "base_url", "body", "by", "canonical", "count", "current",
 	"description", "duration", "edited", "end", "feeds", "first_page", "group",
 	"has_latest", "has_members", "has_notices", "has_open", "has_updates", "href",
 	"id", "incidents", "iso", "kind", "kind_label", "last_update", "latest",
@@ -257,6 +257,26 @@ static struct nb_tmpl_value *d_edit(struct ctx *x, int64_t when, const char *by)
 	return v;
 }
 
+/* One update of the thread; its link is page (the notice's address, or
+ * "" on the notice's own page) and its anchor. */
+static struct nb_tmpl_value *d_update(struct ctx *x, const struct nb_item *it, size_t i,
+				      const char *page)
+{
+	const struct nb_update *u = &it->notice->updates[i];
+	struct nb_tmpl_value *uv = d_map(x);
+
+	d_strf(uv, "anchor", "update-%zu", i + 1);
+	d_strf(uv, "anchor_href", "%s#update-%zu", page, i + 1);
+	d_set(uv, "time", d_time(x, u->time));
+	d_str(uv, "author", u->author);
+	if (u->edited)
+		d_set(uv, "edited", d_edit(x, u->edited, u->edited_by));
+	else
+		d_null(x, uv, "edited");
+	d_str(uv, "body", it->update_html[i]);
+	return uv;
+}
+
 static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 				      const char *root)
 {
@@ -287,17 +307,8 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 	}
 	for (i = 0; i < n->update_count; i++) {
 		const struct nb_update *u = &n->updates[i];
-		struct nb_tmpl_value *uv = d_map(x);
 
-		d_strf(uv, "anchor", "update-%zu", i + 1);
-		d_set(uv, "time", d_time(x, u->time));
-		d_str(uv, "author", u->author);
-		if (u->edited)
-			d_set(uv, "edited", d_edit(x, u->edited, u->edited_by));
-		else
-			d_null(x, uv, "edited");
-		d_str(uv, "body", it->update_html[i]);
-		d_push(updates, uv);
+		d_push(updates, d_update(x, it, i, ""));
 		if (i + 1 == n->update_count) {
 			struct nb_tmpl_value *latest = d_map(x);
 
@@ -821,10 +832,61 @@ static int read_template(void *ud, const char *name, struct nb_buf *text,
 			    "cannot read the template");
 }
 
+/* ---- the thread alone, for feeds ---- */
+
+struct nb_render_thread {
+	struct ctx x;
+};
+
+struct nb_render_thread *nb_render_thread_new(const struct nb_model *m, const char *theme_dir)
+{
+	struct nb_render_thread *t = nb_calloc(1, sizeof(*t));
+
+	t->x.m = m;
+	t->x.site = &m->content->site;
+	t->x.zone = t->x.site->timezone;
+	t->x.theme_dir = theme_dir;
+	t->x.templates = nb_tmpl_set_new(read_template, &t->x);
+	t->x.arena = nb_tmpl_arena_new();
+	return t;
+}
+
+int nb_render_thread(struct nb_render_thread *t, const struct nb_item *it, struct nb_buf *out,
+		     struct nb_diags *diags)
+{
+	struct ctx *x = &t->x;
+	struct nb_tmpl_value *v = d_map(x), *updates = d_list(x);
+	struct nb_tmpl_data data;
+	struct nb_buf page = NB_BUF_INIT;
+	size_t i;
+	int rc;
+
+	nb_buf_printf(&page, "%s%s", x->site->base_url, it->url);
+	for (i = it->notice->update_count; i-- > 0;)
+		d_push(updates, d_update(x, it, i, page.ptr));
+	d_set(v, "updates", updates);
+	data = nb_tmpl_value_data(v);
+	rc = nb_tmpl_set_render(x->templates, "thread", &data, out, diags);
+	nb_tmpl_arena_free(x->arena);
+	x->arena = nb_tmpl_arena_new();
+	nb_buf_release(&page);
+	return rc;
+}
+
+void nb_render_thread_free(struct nb_render_thread *t)
+{
+	if (!t)
+		return;
+	nb_tmpl_set_free(t->x.templates);
+	nb_tmpl_arena_free(t->x.arena);
+	free(t);
+}
+
 /* ---- a theme's names, checked before anything is rendered ---- */
 
 static const char *const pages[] = {
 	"home", "notice", "redirect", "servers", "server", "archive", "404",
+	"thread", /* the feeds' */
 };
 
 struct theme_check {

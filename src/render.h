@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
+struct nb_buf;
 struct nb_content;
+struct nb_item;
 struct nb_model;
 struct nb_publish;
 struct nb_diags;
@@ -31,5 +33,18 @@ int nb_render_check_theme(const char *theme_dir, struct nb_diags *diags);
 int nb_render_site(const struct nb_model *m, const char *theme_dir,
 		   struct nb_publish *pub, nb_progress_fn progress, void *payload,
 		   struct nb_diags *diags);
+
+/*
+ * The thread of a notice's updates, newest first, as the theme's "thread"
+ * partial renders it on the notice's page, with links made absolute: what
+ * the feeds carry.  One renderer a thread (of the program) at a time.
+ */
+struct nb_render_thread;
+
+struct nb_render_thread *nb_render_thread_new(const struct nb_model *m, const char *theme_dir);
+/* Appends it->notice's thread to out; 0, or -1 with a problem. */
+int nb_render_thread(struct nb_render_thread *t, const struct nb_item *it, struct nb_buf *out,
+		     struct nb_diags *diags);
+void nb_render_thread_free(struct nb_render_thread *t);
 
 #endif

@@ -378,7 +378,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nb_model_build(&m, &c);
 	nb_buf_printf(&out, "%s/out", work_dir);
 	if (nb_publish_begin(&pub, out.ptr, &diags) < 0 ||
-	    nb_feed_write_all(&m, &pub, &diags) < 0) /* hostile text is no reason to fail */
+	    nb_feed_write_all(&m, "themes/default", &pub, &diags) < 0) /* hostile text is no reason to fail */
 		broken(diags.count ? diags.items[0].message : "?", 0, "the build failed");
 	check_folder(pub.stage, "");
 	check_folder(pub.stage, "servers/S1/");
