@@ -148,14 +148,14 @@ static void date_notice(const struct nb_history *h, const struct nb_hnotice *hn,
 	for (i = 0; i < hn->status_count; i++) {
 		struct nb_status_change *sc = &n->status_changes[n->status_change_count];
 
-		if (nb_status_from_name(n->kind, hn->statuses[i].status, &sc->status) < 0)
+		if (nb_notice_status_from_name(n->kind, hn->statuses[i].status, &sc->status) < 0)
 			continue;
 		sc->time = hn->statuses[i].sig.time;
 		sc->author = by_whom(h, hn, n, &hn->statuses[i].sig);
 		n->status_change_count++;
 	}
 	keys = nb_calloc(n->update_count + 1, sizeof(*keys));
-	nb_update_keys(n, keys);
+	nb_notice_update_keys(n, keys);
 	for (i = 0; i < n->update_count; i++) {
 		struct nb_update *u = &n->updates[i];
 
@@ -175,7 +175,7 @@ static void date_notice(const struct nb_history *h, const struct nb_hnotice *hn,
 static void check_range(const struct nb_hnotice *hn, const char *path, struct nb_diags *diags)
 {
 	const struct nb_hsig *bad = NULL;
-	struct nb_civil c;
+	struct nb_tz_civil c;
 	char hex[NB_COMMIT_HEX];
 	size_t i;
 
@@ -187,7 +187,7 @@ static void check_range(const struct nb_hnotice *hn, const char *path, struct nb
 		bad = &hn->deleted_sig;
 	if (!bad)
 		return;
-	nb_civil_from_seconds(bad->time, &c);
+	nb_tz_civil_from_seconds(bad->time, &c);
 	commit_hex(hex, bad);
 	nb_diags_add(diags, path, 0,
 		     "correct the commit's author date (git rebase -i, then "

@@ -150,7 +150,7 @@ static void put_escaped(struct nb_buf *out, const char *text)
 /* "Scheduled", or "Scheduled, overdue" once the window has passed. */
 static void status_text(struct nb_buf *out, const struct nb_item *it)
 {
-	nb_buf_puts(out, nb_status_label(it->notice->status));
+	nb_buf_puts(out, nb_notice_status_label(it->notice->status));
 	if (it->overdue)
 		nb_buf_puts(out, ", overdue: the window has ended");
 }
@@ -446,8 +446,8 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 			nb_buf_puts(title, n->kind == NB_MAINTENANCE ? "maintenance announced" : "opened");
 		}
 		/* as it was published: its first status and window */
-		nb_buf_printf(html, "<p><strong>%s</strong></p>\n", nb_status_label(first_status(n)));
-		nb_buf_printf(plain, "%s. ", nb_status_label(first_status(n)));
+		nb_buf_printf(html, "<p><strong>%s</strong></p>\n", nb_notice_status_label(first_status(n)));
+		nb_buf_printf(plain, "%s. ", nb_notice_status_label(first_status(n)));
 		if (win) {
 			nb_buf_printf(html, "<p>Window: %s</p>\n", win);
 			nb_buf_printf(plain, "Window: %s. ", win);
@@ -481,7 +481,7 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 					   e->status == NB_IDENTIFIED ? "identified" :
 					   e->status == NB_MONITORING ? "monitoring" :
 					   "investigating again");
-		nb_buf_printf(plain, "Status: %s, %s.", nb_status_label(e->status), t);
+		nb_buf_printf(plain, "Status: %s, %s.", nb_notice_status_label(e->status), t);
 		if (e->status == NB_RESOLVED && e->time >= n->published) {
 			nb_buf_puts(plain, " Resolved after ");
 			nb_model_duration(plain, e->time - n->published);

@@ -109,7 +109,7 @@ static void show_notice(struct nb_buf *out, const struct nb_content *c, const st
 		nb_buf_printf(out, " by %s\n", n->commits[i].author);
 	}
 	for (i = 0; i < n->status_change_count; i++) {
-		nb_buf_printf(out, "  status     %-13s ", nb_status_name(n->status_changes[i].status));
+		nb_buf_printf(out, "  status     %-13s ", nb_notice_status_name(n->status_changes[i].status));
 		put_time(out, zone, n->status_changes[i].time);
 		nb_buf_printf(out, " by %s\n", n->status_changes[i].author);
 	}

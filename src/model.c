@@ -19,7 +19,7 @@ static int64_t max64(int64_t a, int64_t b)
 
 static void item_init(struct nb_item *it, const struct nb_notice *n, const char *zone)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 	struct nb_buf url = NB_BUF_INIT;
 	int born = 0;
 	size_t i;
@@ -50,7 +50,7 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 		 * its publication, a closed one (written up afterwards, or imported)
 		 * since the last thing it says */
 		it->status_since = n->published;
-		if (!nb_status_is_open(n->status))
+		if (!nb_notice_status_is_open(n->status))
 			for (i = 0; i < n->update_count; i++)
 				it->status_since = max64(it->status_since, n->updates[i].time);
 		/* maintenance written up as completed was done, at the earliest,
@@ -58,7 +58,7 @@ static void item_init(struct nb_item *it, const struct nb_notice *n, const char 
 		if (n->status == NB_COMPLETED && n->has_window)
 			it->status_since = max64(it->status_since, n->window_end);
 	}
-	if (!nb_status_is_open(n->status))
+	if (!nb_notice_status_is_open(n->status))
 		it->resolved = it->status_since ? it->status_since : it->updated;
 }
 
@@ -86,7 +86,7 @@ void nb_model_duration(struct nb_buf *out, int64_t seconds)
 
 char *nb_model_window_text(const char *zone, int64_t start, int64_t end)
 {
-	struct nb_civil a, b;
+	struct nb_tz_civil a, b;
 	struct nb_buf out = NB_BUF_INIT;
 	char day[64], time_a[16], time_b[16], zone_a[16], zone_b[16];
 
@@ -171,14 +171,14 @@ static int year_order(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-const char *nb_state_name(enum nb_state state)
+const char *nb_model_state_name(enum nb_state state)
 {
 	static const char *const names[] = { "operational", "degraded", "outage", "maintenance" };
 
 	return names[state];
 }
 
-const char *nb_state_label(enum nb_state state)
+const char *nb_model_state_label(enum nb_state state)
 {
 	static const char *const labels[] = { "Operational", "Degraded", "Outage", "Maintenance" };
 
@@ -195,7 +195,7 @@ static enum nb_state state_of(const struct nb_model *m, const size_t *items, siz
 	for (i = 0; i < count; i++) {
 		const struct nb_notice *n = m->items[items[i]].notice;
 
-		if (!nb_status_is_open(n->status))
+		if (!nb_notice_status_is_open(n->status))
 			continue;
 		if (n->kind == NB_INCIDENT) {
 			incident = 1;
@@ -223,7 +223,7 @@ static void add_to_server(struct nb_model *m, struct nb_server_view *v, size_t *
 		v->incidents++;
 	else
 		v->maintenance++;
-	if (nb_status_is_open(n->status)) {
+	if (nb_notice_status_is_open(n->status)) {
 		v->open++;
 	} else if (n->kind == NB_INCIDENT && m->items[i].resolved >= n->published) {
 		v->resolve_total += m->items[i].resolved - n->published;
@@ -290,7 +290,7 @@ static void build_redirects(struct nb_model *m, const char *zone)
 		nb_map_sets(&taken, m->items[i].url, i);
 	for (i = 0; i < m->count; i++) {
 		const struct nb_notice *n = m->items[i].notice;
-		struct nb_civil c;
+		struct nb_tz_civil c;
 
 		nb_tz_from_utc(zone, n->published, &c, NULL);
 		for (j = 0; j < n->old_path_count; j++) {
@@ -358,7 +358,7 @@ static void status_event(struct nb_model *m, size_t *alloc, size_t item, enum nb
 	struct nb_buf key = NB_BUF_INIT;
 
 	e->status = st;
-	nb_buf_printf(&key, "status/%s-%zu", nb_status_name(st), ++reached[st]);
+	nb_buf_printf(&key, "status/%s-%zu", nb_notice_status_name(st), ++reached[st]);
 	e->key = nb_buf_detach(&key);
 }
 
@@ -382,7 +382,7 @@ static void status_events(struct nb_model *m, size_t *alloc, size_t item)
 			continue;
 		if (i > 0)
 			status_event(m, alloc, item, sc->status, sc->time, sc->author, reached);
-		else if (!nb_status_is_open(sc->status))
+		else if (!nb_notice_status_is_open(sc->status))
 			status_event(m, alloc, item, sc->status, it->resolved ? it->resolved : sc->time,
 				     sc->author, reached);
 		else
@@ -390,7 +390,7 @@ static void status_events(struct nb_model *m, size_t *alloc, size_t item)
 		have = 1;
 		last = sc->status;
 	}
-	if (!have && !nb_status_is_open(n->status))
+	if (!have && !nb_notice_status_is_open(n->status))
 		status_event(m, alloc, item, n->status, it->resolved, n->author, reached);
 }
 
@@ -503,7 +503,7 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 	m->closed = nb_calloc(m->count + 1, sizeof(*m->closed));
 	for (i = 0; i < m->count; i++) {
 		m->updated = max64(m->updated, m->items[i].updated);
-		if (nb_status_is_open(m->items[i].notice->status))
+		if (nb_notice_status_is_open(m->items[i].notice->status))
 			m->open[m->open_count++] = i;
 		else
 			m->closed[m->closed_count++] = i;

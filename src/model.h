@@ -66,9 +66,9 @@ struct nb_event {
 enum nb_state { NB_OPERATIONAL, NB_DEGRADED, NB_OUTAGE, NB_STATE_MAINTENANCE };
 
 /* "operational", "degraded", "outage", "maintenance" (for CSS classes). */
-const char *nb_state_name(enum nb_state state);
+const char *nb_model_state_name(enum nb_state state);
 /* "Operational", "Degraded", "Outage", "Maintenance". */
-const char *nb_state_label(enum nb_state state);
+const char *nb_model_state_label(enum nb_state state);
 
 struct nb_server_view {
 	const struct nb_server *server;

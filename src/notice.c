@@ -30,26 +30,26 @@ static const char *const status_labels[] = {
 	"Scheduled", "In progress", "Completed", "Cancelled",
 };
 
-const char *nb_kind_name(enum nb_kind kind) { return kind_names[kind]; }
-const char *nb_status_label(enum nb_status status) { return status_labels[status]; }
+const char *nb_notice_kind_name(enum nb_kind kind) { return kind_names[kind]; }
+const char *nb_notice_status_label(enum nb_status status) { return status_labels[status]; }
 
-const char *nb_kind_label(enum nb_kind kind)
+const char *nb_notice_kind_label(enum nb_kind kind)
 {
 	static const char *const labels[] = { "Incident", "Maintenance" };
 
 	return labels[kind];
 }
 
-const char *nb_severity_label(enum nb_severity severity)
+const char *nb_notice_severity_label(enum nb_severity severity)
 {
 	static const char *const labels[] = { "", "Minor", "Major", "Critical" };
 
 	return labels[severity];
 }
-const char *nb_status_name(enum nb_status status) { return status_names[status]; }
-const char *nb_severity_name(enum nb_severity sev) { return severity_names[sev]; }
+const char *nb_notice_status_name(enum nb_status status) { return status_names[status]; }
+const char *nb_notice_severity_name(enum nb_severity sev) { return severity_names[sev]; }
 
-uint64_t nb_update_key(const char *stamp_text, const char *markdown)
+uint64_t nb_notice_update_key(const char *stamp_text, const char *markdown)
 {
 	struct nb_buf b = NB_BUF_INIT;
 	uint64_t key;
@@ -62,13 +62,13 @@ uint64_t nb_update_key(const char *stamp_text, const char *markdown)
 	return key;
 }
 
-void nb_update_keys(const struct nb_notice *n, uint64_t *keys)
+void nb_notice_update_keys(const struct nb_notice *n, uint64_t *keys)
 {
 	struct nb_map seen = NB_MAP_INIT; /* key -> how often it came so far */
 	size_t i, times;
 
 	for (i = 0; i < n->update_count; i++) {
-		uint64_t key = nb_update_key(n->updates[i].stamp_text, n->updates[i].markdown);
+		uint64_t key = nb_notice_update_key(n->updates[i].stamp_text, n->updates[i].markdown);
 
 		keys[i] = key;
 		if (nb_map_get64(&seen, key, &times)) {
@@ -85,7 +85,7 @@ void nb_update_keys(const struct nb_notice *n, uint64_t *keys)
 	nb_map_release(&seen);
 }
 
-int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out)
+int nb_notice_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out)
 {
 	size_t first = kind == NB_MAINTENANCE ? NB_SCHEDULED : NB_INVESTIGATING;
 	size_t end = kind == NB_MAINTENANCE ? NB_CANCELLED + 1 : NB_RESOLVED + 1, i;
@@ -99,7 +99,7 @@ int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out
 	return -1;
 }
 
-int nb_status_is_open(enum nb_status status)
+int nb_notice_status_is_open(enum nb_status status)
 {
 	return status != NB_RESOLVED && status != NB_COMPLETED && status != NB_CANCELLED;
 }
@@ -931,7 +931,7 @@ static void build_thread(struct parser *ps, struct block *blocks, size_t count,
 		int last = i + 1 < count ? blocks[i + 1].first - 1 : l->count;
 
 		if (b->role == ROLE_DAY) {
-			floor = nb_days_from_civil(b->stamp.year, b->stamp.month, b->stamp.day);
+			floor = nb_tz_days_from_civil(b->stamp.year, b->stamp.month, b->stamp.day);
 			continue;
 		}
 		if (b->role == ROLE_UPDATE) {
@@ -1063,7 +1063,7 @@ static void date_from_text(struct parser *ps)
 		} else if (u->day_floor != INT64_MIN) {
 			int y, m, d;
 
-			nb_civil_from_days(u->day_floor, &y, &m, &d);
+			nb_tz_civil_from_days(u->day_floor, &y, &m, &d);
 			u->time = nb_stamp_instant_on(&u->stamp, y, m, d, ps->zone);
 			u->source = NB_TIME_DAY_FROM_TEXT;
 		}

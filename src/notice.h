@@ -132,24 +132,24 @@ void nb_notice_release(struct nb_notice *n);
 char *nb_notice_slug(const char *path);
 
 /* What identifies an update's content across versions: its stamp and text. */
-uint64_t nb_update_key(const char *stamp_text, const char *markdown);
+uint64_t nb_notice_update_key(const char *stamp_text, const char *markdown);
 /* The key of each of a notice's updates (keys[update_count]): its stamp and
  * text, and for an update that repeats an earlier one word for word, which
  * repetition it is, so that two equal updates are two updates. */
-void nb_update_keys(const struct nb_notice *n, uint64_t *keys);
+void nb_notice_update_keys(const struct nb_notice *n, uint64_t *keys);
 
-const char *nb_kind_name(enum nb_kind kind);
-const char *nb_status_name(enum nb_status status);
-const char *nb_severity_name(enum nb_severity severity);
+const char *nb_notice_kind_name(enum nb_kind kind);
+const char *nb_notice_status_name(enum nb_status status);
+const char *nb_notice_severity_name(enum nb_severity severity);
 /* What people read: "In progress" for in-progress, "Maintenance",
  * "Critical". */
-const char *nb_status_label(enum nb_status status);
-const char *nb_kind_label(enum nb_kind kind);
-const char *nb_severity_label(enum nb_severity severity);
+const char *nb_notice_status_label(enum nb_status status);
+const char *nb_notice_kind_label(enum nb_kind kind);
+const char *nb_notice_severity_label(enum nb_severity severity);
 /* The status of that name for the kind; -1 when it is not one of its. */
-int nb_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out);
+int nb_notice_status_from_name(enum nb_kind kind, const char *name, enum nb_status *out);
 /* 1 for an incident not yet resolved or maintenance not yet completed
  * (nor cancelled). */
-int nb_status_is_open(enum nb_status status);
+int nb_notice_status_is_open(enum nb_status status);
 
 #endif

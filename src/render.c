@@ -187,14 +187,14 @@ static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item
 	d_str(v, "title", n->title);
 	d_strf(v, "href", "%s%s", root, it->url);
 	d_strf(v, "url", "%s%s", x->site->base_url, it->url);
-	d_str(v, "kind", nb_kind_name(n->kind));
-	d_str(v, "kind_label", nb_kind_label(n->kind));
-	d_str(v, "status", nb_status_name(n->status));
-	d_str(v, "status_label", nb_status_label(n->status));
-	d_bool(v, "open", nb_status_is_open(n->status));
+	d_str(v, "kind", nb_notice_kind_name(n->kind));
+	d_str(v, "kind_label", nb_notice_kind_label(n->kind));
+	d_str(v, "status", nb_notice_status_name(n->status));
+	d_str(v, "status_label", nb_notice_status_label(n->status));
+	d_bool(v, "open", nb_notice_status_is_open(n->status));
 	if (n->severity != NB_SEVERITY_NONE) {
-		d_str(v, "severity", nb_severity_name(n->severity));
-		d_str(v, "severity_label", nb_severity_label(n->severity));
+		d_str(v, "severity", nb_notice_severity_name(n->severity));
+		d_str(v, "severity_label", nb_notice_severity_label(n->severity));
 	} else {
 		d_null(x, v, "severity");
 	}
@@ -478,7 +478,7 @@ static int home_pages(struct ctx *x)
 		}
 		d_strf(v, "page_count", "%zu", pages);
 		overall(x->m, &state_label, &state_text);
-		d_str(v, "overall", nb_state_name(x->m->state));
+		d_str(v, "overall", nb_model_state_name(x->m->state));
 		d_str(v, "overall_label", state_label);
 		d_str(v, "overall_text", state_text);
 		d_bool(v, "has_open", x->m->open_count > 0);
@@ -555,8 +555,8 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 	size_t i;
 
 	d_str(v, "description", sv->server->description);
-	d_str(v, "state", nb_state_name(sv->state));
-	d_str(v, "state_label", nb_state_label(sv->state));
+	d_str(v, "state", nb_model_state_name(sv->state));
+	d_str(v, "state_label", nb_model_state_label(sv->state));
 	d_strf(v, "open", "%zu", sv->open);
 	d_strf(v, "incidents", "%zu", sv->incidents);
 	d_strf(v, "maintenance", "%zu", sv->maintenance);

@@ -53,7 +53,7 @@ static void slugify(struct nb_buf *out, const char *title)
 /* "2010-10-10T21:00-04:00": a day after now, at `hour` in the site's zone. */
 static void local_stamp(struct nb_buf *out, const struct nb_site *site, int64_t now, int hour)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 	int64_t t;
 	int off;
 
@@ -72,7 +72,7 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 		       const char *title, int64_t now, struct nb_diags *diags)
 {
 	size_t before = diags->count, i, slug_at;
-	struct nb_civil c;
+	struct nb_tz_civil c;
 
 	if (!server_count)
 		nb_diags_add(diags, NULL, 0, "name one with --server NAME", "the notice names no server");

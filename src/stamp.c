@@ -72,7 +72,7 @@ static int set_date(struct nb_stamp *s, struct scan *sc, int y, int m, int d,
 {
 	if (s->year)
 		return fail(sc, "the stamp states two dates ('%.*s')", tok, toklen);
-	if (m < 1 || m > 12 || d < 1 || d > nb_days_in_month(y, m))
+	if (m < 1 || m > 12 || d < 1 || d > nb_tz_days_in_month(y, m))
 		return fail(sc, "'%.*s' is not a date (month/day/year)", tok, toklen);
 	if (y < 1970 || y > NB_YEAR_MAX)
 		return fail(sc, "the year in '%.*s' is out of range (1970 to 2999)", tok, toklen);
@@ -368,7 +368,7 @@ int nb_stamp_parse(struct nb_stamp *s, const char *text, size_t len, struct nb_b
 	if (!s->year && s->hour < 0)
 		return fail(&sc, "the stamp states neither a date nor a time", NULL, 0);
 	if (s->year && s->wday >= 0) {
-		int w = nb_weekday(s->year, s->month, s->day);
+		int w = nb_tz_weekday(s->year, s->month, s->day);
 
 		if (w != s->wday && why) {
 			nb_buf_truncate(why, 0);
@@ -389,9 +389,9 @@ const char *nb_stamp_zone(const struct nb_stamp *s, const char *default_zone)
 }
 
 /* The stamp's wall-clock time (00:00 if none) on a day since the epoch. */
-static void civil_on(struct nb_civil *c, const struct nb_stamp *s, int64_t day)
+static void civil_on(struct nb_tz_civil *c, const struct nb_stamp *s, int64_t day)
 {
-	nb_civil_from_days(day, &c->year, &c->month, &c->day);
+	nb_tz_civil_from_days(day, &c->year, &c->month, &c->day);
 	c->hour = s->hour >= 0 ? s->hour : 0;
 	c->minute = s->hour >= 0 ? s->minute : 0;
 	c->second = s->hour >= 0 ? s->second : 0;
@@ -400,10 +400,10 @@ static void civil_on(struct nb_civil *c, const struct nb_stamp *s, int64_t day)
 /* The same as seconds since the epoch, read as if the wall clock were UTC. */
 static int64_t wall_on(const struct nb_stamp *s, int64_t day)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 
 	civil_on(&c, s, day);
-	return nb_civil_to_seconds(&c);
+	return nb_tz_civil_to_seconds(&c);
 }
 
 /* The instants the stamp names on a day, the one it is read as first:
@@ -411,11 +411,11 @@ static int64_t wall_on(const struct nb_stamp *s, int64_t day)
 static int readings_on(int64_t r[2], const struct nb_stamp *s, int64_t day,
 		       const char *default_zone)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 
 	civil_on(&c, s, day);
 	if (s->has_offset) {
-		r[0] = nb_civil_to_seconds(&c) - s->offset;
+		r[0] = nb_tz_civil_to_seconds(&c) - s->offset;
 		return 1;
 	}
 	return nb_tz_readings(r, nb_stamp_zone(s, default_zone), &c, s->dst_hint);
@@ -426,7 +426,7 @@ int64_t nb_stamp_instant_on(const struct nb_stamp *s, int year, int month,
 {
 	int64_t r[2];
 
-	readings_on(r, s, nb_days_from_civil(year, month, day), default_zone);
+	readings_on(r, s, nb_tz_days_from_civil(year, month, day), default_zone);
 	return r[0];
 }
 
@@ -438,13 +438,13 @@ int64_t nb_stamp_instant(const struct nb_stamp *s, const char *default_zone)
 /* The local date (days since the epoch) of instant t in the stamp's zone. */
 static int64_t local_day(const struct nb_stamp *s, int64_t t, const char *default_zone)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 
 	if (s->has_offset)
-		nb_civil_from_seconds(t + s->offset, &c);
+		nb_tz_civil_from_seconds(t + s->offset, &c);
 	else
 		nb_tz_from_utc(nb_stamp_zone(s, default_zone), t, &c, NULL);
-	return nb_days_from_civil(c.year, c.month, c.day);
+	return nb_tz_days_from_civil(c.year, c.month, c.day);
 }
 
 static void mark_set(struct nb_stamp_mark *m, const struct nb_stamp *s, int64_t t,
@@ -463,7 +463,7 @@ void nb_stamp_mark_of(struct nb_stamp_mark *m, const struct nb_stamp *s,
 		      const char *default_zone)
 {
 	mark_set(m, s, nb_stamp_instant(s, default_zone),
-		 nb_days_from_civil(s->year, s->month, s->day), default_zone);
+		 nb_tz_days_from_civil(s->year, s->month, s->day), default_zone);
 }
 
 /*
@@ -525,7 +525,7 @@ static int date_by(int64_t *out, int64_t *day, const struct nb_stamp *s, int ste
 	int i;
 
 	if (nb_stamp_has_date(s)) {
-		*day = nb_days_from_civil(s->year, s->month, s->day);
+		*day = nb_tz_days_from_civil(s->year, s->month, s->day);
 		if (fit_on(out, s, *day, b, default_zone) < 0)
 			*out = nb_stamp_instant(s, default_zone);
 		return 0;
@@ -533,8 +533,8 @@ static int date_by(int64_t *out, int64_t *day, const struct nb_stamp *s, int ste
 	for (i = 0; i < 10; i++, *day += step) {
 		int y, m, d;
 
-		nb_civil_from_days(*day, &y, &m, &d);
-		if (s->wday >= 0 && nb_weekday(y, m, d) != s->wday)
+		nb_tz_civil_from_days(*day, &y, &m, &d);
+		if (s->wday >= 0 && nb_tz_weekday(y, m, d) != s->wday)
 			continue;
 		if (fit_on(out, s, *day, b, default_zone) == 0)
 			return 0;

@@ -11,7 +11,7 @@
 
 #define NB_TZ_NAME_MAX 128
 
-int64_t nb_days_from_civil(int year, int month, int day)
+int64_t nb_tz_days_from_civil(int year, int month, int day)
 {
 	int64_t y = (int64_t)year - (month <= 2);
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -23,7 +23,7 @@ int64_t nb_days_from_civil(int year, int month, int day)
 	return era * 146097 + doe - 719468;
 }
 
-void nb_civil_from_days(int64_t days, int *year, int *month, int *day)
+void nb_tz_civil_from_days(int64_t days, int *year, int *month, int *day)
 {
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -38,15 +38,15 @@ void nb_civil_from_days(int64_t days, int *year, int *month, int *day)
 	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
 }
 
-int nb_weekday(int year, int month, int day)
+int nb_tz_weekday(int year, int month, int day)
 {
-	int64_t d = nb_days_from_civil(year, month, day);
+	int64_t d = nb_tz_days_from_civil(year, month, day);
 
 	/* 1970-01-01 was a Thursday */
 	return (int)(((d % 7) + 11) % 7);
 }
 
-int nb_days_in_month(int year, int month)
+int nb_tz_days_in_month(int year, int month)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -56,18 +56,18 @@ int nb_days_in_month(int year, int month)
 	return days[month - 1] + (month == 2 && leap);
 }
 
-int64_t nb_civil_to_seconds(const struct nb_civil *c)
+int64_t nb_tz_civil_to_seconds(const struct nb_tz_civil *c)
 {
-	return nb_days_from_civil(c->year, c->month, c->day) * 86400 +
+	return nb_tz_days_from_civil(c->year, c->month, c->day) * 86400 +
 	       c->hour * 3600 + c->minute * 60 + c->second;
 }
 
-void nb_civil_from_seconds(int64_t t, struct nb_civil *c)
+void nb_tz_civil_from_seconds(int64_t t, struct nb_tz_civil *c)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t rem = t - days * 86400;
 
-	nb_civil_from_days(days, &c->year, &c->month, &c->day);
+	nb_tz_civil_from_days(days, &c->year, &c->month, &c->day);
 	c->hour = (int)(rem / 3600);
 	c->minute = (int)(rem % 3600 / 60);
 	c->second = (int)(rem % 60);
@@ -137,10 +137,10 @@ int nb_tz_offset(const char *zone, int64_t t, int *isdst)
 	return ok ? (int)tm.tm_gmtoff : 0;
 }
 
-int nb_tz_readings(int64_t out[2], const char *zone, const struct nb_civil *c,
+int nb_tz_readings(int64_t out[2], const char *zone, const struct nb_tz_civil *c,
 		    int dst_hint)
 {
-	int64_t naive = nb_civil_to_seconds(c);
+	int64_t naive = nb_tz_civil_to_seconds(c);
 	int before = nb_tz_offset(zone, naive - 86400, NULL);
 	int after = nb_tz_offset(zone, naive + 86400, NULL);
 	int64_t t1 = naive - before, t2 = naive - after;
@@ -166,7 +166,7 @@ int nb_tz_readings(int64_t out[2], const char *zone, const struct nb_civil *c,
 	return 2;
 }
 
-int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
+int64_t nb_tz_to_utc(const char *zone, const struct nb_tz_civil *c, int dst_hint)
 {
 	int64_t t[2];
 
@@ -174,11 +174,11 @@ int64_t nb_tz_to_utc(const char *zone, const struct nb_civil *c, int dst_hint)
 	return t[0];
 }
 
-void nb_tz_from_utc(const char *zone, int64_t t, struct nb_civil *c, int *offset)
+void nb_tz_from_utc(const char *zone, int64_t t, struct nb_tz_civil *c, int *offset)
 {
 	int off = nb_tz_offset(zone, t, NULL);
 
-	nb_civil_from_seconds(t + off, c);
+	nb_tz_civil_from_seconds(t + off, c);
 	if (offset)
 		*offset = off;
 }

@@ -84,9 +84,9 @@ struct nb_version *nb_version_parse(git_repository *repo, const git_oid *id,
 	nb_notice_parse(&n, "", data, len, "UTC", &ignored);
 	v->valid = n.body != NULL;
 	v->title = n.title ? nb_strdup(n.title) : NULL;
-	v->status = n.has_status ? nb_strdup(nb_status_name(n.status)) : NULL;
+	v->status = n.has_status ? nb_strdup(nb_notice_status_name(n.status)) : NULL;
 	/* the same bytes as an update's key: a stamp and its text */
-	v->text_key = nb_update_key(n.title, n.body);
+	v->text_key = nb_notice_update_key(n.title, n.body);
 	v->lead_key = lead_key(n.body);
 	v->has_window = n.has_window;
 	v->window_start = n.window_start;
@@ -94,7 +94,7 @@ struct nb_version *nb_version_parse(git_repository *repo, const git_oid *id,
 	v->updates = nb_calloc(n.update_count + 1, sizeof(*v->updates));
 	v->count = n.update_count;
 	keys = nb_calloc(n.update_count + 1, sizeof(*keys));
-	nb_update_keys(&n, keys);
+	nb_notice_update_keys(&n, keys);
 	for (i = 0; i < n.update_count; i++) {
 		struct nb_update *u = &n.updates[i];
 

@@ -90,7 +90,7 @@ static void test_front_matter(void **state)
 	assert_int_equal(n.servers_line, 3);
 	assert_int_equal(n.kind, NB_MAINTENANCE);
 	assert_int_equal(n.status, NB_IN_PROGRESS);
-	assert_true(nb_status_is_open(n.status));
+	assert_true(nb_notice_status_is_open(n.status));
 	assert_int_equal(n.severity, NB_MAJOR);
 	assert_true(n.has_date);
 	assert_int_equal(n.published, fx_utc(2010, 10, 15, 10, 30));
@@ -562,7 +562,7 @@ static void test_author_and_cancelled(void **state)
 	expect_bad(FM "author: [Ann, Bob]\n---\nText.\n", 6, "'author' must be text");
 	parse(&n, "---\ntitle: T\nservers: [SCROOGE]\nkind: maintenance\nstatus: cancelled\n---\nOff.\n");
 	assert_int_equal(n.status, NB_CANCELLED);
-	assert_false(nb_status_is_open(n.status));
+	assert_false(nb_notice_status_is_open(n.status));
 	nb_notice_release(&n);
 	expect_bad(FM_CANCELLED_INCIDENT, 5, "cancelled");
 }

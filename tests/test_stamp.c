@@ -225,7 +225,7 @@ static void test_infer(void **state)
 			 utc("2010-10-11T13:00Z"));
 	/* a day line above sets the earliest date */
 	assert_int_equal(after("1:25 PM Eastern", "2010-09-04T03:42Z", 0,
-			       nb_days_from_civil(2010, 9, 5)),
+			       nb_tz_days_from_civil(2010, 9, 5)),
 			 utc("2010-09-05T17:25Z"));
 	/* the stamp's own zone decides the day */
 	assert_int_equal(after("1:00 AM UTC", "2010-10-11T02:00Z", 0, INT64_MIN),
@@ -254,8 +254,8 @@ static int64_t before(const char *text, const char *iso, const char *zone)
  */
 static void test_readings(void **state)
 {
-	struct nb_civil skipped = { 2010, 3, 14, 2, 30, 0 }, twice = { 2010, 11, 7, 1, 30, 0 };
-	struct nb_civil once = { 2010, 11, 7, 2, 30, 0 };
+	struct nb_tz_civil skipped = { 2010, 3, 14, 2, 30, 0 }, twice = { 2010, 11, 7, 1, 30, 0 };
+	struct nb_tz_civil once = { 2010, 11, 7, 2, 30, 0 };
 	int64_t r[2];
 
 	(void)state;
@@ -380,16 +380,16 @@ static void test_infer_in_thread(void **state)
 
 static void test_civil(void **state)
 {
-	struct nb_civil c;
+	struct nb_tz_civil c;
 
 	(void)state;
-	assert_int_equal(nb_days_from_civil(1970, 1, 1), 0);
-	assert_int_equal(nb_days_from_civil(2000, 3, 1), 11017);
-	assert_int_equal(nb_weekday(2010, 9, 3), 5);
-	assert_int_equal(nb_weekday(2010, 8, 23), 1);
-	assert_int_equal(nb_days_in_month(2012, 2), 29);
-	assert_int_equal(nb_days_in_month(2100, 2), 28);
-	nb_civil_from_seconds(utc("2010-10-16T05:24Z"), &c);
+	assert_int_equal(nb_tz_days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(nb_tz_days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(nb_tz_weekday(2010, 9, 3), 5);
+	assert_int_equal(nb_tz_weekday(2010, 8, 23), 1);
+	assert_int_equal(nb_tz_days_in_month(2012, 2), 29);
+	assert_int_equal(nb_tz_days_in_month(2100, 2), 28);
+	nb_tz_civil_from_seconds(utc("2010-10-16T05:24Z"), &c);
 	assert_int_equal(c.year, 2010);
 	assert_int_equal(c.month, 10);
 	assert_int_equal(c.day, 16);

@@ -40,7 +40,7 @@ static void date_by_commit(const struct nb_notice *n)
 		const struct nb_update *u = &n->updates[i];
 		int64_t t;
 
-		(void)nb_update_key(u->stamp_text, u->markdown);
+		(void)nb_notice_update_key(u->stamp_text, u->markdown);
 		if (u->stamp_text[0] && nb_stamp_has_time(&u->stamp))
 			(void)nb_stamp_infer_before(&t, &u->stamp, 1286704800, "America/New_York");
 	}
