@@ -181,17 +181,38 @@ void nb_build_release(struct nb_loaded *l)
 /* The program's bytes are in it, not its size and time: a reinstall of
  * the same binary changes nothing.  The stamp is kept beside the site,
  * never in it. */
+/* What identifies this program: its bytes. */
+static uint64_t program_digest(void)
+{
+	struct nb_buf self = NB_BUF_INIT;
+	uint64_t digest = 0;
+
+	if (nb_buf_read_file(&self, "/proc/self/exe", SIZE_MAX - 1) == 0)
+		digest = nb_hash(nb_buf_cstr(&self), self.len) ^ self.len;
+	nb_buf_release(&self);
+	return digest;
+}
+
 char *nb_build_stamp(const char *commit_hex, const char *theme)
 {
-	struct nb_buf b = NB_BUF_INIT, self = NB_BUF_INIT;
+	struct nb_buf b = NB_BUF_INIT;
 
-	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\n", NB_VERSION, commit_hex,
-		      (unsigned long long)nb_theme_digest(theme));
-	if (nb_buf_read_file(&self, "/proc/self/exe", SIZE_MAX - 1) == 0)
-		nb_buf_printf(&b, "program %zu %016llx\n", self.len,
-			      (unsigned long long)nb_hash(nb_buf_cstr(&self), self.len));
-	nb_buf_release(&self);
+	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\nprogram %016llx\n", NB_VERSION,
+		      commit_hex, (unsigned long long)nb_theme_digest(theme),
+		      (unsigned long long)program_digest());
 	return nb_buf_detach(&b);
+}
+
+/* What shapes every output besides the content: this program and its
+ * version, the theme, site.yaml. */
+static uint64_t shape_of(const char *theme, const struct nb_content *c)
+{
+	uint64_t h = nb_hash_add_str(NB_HASH_START, "nocblog " NB_VERSION);
+
+	h = nb_hash_add64(h, program_digest());
+	h = nb_hash_add64(h, nb_theme_digest(theme));
+	h = nb_hash_add64(h, c->site.text_hash);
+	return nb_hash_end(h);
 }
 
 /* ---- writing ---- */
@@ -265,6 +286,7 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 	if (nb_publish_begin(pub, pub->out, &l->diags) < 0)
 		return NB_BUILD_ENV;
 	nb_model_build(&model, &l->content);
+	model.shape = shape_of(theme, &l->content);
 	if (write_site(&model, theme, pub, o->progress, o->payload, &l->diags) < 0)
 		rc = pub->io_failed ? NB_BUILD_ENV : NB_BUILD_CONTENT;
 	else if (nb_publish_commit(pub, stamp, &l->diags) < 0)

@@ -34,6 +34,7 @@ struct scope {
 	int site_wide;           /* tombstones go in the site's feed only */
 	const struct nb_server_view *sv; /* the server's feeds: it; the site's: NULL */
 	struct threads *threads;
+	uint64_t key;            /* what its feeds show (see scope_key) */
 };
 
 /* Each notice's thread in HTML, made once for all the feeds that carry it,
@@ -43,6 +44,12 @@ struct threads {
 	char **html;             /* by item; NULL until made */
 	struct nb_diags *diags;
 };
+
+/* The key of one of the scope's files. */
+static uint64_t file_key(const struct scope *s, const char *name)
+{
+	return nb_hash_end(nb_hash_add_str(s->key, name));
+}
 
 /* ---- ids and times ---- */
 
@@ -182,6 +189,7 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 		struct nb_buf b = NB_BUF_INIT;
 		char t[64];
 
+		nb_model_text(s->m, it);
 		status_html(&b, it);
 		if (n->update_count)
 			nb_render_thread(s->threads->renderer, it, &b, s->threads->diags);
@@ -198,6 +206,7 @@ static void summary_text(struct nb_buf *out, const struct scope *s, const struct
 	const struct nb_notice *n = it->notice;
 	char t[64];
 
+	nb_model_text(s->m, it);
 	status_text(out, it);
 	nb_buf_puts(out, ". ");
 	if (it->window_text)
@@ -363,7 +372,7 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%satom.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "atom.xml"), diags);
 	nb_buf_release(&rel);
 	free(order);
 	return rc;
@@ -431,6 +440,8 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 	const char *zone = s->site->timezone;
 	char t[64], *win = NULL;
 
+	if (it)
+		nb_model_text(s->m, it);
 	when(t, sizeof(t), s->site, e->time);
 	switch (e->kind) {
 	case NB_EVENT_OPENED:
@@ -580,7 +591,7 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%supdates.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "updates.xml"), diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&title);
 	free(order);
@@ -649,7 +660,7 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		xmlTextWriterEndElement(x.w);
 	}
 	nb_buf_printf(&rel, "%srss.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, diags);
+	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "rss.xml"), diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&self);
 	nb_buf_release(&alt);
@@ -876,7 +887,8 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	text = icalcomponent_as_ical_string_r(cal);
 	repair_folds(text);
 	nb_buf_printf(&rel, "%smaintenance.ics", s->dir);
-	rc = nb_publish_write(pub, rel.ptr, text, strlen(text), diags);
+	rc = nb_publish_write_key(pub, rel.ptr, text, strlen(text),
+				  file_key(s, "maintenance.ics"), diags);
 	free(text);
 	icalcomponent_free(cal);
 	nb_buf_release(&rel);
@@ -886,10 +898,55 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 
 /* ---- all of them ---- */
 
-static int write_scope(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
+/*
+ * What a scope's feeds show, as a key: the items in it, every event of
+ * theirs (in their digests), the withdrawals it tells of, and the time an
+ * empty feed takes; with the theme, program and site.yaml (the shape).
+ */
+static uint64_t scope_key(const struct scope *s)
 {
-	if (atom_notices(s, pub, diags) < 0 || rss(s, pub, diags) < 0 ||
-	    atom_updates(s, pub, diags) < 0 || calendar(s, pub, diags) < 0)
+	const struct nb_content *c = s->m->content;
+	uint64_t h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, s->m->shape), "feeds");
+	size_t i;
+
+	h = nb_hash_add_str(nb_hash_add_str(h, s->dir), s->title);
+	h = nb_hash_add64(h, (uint64_t)feed_updated(s, 0));
+	for (i = 0; i < s->count; i++)
+		h = nb_hash_add64(h, s->m->items[s->items[i]].digest);
+	h = nb_hash_add64(h, s->count);
+	for (i = 0; i < c->withdrawn_count; i++) {
+		const struct nb_withdrawn *w = &c->withdrawn[i];
+
+		if (!nb_content_recently_withdrawn(c, w->withdrawn) || !withdrawn_in_scope(s, w))
+			continue;
+		h = nb_hash_add_str(nb_hash_add_str(h, w->first_path), w->title);
+		h = nb_hash_add_str(nb_hash_add_str(h, w->author), w->path);
+		h = nb_hash_add64(nb_hash_add64(h, (uint64_t)w->withdrawn), (uint64_t)w->added);
+		h = nb_hash_add64(h, w->notice ? w->notice->text_hash : 0);
+		h = nb_hash_add64(h, w->window_changes);
+	}
+	return h;
+}
+
+/* 1 when the live site has the scope's file from the same key (linked). */
+static int reused(const struct scope *s, struct nb_publish *pub, const char *name)
+{
+	struct nb_buf rel = NB_BUF_INIT;
+	int same;
+
+	nb_buf_printf(&rel, "%s%s", s->dir, name);
+	same = nb_publish_reuse(pub, rel.ptr, file_key(s, name));
+	nb_buf_release(&rel);
+	return same;
+}
+
+static int write_scope(struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
+{
+	s->key = scope_key(s);
+	if ((!reused(s, pub, "atom.xml") && atom_notices(s, pub, diags) < 0) ||
+	    (!reused(s, pub, "rss.xml") && rss(s, pub, diags) < 0) ||
+	    (!reused(s, pub, "updates.xml") && atom_updates(s, pub, diags) < 0) ||
+	    (!reused(s, pub, "maintenance.ics") && calendar(s, pub, diags) < 0))
 		return -1;
 	return 0;
 }

@@ -5,21 +5,40 @@
 
 #include "util.h"
 
-uint64_t nb_hash(const void *data, size_t len)
+uint64_t nb_hash_add(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i++) { /* FNV-1a */
 		h ^= p[i];
 		h *= 0x100000001b3ull;
 	}
-	/* final mix, so that the low bits used for slots depend on every byte */
+	return h;
+}
+
+uint64_t nb_hash_add64(uint64_t h, uint64_t v)
+{
+	return nb_hash_add(h, &v, sizeof(v));
+}
+
+uint64_t nb_hash_add_str(uint64_t h, const char *s)
+{
+	return s ? nb_hash_add(h, s, strlen(s) + 1) : nb_hash_add(h, "\xff", 1);
+}
+
+uint64_t nb_hash_end(uint64_t h)
+{
+	/* a final mix, so that the low bits used for slots depend on every byte */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	return h;
+}
+
+uint64_t nb_hash(const void *data, size_t len)
+{
+	return nb_hash_end(nb_hash_add(NB_HASH_START, data, len));
 }
 
 static struct nb_map_slot *find(const struct nb_map *m, const void *key, size_t len,

@@ -24,6 +24,14 @@ struct nb_map {
 #define NB_MAP_INIT { NULL, 0, 0 }
 
 uint64_t nb_hash(const void *data, size_t len);
+/* The same in steps, for what is made of many parts: from NB_HASH_START,
+ * add each part (a string with its end: "ab","c" and "a","bc" differ),
+ * then nb_hash_end. */
+#define NB_HASH_START 0xcbf29ce484222325ull
+uint64_t nb_hash_add(uint64_t h, const void *data, size_t len);
+uint64_t nb_hash_add64(uint64_t h, uint64_t v);
+uint64_t nb_hash_add_str(uint64_t h, const char *s);
+uint64_t nb_hash_end(uint64_t h);
 
 /* 1 and *value when key is present, else 0. */
 int nb_map_get(const struct nb_map *m, const void *key, size_t len, size_t *value);

@@ -122,9 +122,86 @@ static void item_text(struct nb_item *it, int unsafe)
 		it->update_html[i] = nb_text_html(n->updates[i].markdown, unsafe);
 		it->update_summary[i] = nb_text_summary(n->updates[i].markdown, NB_MODEL_SUMMARY);
 	}
-	if (n->update_count)
-		it->card_summary = nb_text_summary(n->updates[n->update_count - 1].markdown,
-						   NB_MODEL_CARD);
+}
+
+void nb_model_text(const struct nb_model *m, const struct nb_item *it)
+{
+	struct nb_model *mm = (struct nb_model *)m;
+
+	pthread_mutex_lock(&mm->text_lock);
+	if (!it->has_text) {
+		item_text((struct nb_item *)it, m->content->site.unsafe_html);
+		((struct nb_item *)it)->has_text = 1;
+	}
+	pthread_mutex_unlock(&mm->text_lock);
+}
+
+/* Everything about an item a page or feed can show, hashed: its text and
+ * path, every date, author and edit the history gave it, its status
+ * changes and window moves, and what the model made of them. */
+const char *nb_model_card_summary(const struct nb_model *m, const struct nb_item *it)
+{
+	struct nb_model *mm = (struct nb_model *)m;
+	const struct nb_notice *n = it->notice;
+	const char *summary;
+
+	if (!n->update_count)
+		return NULL;
+	pthread_mutex_lock(&mm->text_lock);
+	if (!it->card_summary)
+		((struct nb_item *)it)->card_summary =
+			nb_text_summary(n->updates[n->update_count - 1].markdown, NB_MODEL_CARD);
+	summary = it->card_summary;
+	pthread_mutex_unlock(&mm->text_lock);
+	return summary;
+}
+
+static uint64_t item_digest(const struct nb_item *it)
+{
+	const struct nb_notice *n = it->notice;
+	uint64_t h = NB_HASH_START;
+	size_t i;
+
+	h = nb_hash_add64(h, n->text_hash);
+	h = nb_hash_add_str(h, n->path);
+	h = nb_hash_add_str(h, n->first_path);
+	for (i = 0; i < n->old_path_count; i++)
+		h = nb_hash_add_str(h, n->old_paths[i]);
+	h = nb_hash_add_str(h, n->author);
+	h = nb_hash_add_str(h, n->edited_by);
+	h = nb_hash_add64(h, (uint64_t)n->added);
+	h = nb_hash_add64(h, (uint64_t)n->edited);
+	h = nb_hash_add64(h, (uint64_t)n->published);
+	h = nb_hash_add64(h, (uint64_t)n->published_source);
+	for (i = 0; i < n->update_count; i++) {
+		const struct nb_update *u = &n->updates[i];
+
+		h = nb_hash_add64(h, (uint64_t)u->time);
+		h = nb_hash_add64(h, (uint64_t)u->source);
+		h = nb_hash_add64(h, (uint64_t)u->added);
+		h = nb_hash_add64(h, (uint64_t)u->edited);
+		h = nb_hash_add_str(h, u->author);
+		h = nb_hash_add_str(h, u->edited_by);
+		h = nb_hash_add_str(h, u->commit);
+	}
+	for (i = 0; i < n->status_change_count; i++) {
+		h = nb_hash_add64(h, (uint64_t)n->status_changes[i].status);
+		h = nb_hash_add64(h, (uint64_t)n->status_changes[i].time);
+		h = nb_hash_add_str(h, n->status_changes[i].author);
+	}
+	for (i = 0; i < n->window_changes && n->window_moves; i++) {
+		const struct nb_window_move *mv = &n->window_moves[i];
+
+		h = nb_hash_add64(h, (uint64_t)mv->time);
+		h = nb_hash_add_str(h, mv->author);
+		h = nb_hash_add(h, &mv->from_start, 4 * sizeof(mv->from_start));
+	}
+	h = nb_hash_add_str(h, it->url);
+	h = nb_hash_add64(h, (uint64_t)it->updated);
+	h = nb_hash_add64(h, (uint64_t)it->status_since);
+	h = nb_hash_add64(h, (uint64_t)it->resolved);
+	h = nb_hash_add64(h, (uint64_t)it->overdue);
+	return nb_hash_end(h);
 }
 
 static int newest_first(const void *a, const void *b, void *model)
@@ -497,8 +574,9 @@ void nb_model_build(struct nb_model *m, const struct nb_content *c)
 		}
 	}
 	nb_sort(m->items, m->count, sizeof(*m->items), item_newest_first);
+	pthread_mutex_init(&m->text_lock, NULL);
 	for (i = 0; i < m->count; i++)
-		item_text(&m->items[i], c->site.unsafe_html);
+		m->items[i].digest = item_digest(&m->items[i]);
 	m->open = nb_calloc(m->count + 1, sizeof(*m->open));
 	m->closed = nb_calloc(m->count + 1, sizeof(*m->closed));
 	for (i = 0; i < m->count; i++) {
@@ -530,7 +608,7 @@ void nb_model_release(struct nb_model *m)
 		struct nb_item *it = &m->items[i];
 		size_t j;
 
-		for (j = 0; j < it->notice->update_count; j++) {
+		for (j = 0; it->has_text && j < it->notice->update_count; j++) {
 			free(it->update_html[j]);
 			free(it->update_summary[j]);
 		}
@@ -546,6 +624,8 @@ void nb_model_release(struct nb_model *m)
 		free(m->events[i].key);
 	free(m->events);
 	free(m->event_order);
+	if (m->content)
+		pthread_mutex_destroy(&m->text_lock);
 	free(m->items);
 	free(m->open);
 	free(m->closed);

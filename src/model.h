@@ -6,6 +6,7 @@
 #ifndef NB_MODEL_H
 #define NB_MODEL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +26,11 @@ struct nb_item {
 	int64_t updated;         /* latest update, edit or status change */
 	int64_t status_since;    /* when the current status was reached; 0 unknown */
 	int64_t resolved;        /* when it was resolved or completed; 0 if open */
-	/* Markdown made once, for every page and feed that shows it */
+	uint64_t digest;         /* what identifies all it shows: its text, its
+	                            dating, its address and state */
+	/* Markdown made once, when a page or feed first needs it
+	 * (nb_model_text), for every page and feed that shows it */
+	int has_text;
 	char *body_html;
 	char *body_summary;      /* plain text, NB_MODEL_SUMMARY bytes at most */
 	char **update_html;      /* one per update */
@@ -92,6 +97,7 @@ struct nb_redirect {
 
 struct nb_model {
 	const struct nb_content *content;
+	pthread_mutex_t text_lock; /* pages and feeds make items' text from two threads */
 	struct nb_item *items;   /* newest published first */
 	size_t count;
 	size_t *open;            /* open notices: incidents (worst first), then maintenance */
@@ -106,11 +112,21 @@ struct nb_model {
 	size_t redirect_count;
 	int64_t updated;         /* the latest activity on the site; 0 when empty */
 	enum nb_state state;     /* the whole site's, by the same rule as a server's */
+	uint64_t shape;          /* what shapes every page and feed besides the
+	                            content (the theme, the program, site.yaml),
+	                            set by the builder; in every output's key */
 	struct nb_event *events; /* each item's in turn (see nb_item), then the
 	                            recent withdrawals */
 	size_t event_count;
 	size_t *event_order;     /* indexes into events, newest first */
 };
+
+/* Makes it's Markdown (HTML, summaries) if no page or feed has yet; from
+ * any thread. */
+void nb_model_text(const struct nb_model *m, const struct nb_item *it);
+/* Its card's summary (its latest update's), made on first use: a card
+ * needs no more of its Markdown.  NULL when it has no update. */
+const char *nb_model_card_summary(const struct nb_model *m, const struct nb_item *it);
 
 /* Orders events newest first (qsort_r's comparator; payload: the model). */
 int nb_model_event_newer(const void *a, const void *b, void *model);

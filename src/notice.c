@@ -1129,6 +1129,7 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	memset(n, 0, sizeof(*n));
 	n->path = nb_strdup(path);
 	n->slug = nb_notice_slug(path);
+	n->text_hash = nb_hash(text, len);
 	if (check_bytes(&ps, text, len) < 0)
 		goto cleanup;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)

@@ -80,6 +80,7 @@ struct nb_commit_ref {
 
 struct nb_notice {
 	char *path;            /* in the repository: content/2010/slug.md */
+	uint64_t text_hash;    /* what identifies the file's bytes */
 	/* from the history walk; NULL/0 before it */
 	char *first_path;      /* the path it was first published under: its identity */
 	char **old_paths;      /* earlier paths, for redirects */

@@ -215,6 +215,8 @@ cleanup:
 	return rc;
 }
 
+static void take_live_keys(struct nb_publish *p);
+
 int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *diags)
 {
 	struct nb_buf path = NB_BUF_INIT;
@@ -223,6 +225,7 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
 
 	if (p->lock_fd < 0 && nb_publish_lock(p, out, diags) < 0)
 		return -1;
+	take_live_keys(p);
 	remove_stale_stages(p->out);
 	nb_buf_truncate(&path, 0);
 	nb_buf_printf(&path, "%s.stage", p->out);
@@ -521,16 +524,103 @@ static char *stamp_text(const char *out, const char *stamp)
 	return nb_buf_detach(&b);
 }
 
-/* Records the stamp of the site just swapped in.  Best effort: a stamp
- * that is missing or cut short only costs the next build its shortcut. */
+static int key_order(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Records the stamp of the site just swapped in, and the keys of its
+ * files.  Best effort: a stamp that is missing or cut short only costs
+ * the next build its shortcut. */
 static void keep_stamp(struct nb_publish *p, const char *stamp)
 {
-	char *text = stamp ? stamp_text(p->out, stamp) : NULL;
-	size_t len = text ? strlen(text) : 0;
+	char *id = stamp_text(p->out, stamp ? stamp : ""), **rels;
+	struct nb_buf text = NB_BUF_INIT;
+	size_t i, n = 0, key;
 
-	if (text && pwrite(p->lock_fd, text, len, 0) != (ssize_t)len)
+	if (!id)
+		return;
+	nb_buf_puts(&text, id);
+	nb_buf_puts(&text, "keys\n");
+	rels = nb_calloc(p->keys.count + 1, sizeof(*rels));
+	for (i = 0; i < p->keys.cap; i++)
+		if (p->keys.slots[i].key)
+			rels[n++] = nb_strndup(p->keys.slots[i].key, p->keys.slots[i].len);
+	nb_sort(rels, n, sizeof(*rels), key_order);
+	for (i = 0; i < n; i++) {
+		nb_map_gets(&p->keys, rels[i], &key);
+		nb_buf_printf(&text, "%016llx %s\n", (unsigned long long)key, rels[i]);
+		free(rels[i]);
+	}
+	free(rels);
+	free(id);
+	if (pwrite(p->lock_fd, text.ptr, text.len, 0) != (ssize_t)text.len)
 		(void)ftruncate(p->lock_fd, 0);
-	free(text);
+	nb_buf_release(&text);
+}
+
+/* The keys of the live site's files, when the lock file holds them for
+ * the live folder as it is now. */
+static void take_live_keys(struct nb_publish *p)
+{
+	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT;
+	char *site = stamp_text(p->out, ""), *at, *line, *next;
+
+	nb_buf_printf(&path, "%s.lock", p->out);
+	if (site && nb_buf_read_file(&text, path.ptr, SIZE_MAX - 1) == 0 &&
+	    (at = strstr(nb_buf_cstr(&text), site)) && strncmp(at + strlen(site), "keys\n", 5) == 0) {
+		for (line = at + strlen(site) + 5; *line; line = next) {
+			char *end;
+			unsigned long long key;
+
+			next = strchr(line, '\n');
+			if (!next)
+				break;
+			*next++ = '\0';
+			key = strtoull(line, &end, 16);
+			if (end == line + 16 && *end == ' ' && safe_rel(end + 1))
+				nb_map_sets(&p->live_keys, end + 1, (size_t)key);
+		}
+	}
+	free(site);
+	nb_buf_release(&path);
+	nb_buf_release(&text);
+}
+
+int nb_publish_reuse(struct nb_publish *p, const char *rel, uint64_t key)
+{
+	struct nb_buf path = NB_BUF_INIT, live = NB_BUF_INIT;
+	size_t had;
+	int reused = 0;
+
+	if (!nb_map_gets(&p->live_keys, rel, &had) || (uint64_t)had != key)
+		return 0;
+	nb_buf_printf(&path, "%s/%s", p->stage, rel);
+	nb_buf_printf(&live, "%s/%s", p->out, rel);
+	if (same_file(path.ptr, live.ptr) || put(p, path.ptr, live.ptr, NULL, 0, 1) == 0) {
+		pthread_mutex_lock(&p->lock);
+		nb_map_sets(&p->made, rel, 1);
+		nb_map_sets(&p->keys, rel, (size_t)key);
+		p->kept++;
+		pthread_mutex_unlock(&p->lock);
+		reused = 1;
+	}
+	nb_buf_release(&path);
+	nb_buf_release(&live);
+	return reused;
+}
+
+int nb_publish_write_key(struct nb_publish *p, const char *rel, const char *data, size_t len,
+			 uint64_t key, struct nb_diags *diags)
+{
+	int rc = nb_publish_write(p, rel, data, len, diags);
+
+	if (rc == 0) {
+		pthread_mutex_lock(&p->lock);
+		nb_map_sets(&p->keys, rel, (size_t)key);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return rc;
 }
 
 /* Moves the staging folder in: renamed when there is no site yet, else
@@ -586,8 +676,9 @@ int nb_publish_is_current(const char *out, const char *stamp)
 	nb_buf_put(&path, out, len);
 	want = stamp_text(nb_buf_cstr(&path), stamp);
 	nb_buf_puts(&path, ".lock");
-	same = want && nb_buf_read_file(&live, path.ptr, 1 << 16) == 0 &&
-	       strcmp(nb_buf_cstr(&live), want) == 0;
+	/* the stamp and the site's identity open the file; its files' keys follow */
+	same = want && nb_buf_read_file(&live, path.ptr, SIZE_MAX - 1) == 0 &&
+	       strncmp(nb_buf_cstr(&live), want, strlen(want)) == 0;
 	free(want);
 	nb_buf_release(&path);
 	nb_buf_release(&live);
@@ -665,5 +756,7 @@ void nb_publish_release(struct nb_publish *p)
 	free(p->out);
 	p->out = NULL;
 	nb_map_release(&p->made);
+	nb_map_release(&p->live_keys);
+	nb_map_release(&p->keys);
 	nb_buf_release(&p->old_files);
 }

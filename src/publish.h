@@ -26,10 +26,12 @@ struct nb_publish {
 	int fresh;               /* the staging folder was made empty by this build */
 	int io_failed;    /* a problem added was the file system's (ENOSPC, EROFS...) */
 	pthread_mutex_t lock;    /* pages and feeds are written from two threads */
+	struct nb_map live_keys; /* the live site's files by the key of what made them */
+	struct nb_map keys;      /* this build's */
 };
 
 #define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0, \
-			   PTHREAD_MUTEX_INITIALIZER }
+			   PTHREAD_MUTEX_INITIALIZER, NB_MAP_INIT, NB_MAP_INIT }
 
 /* The list of a site's files, kept in it so the next build knows what to
  * remove without walking the folder. */
@@ -48,6 +50,18 @@ int nb_publish_begin(struct nb_publish *p, const char *out, struct nb_diags *dia
  * modification time stays. */
 int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 		     size_t len, struct nb_diags *diags);
+/*
+ * A file made from inputs that key identifies (a hash of everything the
+ * file shows): when the live site has it from the same inputs, it is
+ * linked into the staging folder as it is, and there is nothing to render
+ * (1); else 0, and the caller writes it with nb_publish_write_key.  The
+ * keys are kept beside the site with its stamp, for the live folder only.
+ */
+int nb_publish_reuse(struct nb_publish *p, const char *rel, uint64_t key);
+/* nb_publish_write, remembering the key of what made the file. */
+int nb_publish_write_key(struct nb_publish *p, const char *rel, const char *data, size_t len,
+			 uint64_t key, struct nb_diags *diags);
+
 /*
  * Removes from the staging folder what this build did not write, and swaps
  * it in; the old site becomes the next build's staging folder.  stamp (or

@@ -230,7 +230,7 @@ static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, con
 		struct nb_tmpl_value *latest = d_map(x);
 
 		d_set(latest, "time", d_time(x, u->time));
-		d_str(latest, "summary", it->card_summary);
+		d_str(latest, "summary", nb_model_card_summary(x->m, it));
 		d_set(v, "last_update", latest);
 	} else {
 		d_null(x, v, "last_update");
@@ -284,6 +284,7 @@ static struct nb_tmpl_value *d_notice(struct ctx *x, const struct nb_item *it,
 	struct nb_tmpl_value *v = d_notice_common(x, it, root), *updates = d_list(x);
 	size_t i;
 
+	nb_model_text(x->m, it);
 	d_str(v, "body", it->body_html);
 	d_str(v, "author", n->author);
 	d_null(x, v, "status_since");
@@ -384,14 +385,52 @@ static void progress(struct ctx *x)
 
 /* Renders template `name` with data into the file rel, and starts the
  * next page's data afresh. */
-static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, const char *rel)
+/* ---- what each page shows, as a key: a page whose key the live site has
+ * is not rendered again ---- */
+
+static uint64_t key_start(const struct ctx *x, const char *kind)
+{
+	return nb_hash_add_str(nb_hash_add64(NB_HASH_START, x->m->shape), kind);
+}
+
+/* The items at idx (or the first count when idx is NULL), in order. */
+static uint64_t key_items(const struct ctx *x, uint64_t h, const size_t *idx, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		h = nb_hash_add64(h, x->m->items[idx ? idx[i] : i].digest);
+	return nb_hash_add64(h, count);
+}
+
+/* What a server's line and page show of it. */
+static uint64_t key_server(uint64_t h, const struct nb_server_view *sv)
+{
+	uint64_t facts[] = { sv->state, sv->count, sv->open, sv->incidents, sv->maintenance,
+			     (uint64_t)sv->resolve_total, sv->resolved_count };
+
+	return nb_hash_add(h, facts, sizeof(facts));
+}
+
+/* 1 when the live site has rel from the same key: linked, nothing to do. */
+static int reused(struct ctx *x, const char *rel, uint64_t key)
+{
+	if (!nb_publish_reuse(x->pub, rel, key))
+		return 0;
+	progress(x);
+	return 1;
+}
+
+static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, const char *rel,
+		uint64_t key)
 {
 	struct nb_tmpl_data d = nb_tmpl_value_data(data);
 	struct nb_buf out = NB_BUF_INIT;
 	int rc = nb_tmpl_set_render(x->templates, name, &d, &out, x->diags);
 
 	if (rc == 0)
-		rc = nb_publish_write(x->pub, rel, nb_buf_cstr(&out), out.len, x->diags);
+		rc = nb_publish_write_key(x->pub, rel, nb_buf_cstr(&out), out.len, nb_hash_end(key),
+					  x->diags);
 	nb_tmpl_arena_free(x->arena);
 	x->arena = nb_tmpl_arena_new();
 	nb_buf_release(&out);
@@ -427,38 +466,33 @@ static void overall(const struct nb_model *m, const char **label_out, const char
 	}
 }
 
-/* The open notices' cards for pages at root, made once: every page of the
- * home listing has them, and a NOC can have thousands open. */
-static struct nb_tmpl_value *shared_open_cards(struct ctx *x, const char *root,
-					       struct nb_tmpl_value **cache)
-{
-	struct nb_tmpl_arena *page = x->arena;
-
-	if (!*cache) {
-		x->arena = x->keep;
-		*cache = d_cards(x, x->m->open, x->m->open_count, root);
-		x->arena = page;
-	}
-	return *cache;
-}
-
 static int home_pages(struct ctx *x)
 {
 	size_t pages = page_count(x->m), p;
-	struct nb_tmpl_value *open_top = NULL, *open_deep = NULL;
 
 	for (p = 1; p <= pages; p++) {
 		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
 		struct nb_tmpl_value *v;
 		size_t first = (p - 1) * NB_PER_PAGE, count = x->m->closed_count - first;
 		const char *state_label, *state_text;
+		uint64_t key = key_start(x, "home");
 		int rc;
 
 		if (p > 1)
 			nb_buf_printf(&rel, "page/%zu/", p);
-		v = d_page(x, nb_buf_cstr(&rel), x->site->title);
+		nb_buf_printf(&file, "%sindex.html", nb_buf_cstr(&rel));
 		if (count > NB_PER_PAGE)
 			count = NB_PER_PAGE;
+		key = nb_hash_add64(nb_hash_add64(nb_hash_add64(key, p), pages), x->m->state);
+		key = key_items(x, key, x->m->closed + first, count);
+		if (p == 1)
+			key = key_items(x, key, x->m->open, x->m->open_count);
+		if (reused(x, file.ptr, nb_hash_end(key))) {
+			nb_buf_release(&rel);
+			nb_buf_release(&file);
+			continue;
+		}
+		v = d_page(x, nb_buf_cstr(&rel), x->site->title);
 		d_bool(v, "nav_home", 1);
 		d_bool(v, "first_page", p == 1);
 		if (p > 1)
@@ -481,12 +515,14 @@ static int home_pages(struct ctx *x)
 		d_str(v, "overall", nb_model_state_name(x->m->state));
 		d_str(v, "overall_label", state_label);
 		d_str(v, "overall_text", state_text);
-		d_bool(v, "has_open", x->m->open_count > 0);
-		d_set(v, "open", shared_open_cards(x, root_of(v), p == 1 ? &open_top : &open_deep));
+		/* the open notices on the first page only: any change to one
+		 * changes that page, not every page of the listing */
+		d_bool(v, "has_open", p == 1 && x->m->open_count > 0);
+		if (p == 1)
+			d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
 		d_bool(v, "has_latest", count > 0);
 		d_set(v, "latest", d_cards(x, x->m->closed + first, count, root_of(v)));
-		nb_buf_printf(&file, "%sindex.html", nb_buf_cstr(&rel));
-		rc = emit(x, "home", v, file.ptr);
+		rc = emit(x, "home", v, file.ptr, key);
 		nb_buf_release(&rel);
 		nb_buf_release(&file);
 		if (rc < 0)
@@ -501,13 +537,19 @@ static int notice_pages(struct ctx *x)
 
 	for (i = 0; i < x->m->count; i++) {
 		const struct nb_item *it = &x->m->items[i];
-		struct nb_tmpl_value *v = d_page(x, it->url, it->notice->title);
+		struct nb_tmpl_value *v;
 		struct nb_buf file = NB_BUF_INIT;
-		int rc;
+		uint64_t key = nb_hash_add64(key_start(x, "notice"), it->digest);
+		int rc = 0;
 
-		d_set(v, "notice", d_notice(x, it, root_of(v)));
 		nb_buf_printf(&file, "%sindex.html", it->url);
-		rc = emit(x, "notice", v, file.ptr);
+		if (reused(x, file.ptr, nb_hash_end(key))) {
+			nb_buf_release(&file);
+			continue;
+		}
+		v = d_page(x, it->url, it->notice->title);
+		d_set(v, "notice", d_notice(x, it, root_of(v)));
+		rc = emit(x, "notice", v, file.ptr, key);
 		nb_buf_release(&file);
 		if (rc < 0)
 			return -1;
@@ -521,14 +563,20 @@ static int redirect_pages(struct ctx *x)
 
 	for (i = 0; i < x->m->redirect_count; i++) {
 		const struct nb_redirect *r = &x->m->redirects[i];
-		struct nb_tmpl_value *v = d_page(x, r->from, "Moved");
+		struct nb_tmpl_value *v;
 		struct nb_buf file = NB_BUF_INIT;
+		uint64_t key = nb_hash_add_str(nb_hash_add_str(key_start(x, "redirect"), r->from), r->to);
 		int rc;
 
+		nb_buf_printf(&file, "%sindex.html", r->from);
+		if (reused(x, file.ptr, nb_hash_end(key))) {
+			nb_buf_release(&file);
+			continue;
+		}
+		v = d_page(x, r->from, "Moved");
 		d_strf(v, "target", "%s%s", root_of(v), r->to);
 		d_strf(v, "canonical", "%s%s", x->site->base_url, r->to);
-		nb_buf_printf(&file, "%sindex.html", r->from);
-		rc = emit(x, "redirect", v, file.ptr);
+		rc = emit(x, "redirect", v, file.ptr, key);
 		nb_buf_release(&file);
 		if (rc < 0)
 			return -1;
@@ -576,12 +624,20 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 	return v;
 }
 
-static int server_pages(struct ctx *x)
+/* The servers' index: every server's line, and the open notices. */
+static int servers_index(struct ctx *x)
 {
-	struct nb_tmpl_value *v = d_page(x, NB_MODEL_SERVERS_URL, "Servers"), *list = d_list(x);
+	struct nb_tmpl_value *v, *list;
+	uint64_t key = key_start(x, "servers");
 	size_t s, g;
-	int rc;
 
+	for (s = 0; s < x->m->server_count; s++)
+		key = key_server(key, &x->m->servers[s]);
+	key = key_items(x, key, x->m->open, x->m->open_count);
+	if (reused(x, NB_MODEL_SERVERS_URL "index.html", nb_hash_end(key)))
+		return 0;
+	v = d_page(x, NB_MODEL_SERVERS_URL, "Servers");
+	list = d_list(x);
 	/* each top-level server, then its members */
 	for (s = 0; s < x->m->server_count; s++) {
 		const struct nb_server_view *sv = &x->m->servers[s];
@@ -596,20 +652,36 @@ static int server_pages(struct ctx *x)
 	d_bool(v, "nav_servers", 1);
 	d_bool(v, "has_open", x->m->open_count > 0);
 	d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
-	if (emit(x, "servers", v, NB_MODEL_SERVERS_URL "index.html") < 0)
+	return emit(x, "servers", v, NB_MODEL_SERVERS_URL "index.html", key);
+}
+
+static int server_pages(struct ctx *x)
+{
+	struct nb_tmpl_value *v;
+	size_t s;
+	int rc;
+
+	if (servers_index(x) < 0)
 		return -1;
 	for (s = 0; s < x->m->server_count; s++) {
 		const struct nb_server_view *sv = &x->m->servers[s];
 		struct nb_buf file = NB_BUF_INIT;
+		uint64_t key = key_items(x, key_server(key_start(x, "server"), sv), sv->items,
+					 sv->count);
 
 		nb_buf_printf(&file, "%sindex.html", sv->url);
+		key = nb_hash_add64(key, s);
+		if (reused(x, file.ptr, nb_hash_end(key))) {
+			nb_buf_release(&file);
+			continue;
+		}
 		v = d_page(x, sv->url, sv->server->name);
 		d_feeds(x, nb_tmpl_map_get(v, "feeds"), sv->url, sv->server->name);
 		d_set(v, "server", d_server(x, s, root_of(v)));
 		d_bool(v, "nav_servers", 1);
 		d_bool(v, "has_notices", sv->count > 0);
 		d_set(v, "notices", d_cards(x, sv->items, sv->count, root_of(v)));
-		rc = emit(x, "server", v, file.ptr);
+		rc = emit(x, "server", v, file.ptr, key);
 		nb_buf_release(&file);
 		if (rc < 0)
 			return -1;
@@ -641,35 +713,54 @@ static struct nb_tmpl_value *d_years(struct ctx *x, const char *root, int curren
 	return list;
 }
 
+/* What every archive page shows of the years: each, and how many notices. */
+static uint64_t key_years(const struct ctx *x, uint64_t h)
+{
+	size_t i;
+
+	h = nb_hash_add64(h, x->m->year_count);
+	for (i = 0; i < x->m->count; i++)
+		h = nb_hash_add64(h, (uint64_t)x->m->items[i].year);
+	return h;
+}
+
 static int archive_pages(struct ctx *x)
 {
-	struct nb_tmpl_value *v = d_page(x, NB_MODEL_ARCHIVE_URL, "Archive");
+	struct nb_tmpl_value *v;
+	uint64_t years = key_years(x, key_start(x, "archive"));
 	size_t i, j;
 
-	d_set(v, "years", d_years(x, root_of(v), 0));
-	d_bool(v, "nav_archive", 1);
-	if (emit(x, "archive", v, NB_MODEL_ARCHIVE_URL "index.html") < 0)
-		return -1;
+	if (!reused(x, NB_MODEL_ARCHIVE_URL "index.html", nb_hash_end(years))) {
+		v = d_page(x, NB_MODEL_ARCHIVE_URL, "Archive");
+		d_set(v, "years", d_years(x, root_of(v), 0));
+		d_bool(v, "nav_archive", 1);
+		if (emit(x, "archive", v, NB_MODEL_ARCHIVE_URL "index.html", years) < 0)
+			return -1;
+	}
 	for (i = 0; i < x->m->year_count; i++) {
 		int year = x->m->years[i];
 		struct nb_buf rel = NB_BUF_INIT, file = NB_BUF_INIT;
 		size_t *idx = nb_calloc(x->m->count + 1, sizeof(*idx)), n = 0;
-		int rc;
+		uint64_t key;
+		int rc = 0;
 
 		for (j = 0; j < x->m->count; j++)
 			if (x->m->items[j].year == year)
 				idx[n++] = j;
 		nb_model_year_url(&rel, year);
 		nb_buf_printf(&file, "%sindex.html", rel.ptr);
-		v = d_page(x, rel.ptr, "Archive");
-		d_strf(v, "year", "%d", year);
-		d_set(v, "years", d_years(x, root_of(v), year));
-		d_bool(v, "nav_archive", 1);
-		d_bool(v, "has_notices", n > 0);
-		d_strf(v, "count", "%zu", n);
-		d_bool(v, "one", n == 1);
-		d_set(v, "notices", d_cards(x, idx, n, root_of(v)));
-		rc = emit(x, "archive", v, file.ptr);
+		key = key_items(x, nb_hash_add64(years, (uint64_t)year), idx, n);
+		if (!reused(x, file.ptr, nb_hash_end(key))) {
+			v = d_page(x, rel.ptr, "Archive");
+			d_strf(v, "year", "%d", year);
+			d_set(v, "years", d_years(x, root_of(v), year));
+			d_bool(v, "nav_archive", 1);
+			d_bool(v, "has_notices", n > 0);
+			d_strf(v, "count", "%zu", n);
+			d_bool(v, "one", n == 1);
+			d_set(v, "notices", d_cards(x, idx, n, root_of(v)));
+			rc = emit(x, "archive", v, file.ptr, key);
+		}
 		free(idx);
 		nb_buf_release(&rel);
 		nb_buf_release(&file);
@@ -681,12 +772,16 @@ static int archive_pages(struct ctx *x)
 
 static int not_found_page(struct ctx *x)
 {
-	struct nb_tmpl_value *v = d_page(x, "", "Not found");
+	struct nb_tmpl_value *v;
+	uint64_t key = key_start(x, "404");
 
+	if (reused(x, "404.html", nb_hash_end(key)))
+		return 0;
+	v = d_page(x, "", "Not found");
 	/* served for any missing address: links must not be relative */
 	d_str(v, "root", x->site->base_url);
 	d_strf(v, "canonical", "%s404.html", x->site->base_url);
-	return emit(x, "404", v, "404.html");
+	return emit(x, "404", v, "404.html", key);
 }
 
 /* ---- sitemap.xml ---- */
@@ -711,9 +806,14 @@ static int sitemap(struct ctx *x)
 {
 	struct nb_xml xml = { NULL, NULL };
 	struct nb_buf rel = NB_BUF_INIT;
+	uint64_t key = key_items(x, key_years(x, key_start(x, "sitemap")), NULL, x->m->count);
 	size_t i;
 	int rc;
 
+	for (i = 0; i < x->m->server_count; i++)
+		key = nb_hash_add64(key, x->m->servers[i].count ? x->m->servers[i].items[0] : SIZE_MAX);
+	if (reused(x, "sitemap.xml", nb_hash_end(key)))
+		return 0;
 	if (nb_xml_begin(&xml) == 0) {
 		xmlTextWriterPtr w = xml.w;
 
@@ -736,7 +836,7 @@ static int sitemap(struct ctx *x)
 			sitemap_url(w, x, x->m->items[i].url, x->m->items[i].updated);
 		xmlTextWriterEndElement(w);
 	}
-	rc = nb_xml_end(&xml, x->pub, "sitemap.xml", x->diags);
+	rc = nb_xml_end(&xml, x->pub, "sitemap.xml", nb_hash_end(key), x->diags);
 	nb_buf_release(&rel);
 	progress(x);
 	return rc;
@@ -862,6 +962,7 @@ int nb_render_thread(struct nb_render_thread *t, const struct nb_item *it, struc
 	int rc;
 
 	nb_buf_printf(&page, "%s%s", x->site->base_url, it->url);
+	nb_model_text(x->m, it);
 	for (i = it->notice->update_count; i-- > 0;)
 		d_push(updates, d_update(x, it, i, page.ptr));
 	d_set(v, "updates", updates);

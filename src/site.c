@@ -310,6 +310,7 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 	int line;
 
 	memset(site, 0, sizeof(*site));
+	site->text_hash = nb_hash(text, len);
 	site->feed_entries = NB_FEED_ENTRIES;
 	site->feed_updates = NB_FEED_UPDATES;
 	site->tombstone_days = NB_TOMBSTONE_DAYS;

@@ -3,6 +3,7 @@
 #define NB_SITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "map.h"
 
@@ -36,6 +37,7 @@ struct nb_site {
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
 	struct nb_map index;       /* id -> index into servers */
+	uint64_t text_hash;        /* what identifies site.yaml's bytes */
 };
 
 /*

@@ -17,16 +17,16 @@ int nb_xml_begin(struct nb_xml *x)
 	return xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ? -1 : 0;
 }
 
-int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel,
-		   struct nb_diags *diags)
+int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel, uint64_t key,
+	       struct nb_diags *diags)
 {
 	int rc = -1;
 
 	if (x->w && xmlTextWriterEndDocument(x->w) >= 0) {
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
-		rc = nb_publish_write(pub, rel, (const char *)xmlBufferContent(x->buf),
-				      (size_t)xmlBufferLength(x->buf), diags);
+		rc = nb_publish_write_key(pub, rel, (const char *)xmlBufferContent(x->buf),
+					  (size_t)xmlBufferLength(x->buf), key, diags);
 	} else {
 		nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
 			     "cannot write the feed");

@@ -11,6 +11,7 @@
 #define NB_XML_H
 
 #include <libxml/xmlwriter.h>
+#include <stdint.h>
 
 struct nb_diags;
 struct nb_publish;
@@ -22,8 +23,9 @@ struct nb_xml {
 
 /* Begins a document (UTF-8, indented by two spaces); 0, or -1. */
 int nb_xml_begin(struct nb_xml *x);
-/* Ends it and publishes it at rel; frees x.  0, or -1 with a problem. */
-int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel,
+/* Ends it and publishes it at rel, made from inputs key identifies
+ * (nb_publish_write_key); frees x.  0, or -1 with a problem. */
+int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel, uint64_t key,
 	       struct nb_diags *diags);
 
 void nb_xml_element(xmlTextWriterPtr w, const char *name, const char *text);

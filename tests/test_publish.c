@@ -508,6 +508,157 @@ static void test_old_site_becomes_the_next_stage(void **state)
 	fx_repo_free(&s.repo);
 }
 
+/* ---- incremental builds equal cold ones ---- */
+
+/* Builds r into out (incrementally, from what the last build left), then
+ * into a new folder with no history cache, and compares every byte. */
+static void expect_incremental_is_cold(struct fx_repo *r, const char *theme, const char *when)
+{
+	struct nb_buf out = NB_BUF_INIT, cold = NB_BUF_INIT, a = NB_BUF_INIT, b = NB_BUF_INIT;
+	struct nb_buf cmd = NB_BUF_INIT;
+	char *said = NULL;
+
+	nb_buf_printf(&out, "%s/out", r->dir);
+	nb_buf_printf(&cold, "%s/cold", r->dir);
+	nb_buf_printf(&cmd, "rm -rf '%s' '%s.stage' '%s.lock'", cold.ptr, cold.ptr, cold.ptr);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	{
+		const char *inc[] = { "build", "--repo", r->dir, "--out", out.ptr, "--theme", theme,
+				      "-q", NULL };
+		const char *full[] = { "build", "--repo", r->dir, "--out", cold.ptr, "--theme",
+				       theme, "--no-cache", "-q", NULL };
+
+		if (fx_run(&said, inc) != 0)
+			fail_msg("%s: the build failed: %s", when, said);
+		free(said);
+		if (fx_run(&said, full) != 0)
+			fail_msg("%s: the cold build failed: %s", when, said);
+		free(said);
+	}
+	snapshot(out.ptr, &a);
+	snapshot(cold.ptr, &b);
+	if (strcmp(a.ptr, b.ptr) != 0) {
+		nb_buf_truncate(&cmd, 0);
+		nb_buf_printf(&cmd, "diff -r '%s' '%s' | head -40", out.ptr, cold.ptr);
+		(void)fx_sh(cmd.ptr, &said);
+		fail_msg("%s: the incremental build differs from a cold one:\n%s", when, said);
+	}
+	nb_buf_release(&out);
+	nb_buf_release(&cold);
+	nb_buf_release(&a);
+	nb_buf_release(&b);
+	nb_buf_release(&cmd);
+}
+
+static void write_notice(struct fx_repo *r, const char *path, const char *title,
+			 const char *server, const char *status, const char *rest)
+{
+	struct nb_buf text = NB_BUF_INIT;
+
+	nb_buf_printf(&text, "---\ntitle: %s\nservers: [%s]\nstatus: %s\n---\nThe text of %s.\n%s",
+		      title, server, status, title, rest);
+	fx_write(r, path, text.ptr);
+	nb_buf_release(&text);
+}
+
+/*
+ * After every kind of change an incremental build (pages and feeds whose
+ * inputs did not change are linked, not rendered) publishes exactly what
+ * a cold build does: an update, an edit, a status change, a rename, a
+ * deletion, a maintenance window moved and then overdue, a theme changed,
+ * site.yaml changed, a force-push, a damaged history cache and lock file,
+ * and time passing a withdrawal's tombstone_days.
+ */
+static void test_incremental_equals_cold(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf theme = NB_BUF_INIT, cmd = NB_BUF_INIT;
+	int64_t t = fx_utc(2010, 10, 10, 12, 0);
+	int i;
+
+	(void)state;
+	fx_repo_init(&r);
+	fx_copy_tree(&r, "themes/default", "theme");
+	nb_buf_printf(&theme, "%s/theme", r.dir);
+	fx_write(&r, ".gitignore", "/out/\n/out.*\n/cold/\n/cold.*\n/theme/\n");
+	fx_write(&r, "content/site.yaml", fx_site_yaml);
+	for (i = 0; i < 25; i++) {
+		char path[64], title[32];
+
+		snprintf(path, sizeof(path), "content/2010/n%02d.md", i);
+		snprintf(title, sizeof(title), "Notice %02d", i);
+		write_notice(&r, path, title, i % 3 ? "LOUIE" : "SCROOGE", i % 4 ? "resolved" :
+			     "investigating", "");
+	}
+	fx_write(&r, "content/2010/w.md", "---\ntitle: Window\nservers: [LOUIECAS3]\n"
+		 "kind: maintenance\nstatus: scheduled\n"
+		 "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n---\nWork.\n");
+	fx_commit(&r, "start", t, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "the first build");
+	write_notice(&r, "content/2010/n00.md", "Notice 00", "SCROOGE", "investigating",
+		     "\nUpdate: first look.\n");
+	fx_commit(&r, "update", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "an update");
+	write_notice(&r, "content/2010/n00.md", "Notice 00", "SCROOGE", "investigating",
+		     "\nUpdate: a first look.\n");
+	fx_commit(&r, "edit", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "an edit");
+	write_notice(&r, "content/2010/n00.md", "Notice 00", "SCROOGE", "resolved",
+		     "\nUpdate: a first look.\n\nUpdate: fixed.\n");
+	fx_commit(&r, "resolve", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a status change");
+	fx_remove(&r, "content/2010/n05.md");
+	write_notice(&r, "content/2010/renamed.md", "Notice 05", "LOUIE", "resolved", "");
+	fx_commit(&r, "rename", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a rename");
+	fx_remove(&r, "content/2010/n07.md");
+	fx_commit(&r, "withdraw", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a deletion");
+	fx_write(&r, "content/2010/w.md", "---\ntitle: Window\nservers: [LOUIECAS3]\n"
+		 "kind: maintenance\nstatus: scheduled\n"
+		 "window: {start: 2010-10-21T22:00-04:00, end: 2010-10-21T23:00-04:00}\n---\nWork.\n");
+	fx_commit(&r, "move the window", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a moved window");
+	/* time passes: the window is over (overdue), nothing else changed */
+	fx_write(&r, "README", "notes\n");
+	fx_commit(&r, "later", t = fx_utc(2010, 10, 25, 12, 0), 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a window overdue");
+	fx_write(&r, "theme/static/style.css", "body { color: black; }\n");
+	fx_write(&r, "theme/templates/404.mustache",
+		 "{{<base}}\n{{$content}}\n<h1>Gone</h1>\n{{/content}}\n{{/base}}\n");
+	expect_incremental_is_cold(&r, theme.ptr, "a changed theme");
+	fx_write(&r, "content/site.yaml", "title: Another NOC\nbase_url: https://noc.example.org/\n"
+		 "timezone: Europe/Berlin\nservers:\n  LOUIE: {name: Louie}\n"
+		 "  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n  SCROOGE: {name: Scrooge}\n");
+	fx_commit(&r, "site", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a changed site.yaml");
+	/* a force-push: back two commits, then another commit */
+	{
+		const char *reset[] = { "reset", "-q", "--hard", "HEAD~2", NULL };
+
+		assert_int_equal(fx_git(&r, t, reset), 0);
+	}
+	write_notice(&r, "content/2010/n01.md", "Notice 01", "LOUIE", "resolved",
+		     "\nUpdate: after a force-push.\n");
+	fx_commit(&r, "rewritten", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a force-push");
+	/* damaged: the history cache and the lock file with its keys */
+	nb_buf_printf(&cmd, "cd '%s' && printf 'nocblog-history\t9\ngarbage' > .git/nocblog/history && "
+		      "sed -i 's/^[0-9a-f]\\{16\\} /0000000000000000 /' out.lock", r.dir);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	write_notice(&r, "content/2010/n02.md", "Notice 02", "SCROOGE", "resolved",
+		     "\nUpdate: after damage.\n");
+	fx_commit(&r, "after damage", t += 3600, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "a damaged cache and lock file");
+	/* time passes beyond tombstone_days: the withdrawal leaves the feeds */
+	fx_write(&r, "README", "much later\n");
+	fx_commit(&r, "months later", t += 90 * 86400, 0);
+	expect_incremental_is_cold(&r, theme.ptr, "tombstones expired");
+	nb_buf_release(&theme);
+	nb_buf_release(&cmd);
+	fx_repo_free(&r);
+}
+
 /* A repository of one committed notice. */
 static void one_notice_repo(struct fx_repo *r)
 {
@@ -703,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_up_to_date_sees_every_theme_byte),
 		cmocka_unit_test(test_unusable_out_refused),
 		cmocka_unit_test(test_newest_push_wins),
+		cmocka_unit_test(test_incremental_equals_cold),
 	};
 
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
