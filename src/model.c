@@ -413,15 +413,17 @@ static struct nb_event *event_new(struct nb_model *m, size_t *alloc, enum nb_eve
  * change no key, and neither do `git commit --amend`, a rebase or a
  * cherry-pick, which keep author times (not commit ids).
  */
-static char *update_key(const struct nb_notice *n, size_t i)
+static char *update_key(const struct nb_notice *n, size_t i, struct nb_map *seen)
 {
 	struct nb_buf key = NB_BUF_INIT;
 	int64_t added = n->updates[i].added;
-	size_t j, k = 1;
+	size_t k = 0;
 	char t[32];
 
-	for (j = 0; j < i; j++)
-		k += n->updates[j].added == added;
+	/* how many updates before it were added at that time: counted as the
+	 * thread is read, so that 100k updates cost 100k steps */
+	nb_map_get64(seen, (uint64_t)added, &k);
+	nb_map_set64(seen, (uint64_t)added, ++k);
 	nb_tz_format(t, sizeof(t), "%Y%m%dT%H%M%SZ", "UTC", added);
 	nb_buf_printf(&key, "update/%s-%zu", t, k);
 	return nb_buf_detach(&key);
@@ -477,6 +479,7 @@ static void item_events(struct nb_model *m, size_t *alloc, size_t item)
 	const struct nb_notice *n = it->notice;
 	struct nb_event *e;
 	size_t i;
+	struct nb_map seen = NB_MAP_INIT; /* update times -> how many so far */
 
 	it->first_event = m->event_count;
 	e = event_new(m, alloc, NB_EVENT_OPENED, item, n->published, n->author);
@@ -487,8 +490,9 @@ static void item_events(struct nb_model *m, size_t *alloc, size_t item)
 		e = event_new(m, alloc, NB_EVENT_UPDATE, item, u->time, u->author);
 		e->index = i;
 		e->updated = max64(u->time, u->edited);
-		e->key = update_key(n, i);
+		e->key = update_key(n, i, &seen);
 	}
+	nb_map_release(&seen);
 	for (i = 0; n->window_moves && i < n->window_changes; i++) {
 		struct nb_buf key = NB_BUF_INIT;
 

@@ -9,6 +9,8 @@
 int nb_xml_begin(struct nb_xml *x)
 {
 	x->buf = xmlBufferCreate();
+	if (x->buf) /* doubling: a feed of megabytes grows in a few steps, not thousands */
+		xmlBufferSetAllocationScheme(x->buf, XML_BUFFER_ALLOC_DOUBLEIT);
 	x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
 	if (!x->w)
 		return -1;
