@@ -35,6 +35,7 @@ struct scope {
 	const struct nb_server_view *sv; /* the server's feeds: it; the site's: NULL */
 	struct threads *threads;
 	uint64_t key;            /* what its feeds show (see scope_key) */
+	uint64_t calendar_key;   /* what its calendar shows */
 };
 
 /* Each notice's thread in HTML, made once for all the feeds that carry it,
@@ -48,7 +49,8 @@ struct threads {
 /* The key of one of the scope's files. */
 static uint64_t file_key(const struct scope *s, const char *name)
 {
-	return nb_hash_end(nb_hash_add_str(s->key, name));
+	return nb_hash_end(nb_hash_add_str(strcmp(name, "maintenance.ics") == 0 ? s->calendar_key :
+					   s->key, name));
 }
 
 /* ---- ids and times ---- */
@@ -903,21 +905,27 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
  * theirs (in their digests), the withdrawals it tells of, and the time an
  * empty feed takes; with the theme, program and site.yaml (the shape).
  */
-static uint64_t scope_key(const struct scope *s)
+static uint64_t scope_key(const struct scope *s, int calendar)
 {
 	const struct nb_content *c = s->m->content;
 	uint64_t h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, s->m->shape), "feeds");
 	size_t i;
 
 	h = nb_hash_add_str(nb_hash_add_str(h, s->dir), s->title);
-	h = nb_hash_add64(h, (uint64_t)feed_updated(s, 0));
-	for (i = 0; i < s->count; i++)
-		h = nb_hash_add64(h, s->m->items[s->items[i]].digest);
+	h = nb_hash_add64(nb_hash_add64(h, (uint64_t)feed_updated(s, 0)), (uint64_t)calendar);
+	for (i = 0; i < s->count; i++) {
+		const struct nb_item *it = &s->m->items[s->items[i]];
+
+		/* the calendar shows maintenance windows alone */
+		if (!calendar || (it->notice->kind == NB_MAINTENANCE && it->notice->has_window))
+			h = nb_hash_add64(h, it->digest);
+	}
 	h = nb_hash_add64(h, s->count);
 	for (i = 0; i < c->withdrawn_count; i++) {
 		const struct nb_withdrawn *w = &c->withdrawn[i];
 
-		if (!nb_content_recently_withdrawn(c, w->withdrawn) || !withdrawn_in_scope(s, w))
+		if (!nb_content_recently_withdrawn(c, w->withdrawn) || !withdrawn_in_scope(s, w) ||
+		    (calendar && !(w->notice && w->notice->kind == NB_MAINTENANCE)))
 			continue;
 		h = nb_hash_add_str(nb_hash_add_str(h, w->first_path), w->title);
 		h = nb_hash_add_str(nb_hash_add_str(h, w->author), w->path);
@@ -942,7 +950,8 @@ static int reused(const struct scope *s, struct nb_publish *pub, const char *nam
 
 static int write_scope(struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
-	s->key = scope_key(s);
+	s->key = scope_key(s, 0);
+	s->calendar_key = scope_key(s, 1);
 	if ((!reused(s, pub, "atom.xml") && atom_notices(s, pub, diags) < 0) ||
 	    (!reused(s, pub, "rss.xml") && rss(s, pub, diags) < 0) ||
 	    (!reused(s, pub, "updates.xml") && atom_updates(s, pub, diags) < 0) ||
