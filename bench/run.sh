@@ -83,25 +83,31 @@ for size in $sizes; do
 		prepare "$repo" "$notices" "$commits" "$layout"
 		tip=$(git -C "$repo" rev-parse HEAD)
 		out=$cache/out-$layout-$notices
-		floor= cold= noop= inc= hugo=
+		all= floor= cold= noop= inc= hugo=
 		for ((i = 0; i < runs; i++)); do
+			all+="$(measure git -C "$repo" log --raw --no-renames --format='%H %at')"$'\n'
 			floor+="$(measure git -C "$repo" log --raw --no-renames --format='%H %at' -- content/)"$'\n'
-			rm -rf "$out" "$out".* "$repo/.git/nocblog"
-			cold+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
-			noop+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
+			# cold: no history cache, into a folder never used (removing a big
+			# folder right before makes creating files slower for every tool)
+			rm -rf "$repo/.git/nocblog" "$out".*
+			fresh=$out.cold-$i
+			cold+="$(measure "$nocblog" build --repo "$repo" --out "$fresh" --quiet)"$'\n'
+			noop+="$(measure "$nocblog" build --repo "$repo" --out "$fresh" --quiet)"$'\n'
 			# a site that has been built before has its previous copy beside it
-			# (out.stage/) to bring up to date: the first build after a cold one
+			# (its .stage) to bring up to date: the first build after a cold one
 			# makes it, and is not the case measured
 			one_commit "$repo"
-			"$nocblog" build --repo "$repo" --out "$out" --quiet
+			"$nocblog" build --repo "$repo" --out "$fresh" --quiet
 			one_commit "$repo"
-			inc+="$(measure "$nocblog" build --repo "$repo" --out "$out" --quiet)"$'\n'
+			inc+="$(measure "$nocblog" build --repo "$repo" --out "$fresh" --quiet)"$'\n'
 			git -C "$repo" reset -q --hard "$tip"
 			if command -v hugo >/dev/null; then
-				rm -rf "$cache/hugo-out"
-				hugo+="$(measure hugo --quiet -s "$repo-hugo-$hugo_version" -d "$cache/hugo-out")"$'\n'
+				hugo+="$(measure hugo --quiet -s "$repo-hugo-$hugo_version" \
+					-d "$cache/hugo-out.cold-$i")"$'\n'
 			fi
 		done
+		rm -rf "$out".* "$cache"/hugo-out.*
+		read -r a_t a_m <<<"$(printf '%s' "$all" | summarize)"
 		read -r f_t f_m <<<"$(printf '%s' "$floor" | summarize)"
 		read -r c_t c_m <<<"$(printf '%s' "$cold" | summarize)"
 		read -r n_t n_m <<<"$(printf '%s' "$noop" | summarize)"
@@ -111,20 +117,20 @@ for size in $sizes; do
 		else
 			h_t=- h_m=-
 		fi
-		rows+=("$(awk -v n="$notices/$commits $layout" -v f="$f_t" -v fm="$f_m" -v c="$c_t" \
+		rows+=("$(awk -v n="$notices/$commits $layout" -v a="$a_t" -v f="$f_t" -v c="$c_t" \
 			-v cm="$c_m" -v no="$n_t" -v nm="$n_m" -v i="$i_t" -v im="$i_m" -v h="$h_t" \
 			-v hm="$h_m" 'BEGIN {
 			hr = (h == "-") ? "-" : sprintf("%.1f", h / c)
-			printf "| %s | %.2f s | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %s s (%s MB) | %.2f | %s | %.1f%% | %.1f%% |",
-				n, f, c, cm, no, nm, i, im, h, hm, c / f, hr, 100 * i / c, 100 * no / c }')")
+			printf "| %s | %.2f s | %.2f s | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %s s (%s MB) | %.2f | %.2f | %s | %.1f%% | %.1f%% |",
+				n, a, f, c, cm, no, nm, i, im, h, hm, c / a, c / f, hr, 100 * i / c, 100 * no / c }')")
 	done
 done
 
 {
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, medians of $runs runs."
 	echo
-	echo "| notices/commits layout | floor: git log | nocblog cold | no-op | after one commit | Hugo | cold/floor | Hugo/cold | one commit/cold | no-op/cold |"
-	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	echo "| notices/commits layout | floor: git log, all paths | floor: git log -- content/ | nocblog cold | no-op | after one commit | Hugo | cold/all-paths floor | cold/content floor | Hugo/cold | one commit/cold | no-op/cold |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 	printf '%s\n' "${rows[@]}"
 } > "$results"
 cat "$results"
