@@ -44,7 +44,7 @@ static char *worktree_author(git_repository *repo)
  */
 static int load_pending(git_repository *repo, git_commit *commit, struct nb_content *content,
 			struct nb_history *h, const struct nb_repo_file *files, size_t count,
-			struct nb_diags *diags)
+			int use_cache, struct nb_diags *diags)
 {
 	struct nb_repo_file *head = NULL;
 	size_t head_count = 0;
@@ -56,7 +56,8 @@ static int load_pending(git_repository *repo, git_commit *commit, struct nb_cont
 		goto cleanup;
 	author = worktree_author(repo);
 	nb_walk_worktree(h, repo, head, head_count, files, count, now, author);
-	rc = nb_content_load_files(content, repo, files, count, now, diags) < 0 ? NB_BUILD_CONTENT : 0;
+	rc = nb_content_load_files(content, repo, files, count, now, use_cache, diags) < 0 ?
+		     NB_BUILD_CONTENT : 0;
 cleanup:
 	nb_repo_files_free(head, head_count);
 	free(author);
@@ -98,7 +99,8 @@ static int load_uncommitted(struct nb_loaded *l, const struct nb_source *src, gi
 	int refused = l->diags.count > before;
 
 	if (!rc)
-		rc = load_pending(l->repo, commit, &l->content, l->history, files, count, &l->diags);
+		rc = load_pending(l->repo, commit, &l->content, l->history, files, count,
+				  src->use_cache, &l->diags);
 	if (!rc && refused)
 		rc = NB_BUILD_CONTENT;
 	nb_repo_files_free(files, count);
@@ -117,7 +119,7 @@ int nb_build_load(struct nb_loaded *l, const struct nb_source *src)
 	    nb_repo_commit(&commit, l->repo, src->rev, &l->diags) < 0)
 		return NB_BUILD_ENV;
 	rc = 0;
-	if (!pending && nb_content_load(&l->content, l->repo, commit, &l->diags) < 0)
+	if (!pending && nb_content_load(&l->content, l->repo, commit, src->use_cache, &l->diags) < 0)
 		rc = NB_BUILD_CONTENT;
 	if (!commit) {
 		l->history = nb_history_new();

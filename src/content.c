@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "noticecache.h"
 #include "diag.h"
 #include "repo.h"
 #include "util.h"
@@ -123,14 +124,17 @@ static void check_slugs(const struct nb_content *c, struct nb_diags *diags)
 }
 
 static void load_notice(struct nb_content *c, git_repository *repo,
-			const struct nb_repo_file *f, struct nb_diags *diags)
+			const struct nb_repo_file *f, struct nb_noticecache *nc,
+			struct nb_diags *diags)
 {
 	const char *zone = c->site.timezone ? c->site.timezone : "UTC";
-	struct nb_notice *n;
+	struct nb_notice *n = &c->notices[c->count];
+	size_t before = diags->count, len;
 	char *text = NULL;
-	size_t len;
 	int rc;
 
+	if (nb_noticecache_get(nc, &f->id, f->path, n))
+		goto checks;
 	rc = nb_repo_read_file(&text, &len, repo, f, NB_NOTICE_MAX_BYTES, diags);
 	if (rc == 1)
 		nb_diags_add(diags, f->path, 0, "split it into several notices",
@@ -138,15 +142,17 @@ static void load_notice(struct nb_content *c, git_repository *repo,
 			     len, NB_NOTICE_MAX_BYTES);
 	if (rc != 0)
 		return;
-	n = &c->notices[c->count];
 	if (nb_notice_parse(n, f->path, text, len, zone, diags) < 0 && !n->title) {
 		/* nothing usable: keep it out of the checks that follow */
 		nb_notice_release(n);
 		free(text);
 		return;
 	}
-	c->count++;
+	if (diags->count == before)
+		nb_noticecache_put(nc, &f->id, n);
 	free(text);
+checks:
+	c->count++;
 	if (c->site.servers)
 		check_servers(c, n, diags);
 	check_future(c, n, diags);
@@ -154,25 +160,30 @@ static void load_notice(struct nb_content *c, git_repository *repo,
 
 int nb_content_load_files(struct nb_content *c, git_repository *repo,
 			  const struct nb_repo_file *files, size_t count,
-			  int64_t commit_time, struct nb_diags *diags)
+			  int64_t commit_time, int use_cache, struct nb_diags *diags)
 {
+	struct nb_noticecache *nc = NULL;
 	size_t i, before = diags->count;
 
 	memset(c, 0, sizeof(*c));
 	c->commit_time = commit_time;
 	load_site(c, repo, files, count, diags);
+	if (use_cache && c->site.timezone)
+		nc = nb_noticecache_open(repo, c->site.timezone);
 	c->notices = nb_calloc(count, sizeof(*c->notices));
 	for (i = 0; i < count; i++) {
 		if (refuse_special(&files[i], diags) < 0 || !ends_with(files[i].path, ".md"))
 			continue;
-		load_notice(c, repo, &files[i], diags);
+		load_notice(c, repo, &files[i], nc, diags);
 	}
+	nb_noticecache_save(nc);
+	nb_noticecache_free(nc);
 	check_slugs(c, diags);
 	return diags->count > before ? -1 : 0;
 }
 
-int nb_content_load(struct nb_content *c, git_repository *repo,
-		    git_commit *commit, struct nb_diags *diags)
+int nb_content_load(struct nb_content *c, git_repository *repo, git_commit *commit,
+		    int use_cache, struct nb_diags *diags)
 {
 	struct nb_repo_file *files = NULL;
 	size_t count = 0, before = diags->count;
@@ -188,7 +199,7 @@ int nb_content_load(struct nb_content *c, git_repository *repo,
 	if (rc != 0)
 		return -1;
 	rc = nb_content_load_files(c, repo, files, count, (int64_t)git_commit_time(commit),
-				   diags);
+				   use_cache, diags);
 	nb_repo_files_free(files, count);
 	return rc < 0 || diags->count > before ? -1 : 0;
 }

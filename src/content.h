@@ -48,12 +48,13 @@ struct nb_content {
 };
 
 /*
- * Reads and checks the content of commit.  Returns 0, or -1 with every
- * problem found added to diags; what could be read is kept either way.
- * Release with nb_content_release.
+ * Reads and checks the content of commit.  With use_cache, notices parsed
+ * by an earlier run (the notice cache, by blob id) are not read and parsed
+ * again.  Returns 0, or -1 with every problem found added to diags; what
+ * could be read is kept either way.  Release with nb_content_release.
  */
-int nb_content_load(struct nb_content *c, git_repository *repo,
-		    git_commit *commit, struct nb_diags *diags);
+int nb_content_load(struct nb_content *c, git_repository *repo, git_commit *commit,
+		    int use_cache, struct nb_diags *diags);
 
 struct nb_repo_file;
 
@@ -61,7 +62,7 @@ struct nb_repo_file;
  * is the time `date:` may not pass. */
 int nb_content_load_files(struct nb_content *c, git_repository *repo,
 			  const struct nb_repo_file *files, size_t count,
-			  int64_t commit_time, struct nb_diags *diags);
+			  int64_t commit_time, int use_cache, struct nb_diags *diags);
 /*
  * Reads the last version of each notice withdrawn within the site's
  * tombstone_days of the commit (its servers, kind and window), for feeds

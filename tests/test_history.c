@@ -44,7 +44,7 @@ static void date_repo_opt(struct dated *x, struct fx_repo *r, int use_cache, int
 	memset(x, 0, sizeof(*x));
 	assert_int_equal(nb_repo_open(&x->repo, r->dir, &x->diags), 0);
 	assert_int_equal(nb_repo_commit(&commit, x->repo, "HEAD", &x->diags), 0);
-	nb_content_load(&x->c, x->repo, commit, &x->diags);
+	nb_content_load(&x->c, x->repo, commit, use_cache, &x->diags);
 	assert_int_equal(nb_walk_history(&x->h, x->repo, commit, use_cache, &x->diags), 0);
 	nb_dating_apply(x->h, &x->c, &x->diags);
 	git_commit_free(commit);

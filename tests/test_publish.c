@@ -642,9 +642,12 @@ static void test_incremental_equals_cold(void **state)
 		     "\nUpdate: after a force-push.\n");
 	fx_commit(&r, "rewritten", t += 3600, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "a force-push");
-	/* damaged: the history cache and the lock file with its keys */
-	nb_buf_printf(&cmd, "cd '%s' && printf 'nocblog-history\t9\ngarbage' > .git/nocblog/history && "
-		      "sed -i 's/^[0-9a-f]\\{16\\} /0000000000000000 /' out.lock", r.dir);
+	/* damaged: the history cache, the notice cache (a byte changed in every
+	 * record's text, then the file cut short) and the lock file's keys */
+	nb_buf_printf(&cmd, "cd '%s' && printf 'nocblog-history\\t9\\ngarbage' > .git/nocblog/history && "
+		      "sed -i 's/^[0-9a-f]\\{16\\} /0000000000000000 /' out.lock && "
+		      "sed -i 's/The text of/The text 0f/g' .git/nocblog/notices && "
+		      "truncate -s -7 .git/nocblog/notices", r.dir);
 	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
 	write_notice(&r, "content/2010/n02.md", "Notice 02", "SCROOGE", "resolved",
 		     "\nUpdate: after damage.\n");
