@@ -18,6 +18,9 @@ The M commits are, in time order:
     before it, with a stamp in one of the forms operators write: a date
     and time with a zone or offset ("full"), a time of day only ("time"),
     or none ("none"), often with a status change;
+  - every notice gets at least one update, and its last update or status
+    change closes it (resolved, completed), except for notices opened in the
+    history's last three days, which may still be open;
   - a few change a notice's status alone, fix a word in an earlier update
     (which keeps that update's time), or rename a notice's file (half of
     them with a new title);
@@ -135,7 +138,8 @@ NOISE_FILES = {
 }
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-STEP = {"add": 0, "update": 1, "status": 2, "fix": 3, "rename": 4, "noise": 5}
+STEP = {"add": 0, "update": 1, "status": 2, "fix": 3, "rename": 4, "noise": 5,
+        "close-update": 6, "close-status": 7}
 
 
 # ---------------------------------------------------------------- text
@@ -606,7 +610,11 @@ def plan(args, rng):
     # a few notices run long, most get a handful of updates
     weight = [rng.paretovariate(1.6) for _ in range(n)]
     chains = [[] for _ in range(n)]
-    for step, count in (("update", updates), ("status", status), ("fix", fixes),
+    # every notice gets at least one update (the one that closes it)
+    spare = max(0, updates - n)
+    for i in range(min(n, updates)):
+        chains[i].append("update")
+    for step, count in (("update", spare), ("status", status), ("fix", fixes),
                         ("rename", renames)):
         for i in rng.choices(range(n), weight, k=count):
             chains[i].append(step)
@@ -621,6 +629,12 @@ def plan(args, rng):
                     chain[k], chain[first] = chain[first], chain[k]
                     first = k
                     break
+        # the last update or status change closes the notice, as operators
+        # do, unless the notice is still running when the history ends
+        last = max((k for k, step in enumerate(chain) if step in ("update", "status")),
+                   default=None)
+        if last is not None and opens[i] < START + span - 3 * 86400:
+            chain[last] = "close-" + chain[last]
         t = opens[i]
         events.append((t, 0, i))
         for step in chain:
@@ -747,7 +761,7 @@ class Story:
         elif back_ok:
             n.status = order[k - 1]
 
-    def update(self, n, t, who):
+    def update(self, n, t, who, close=False):
         r = self.rng
         room = self.MAX_WORDS - n.words
         text, words = self.prose.paragraph(max(6, min(r.randrange(12, 70), room)))
@@ -773,12 +787,17 @@ class Story:
         n.updates.append(update_paragraph(stamp, dash_ok, text, r))
         n.words += words + 3
         n.truth.append((when, who[0], style))
-        if r.random() < 0.35:
+        if close:
+            n.status = STATUSES[n.kind][-1]
+        elif r.random() < 0.35:
             self._advance(n)
         return [(n.path, n.text())], "Update %s" % os.path.basename(n.path)[:-3]
 
-    def status(self, n):
-        self._advance(n, back_ok=True)
+    def status(self, n, close=False):
+        if close:
+            n.status = STATUSES[n.kind][-1]
+        else:
+            self._advance(n, back_ok=True)
         return [(n.path, n.text())], "%s: %s" % (os.path.basename(n.path)[:-3], n.status)
 
     def fix(self, n):
@@ -883,10 +902,10 @@ def main():
             files, message = story.chore()
         else:
             who = story.author(notice)
-            if step == STEP["update"]:
-                files, message = story.update(notice, t, who)
-            elif step == STEP["status"]:
-                files, message = story.status(notice)
+            if step in (STEP["update"], STEP["close-update"]):
+                files, message = story.update(notice, t, who, step == STEP["close-update"])
+            elif step in (STEP["status"], STEP["close-status"]):
+                files, message = story.status(notice, step == STEP["close-status"])
             elif step == STEP["fix"]:
                 files, message = story.fix(notice)
             else:

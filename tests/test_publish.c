@@ -356,24 +356,24 @@ static void test_unchanged_pages_keep_their_files(void **state)
 {
 	struct site s;
 	struct stat a, b, c, d;
-	char index[600], server[600];
+	char index[600], updates[600];
 
 	(void)state;
 	generate(&s, 30, 120);
 	build(&s, 0);
 	snprintf(index, sizeof(index), "%s/404.html", s.out);
-	snprintf(server, sizeof(server), "%s/index.html", s.out);
+	snprintf(updates, sizeof(updates), "%s/updates.xml", s.out);
 	assert_int_equal(stat(index, &a), 0);
-	assert_int_equal(stat(server, &c), 0);
+	assert_int_equal(stat(updates, &c), 0);
 	sleep(1);
 	new_update(&s, 1);
 	build(&s, 0);
 	assert_int_equal(stat(index, &b), 0);
-	assert_int_equal(stat(server, &d), 0);
+	assert_int_equal(stat(updates, &d), 0);
 	/* 404.html did not change: the same file, untouched */
 	assert_int_equal(a.st_ino, b.st_ino);
 	assert_int_equal(a.st_mtime, b.st_mtime);
-	/* the home page did: a new file */
+	/* the feed of updates did: a new file */
 	assert_true(c.st_ino != d.st_ino);
 	fx_repo_free(&s.repo);
 }
