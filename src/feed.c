@@ -912,15 +912,16 @@ static uint64_t scope_key(const struct scope *s, int calendar)
 	size_t i;
 
 	h = nb_hash_add_str(nb_hash_add_str(h, s->dir), s->title);
-	h = nb_hash_add64(nb_hash_add64(h, (uint64_t)feed_updated(s, 0)), (uint64_t)calendar);
+	/* the calendar shows maintenance windows alone, with no time of its own */
+	h = nb_hash_add64(h, (uint64_t)calendar);
+	if (!calendar)
+		h = nb_hash_add64(nb_hash_add64(h, (uint64_t)feed_updated(s, 0)), s->count);
 	for (i = 0; i < s->count; i++) {
 		const struct nb_item *it = &s->m->items[s->items[i]];
 
-		/* the calendar shows maintenance windows alone */
 		if (!calendar || (it->notice->kind == NB_MAINTENANCE && it->notice->has_window))
 			h = nb_hash_add64(h, it->digest);
 	}
-	h = nb_hash_add64(h, s->count);
 	for (i = 0; i < c->withdrawn_count; i++) {
 		const struct nb_withdrawn *w = &c->withdrawn[i];
 
