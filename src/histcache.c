@@ -1,4 +1,6 @@
 /* The history cache: what a walk learned, as canonical text. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +35,33 @@ static void put_field(struct nb_buf *b, const char *s)
 	}
 }
 
+/* sep, then n in decimal (printf was most of the time writing the cache) */
+static void put_num(struct nb_buf *b, char sep, long long n)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	*--p = sep;
+	nb_buf_put(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+/* \ttime,offset,commit,name,email */
 static void put_sig(struct nb_buf *b, const struct nb_hsig *s, const size_t *name_rank)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	git_oid_tostr(hex, sizeof(hex), &s->commit);
-	nb_buf_printf(b, "\t%lld,%d,%s,%zu,%zu", (long long)s->time, s->offset, hex,
-		      name_rank[s->name], name_rank[s->email]);
+	put_num(b, '\t', s->time);
+	put_num(b, ',', s->offset);
+	hex[0] = ',';
+	git_oid_nfmt(hex + 1, GIT_OID_HEXSZ, &s->commit);
+	nb_buf_put(b, hex, sizeof(hex));
+	put_num(b, ',', (long long)name_rank[s->name]);
+	put_num(b, ',', (long long)name_rank[s->email]);
 }
 
 static int name_order(const void *a, const void *b, void *history)
@@ -337,16 +359,38 @@ static size_t split(char *line, char **fields, size_t max)
 	return n;
 }
 
+/* A decimal number at *p ending at end (',' or '\0'), which *p moves past. */
+static int read_num(const char **p, char end, long long *out)
+{
+	char *after;
+
+	if (!(**p == '-' || (**p >= '0' && **p <= '9')))
+		return -1;
+	errno = 0;
+	*out = strtoll(*p, &after, 10);
+	if (errno || *after != end)
+		return -1;
+	*p = end ? after + 1 : after;
+	return 0;
+}
+
 static int read_sig(const struct nb_history *h, const char *field, struct nb_hsig *s)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	long long t;
+	const char *p = field;
+	long long t, offset, name, email;
 
-	if (sscanf(field, "%lld,%d,%40[0-9a-f],%zu,%zu", &t, &s->offset, hex, &s->name,
-		   &s->email) != 5 || s->name >= h->name_count || s->email >= h->name_count ||
-	    git_oid_fromstr(&s->commit, hex) < 0)
+	if (read_num(&p, ',', &t) < 0 || read_num(&p, ',', &offset) < 0 ||
+	    offset < INT_MIN || offset > INT_MAX || strspn(p, "0123456789abcdef") != GIT_OID_HEXSZ ||
+	    p[GIT_OID_HEXSZ] != ',' || git_oid_fromstrn(&s->commit, p, GIT_OID_HEXSZ) < 0)
+		return -1;
+	p += GIT_OID_HEXSZ + 1;
+	if (read_num(&p, ',', &name) < 0 || read_num(&p, '\0', &email) < 0 || name < 0 ||
+	    email < 0 || (size_t)name >= h->name_count || (size_t)email >= h->name_count)
 		return -1;
 	s->time = t;
+	s->offset = (int)offset;
+	s->name = (size_t)name;
+	s->email = (size_t)email;
 	return 0;
 }
 
@@ -422,8 +466,11 @@ int nb_histcache_load(struct nb_history *h, git_repository *repo)
 			struct nb_hmove m;
 			long long t[4];
 
-			if (read_sig(h, f[1], &m.sig) < 0 ||
-			    sscanf(f[2], "%lld,%lld,%lld,%lld", &t[0], &t[1], &t[2], &t[3]) != 4)
+			const char *p = f[2];
+
+			if (read_sig(h, f[1], &m.sig) < 0 || read_num(&p, ',', &t[0]) < 0 ||
+			    read_num(&p, ',', &t[1]) < 0 || read_num(&p, ',', &t[2]) < 0 ||
+			    read_num(&p, '\0', &t[3]) < 0)
 				goto cleanup;
 			m.from_start = t[0];
 			m.from_end = t[1];
