@@ -1,37 +1,21 @@
 #include "noticecache.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "map.h"
 #include "notice.h"
+#include "store.h"
 #include "util.h"
 
 /* Bump when what a parse gives, or how it is written here, changes. */
 #define NB_NOTICECACHE_FORMAT 2
-#define HEAD_LEN (GIT_OID_RAWSZ + sizeof(uint32_t) + sizeof(uint64_t))
 
-/*
- * The file: a line "nocblog-notices FORMAT ZONE", then records, each the
- * blob id (20 bytes), the length of what follows (4 bytes), a hash of it
- * (8 bytes: a record damaged is not taken), and the notice as written by
- * put_notice, numbers in this machine's byte order (the file never leaves
- * it).  A later record of an id replaces an earlier one.
- */
+/* A store (see store.h) keyed by blob id, whose header names the format and
+ * the zone; each value the notice as written by put_notice. */
 struct nb_noticecache {
-	char *path;
-	char *zone;
-	struct nb_buf data;       /* the file as read */
-	size_t good;              /* data's records end here (the rest is cut short) */
-	struct nb_map at;         /* blob id -> offset of its record's body in data */
-	struct nb_map used;       /* blob ids read or put by this build */
-	struct nb_buf fresh;      /* records put by this build */
-	size_t fresh_count, old_count;
-	int anew;                 /* the file must be written whole */
+	struct nb_store *store;
 };
 
 /* ---- writing a notice ---- */
@@ -191,45 +175,16 @@ static void get_notice(struct reader *r, struct nb_notice *n)
 
 /* ---- the file ---- */
 
-static void header(struct nb_buf *b, const char *zone)
-{
-	nb_buf_printf(b, "nocblog-notices %d %s\n", NB_NOTICECACHE_FORMAT, zone);
-}
-
-/* Indexes the records of the file read; what follows a record cut short
- * (a build killed while appending) is dropped. */
-static void index_records(struct nb_noticecache *nc, size_t from)
-{
-	size_t off = from;
-
-	while (off + HEAD_LEN <= nc->data.len) {
-		uint32_t len;
-
-		memcpy(&len, nc->data.ptr + off + GIT_OID_RAWSZ, sizeof(len));
-		if (len > nc->data.len - off - HEAD_LEN)
-			break;
-		nb_map_set(&nc->at, nc->data.ptr + off, GIT_OID_RAWSZ, off + HEAD_LEN);
-		nc->old_count++;
-		off += HEAD_LEN + len;
-	}
-	nc->good = off;
-	nc->anew |= off != nc->data.len;
-}
-
 struct nb_noticecache *nb_noticecache_open(git_repository *repo, const char *zone)
 {
-	struct nb_noticecache *nc = nb_calloc(1, sizeof(*nc));
 	struct nb_buf path = NB_BUF_INIT, head = NB_BUF_INIT;
+	struct nb_noticecache *nc;
 
 	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_NOTICECACHE_PATH);
-	nc->path = nb_buf_detach(&path);
-	nc->zone = nb_strdup(zone);
-	header(&head, zone);
-	if (nb_buf_read_file(&nc->data, nc->path, SIZE_MAX - 1) == 0 && nc->data.len >= head.len &&
-	    memcmp(nc->data.ptr, head.ptr, head.len) == 0)
-		index_records(nc, head.len);
-	else
-		nc->anew = 1;
+	nb_buf_printf(&head, "nocblog-notices %d %s", NB_NOTICECACHE_FORMAT, zone);
+	nc = nb_calloc(1, sizeof(*nc));
+	nc->store = nb_store_open(path.ptr, head.ptr, GIT_OID_RAWSZ);
+	nb_buf_release(&path);
 	nb_buf_release(&head);
 	return nc;
 }
@@ -237,111 +192,48 @@ struct nb_noticecache *nb_noticecache_open(git_repository *repo, const char *zon
 int nb_noticecache_get(struct nb_noticecache *nc, const git_oid *id, const char *path,
 		       struct nb_notice *n)
 {
+	struct nb_buf value = NB_BUF_INIT;
 	struct reader r;
-	size_t off;
-	uint32_t len;
-	uint64_t sum;
 
-	if (!nc || git_oid_is_zero(id) || !nb_map_get(&nc->at, id->id, GIT_OID_RAWSZ, &off))
+	if (!nc || git_oid_is_zero(id) || !nb_store_get(nc->store, id->id, &value))
 		return 0;
-	memcpy(&len, nc->data.ptr + off - sizeof(sum) - sizeof(len), sizeof(len));
-	memcpy(&sum, nc->data.ptr + off - sizeof(sum), sizeof(sum));
-	r.p = nc->data.ptr + off;
-	r.end = r.p + len;
-	r.bad = nb_hash(r.p, len) != sum;
+	r.p = value.ptr;
+	r.end = r.p + value.len;
+	r.bad = 0;
 	memset(n, 0, sizeof(*n));
-	if (!r.bad)
-		get_notice(&r, n);
+	get_notice(&r, n);
+	nb_buf_release(&value);
 	if (r.bad || r.p != r.end) {
 		nb_notice_release(n);
 		memset(n, 0, sizeof(*n));
-		nb_map_remove(&nc->at, id->id, GIT_OID_RAWSZ);
-		nc->anew = 1;
+		nb_store_forget(nc->store, id->id);
 		return 0;
 	}
 	n->path = nb_strdup(path);
 	n->slug = nb_notice_slug(path);
-	nb_map_set(&nc->used, id->id, GIT_OID_RAWSZ, 1);
 	return 1;
 }
 
 void nb_noticecache_put(struct nb_noticecache *nc, const git_oid *id, const struct nb_notice *n)
 {
 	struct nb_buf body = NB_BUF_INIT;
-	uint32_t len;
-	uint64_t sum;
 
 	if (!nc || git_oid_is_zero(id))
 		return;
 	put_notice(&body, n);
-	if (body.len > UINT32_MAX) { /* notices are far smaller */
-		nb_buf_release(&body);
-		return;
-	}
-	len = (uint32_t)body.len;
-	sum = nb_hash(body.ptr, body.len);
-	put_bytes(&nc->fresh, id->id, GIT_OID_RAWSZ);
-	put_bytes(&nc->fresh, &len, sizeof(len));
-	put_bytes(&nc->fresh, &sum, sizeof(sum));
-	put_bytes(&nc->fresh, body.ptr, body.len);
-	nc->fresh_count++;
-	nb_map_set(&nc->used, id->id, GIT_OID_RAWSZ, 1);
+	nb_store_put(nc->store, id->id, body.ptr, body.len);
 	nb_buf_release(&body);
-}
-
-/* The records of the file this build used, to write the file anew. */
-static void used_records(struct nb_noticecache *nc, struct nb_buf *out)
-{
-	size_t i;
-
-	for (i = 0; i < nc->at.cap; i++) {
-		const struct nb_map_slot *s = &nc->at.slots[i];
-		uint32_t len;
-
-		if (!s->key || !nb_map_get(&nc->used, s->key, s->len, NULL))
-			continue;
-		memcpy(&len, nc->data.ptr + s->value - HEAD_LEN + GIT_OID_RAWSZ, sizeof(len));
-		put_bytes(out, nc->data.ptr + s->value - HEAD_LEN, HEAD_LEN + len);
-	}
 }
 
 int nb_noticecache_save(struct nb_noticecache *nc)
 {
-	struct nb_buf all = NB_BUF_INIT, dir = NB_BUF_INIT;
-	int rc = 0;
-
-	if (!nc || (!nc->fresh_count && !nc->anew))
-		return 0;
-	/* mostly versions no commit holds any more: written anew */
-	if (nc->anew || nc->old_count > 2 * nc->used.count + 1000) {
-		header(&all, nc->zone);
-		used_records(nc, &all);
-		put_bytes(&all, nc->fresh.ptr, nc->fresh.len);
-		nb_buf_puts(&dir, nc->path);
-		nb_buf_truncate(&dir, (size_t)(strrchr(dir.ptr, '/') - dir.ptr));
-		mkdir(dir.ptr, 0755);
-		rc = nb_write_file(nc->path, all.ptr, all.len, 0644, 1);
-	} else {
-		FILE *f = fopen(nc->path, "ab");
-
-		rc = f && fwrite(nc->fresh.ptr, 1, nc->fresh.len, f) == nc->fresh.len ? 0 : -1;
-		if (f && fclose(f) != 0)
-			rc = -1;
-	}
-	nb_buf_release(&all);
-	nb_buf_release(&dir);
-	return rc;
+	return nc ? nb_store_save(nc->store) : 0;
 }
 
 void nb_noticecache_free(struct nb_noticecache *nc)
 {
 	if (!nc)
 		return;
-	free(nc->path);
-	free(nc->zone);
-	nb_buf_release(&nc->data);
-	nb_buf_release(&nc->fresh);
-	nb_map_release(&nc->at);
-	nb_map_release(&nc->used);
+	nb_store_free(nc->store);
 	free(nc);
 }
