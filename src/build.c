@@ -9,6 +9,7 @@
 #include "dating.h"
 #include "feed.h"
 #include "histcache.h"
+#include "store.h"
 #include "history.h"
 #include "map.h"
 #include "model.h"
@@ -274,9 +275,22 @@ static char *default_out(git_repository *repo)
 	return nb_buf_detach(&b);
 }
 
+/* The parts of pages and feeds earlier builds made, by key: every key
+ * holds the shape (program, theme, site.yaml), so one file serves all. */
+static struct nb_store *open_fragments(git_repository *repo)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	struct nb_store *st;
+
+	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_FRAGMENTS_PATH);
+	st = nb_store_open(path.ptr, "nocblog-fragments 1", sizeof(uint64_t), 1);
+	nb_buf_release(&path);
+	return st;
+}
+
 /* Renders and publishes the loaded content; 0, or a status. */
 static int publish(struct nb_loaded *l, const struct nb_build_options *o, const char *theme,
-		   struct nb_publish *pub, const char *stamp)
+		   struct nb_publish *pub, const char *stamp, int use_cache)
 {
 	struct nb_model model;
 	int rc = 0;
@@ -289,12 +303,19 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 		return NB_BUILD_ENV;
 	nb_model_build(&model, &l->content);
 	model.shape = shape_of(theme, &l->content);
+	if (use_cache) {
+		model.fragments = open_fragments(l->repo);
+		nb_model_fragments_live(&model);
+	}
 	if (write_site(&model, theme, pub, o->progress, o->payload, &l->diags) < 0)
 		rc = pub->io_failed ? NB_BUILD_ENV : NB_BUILD_CONTENT;
 	else if (nb_publish_commit(pub, stamp, &l->diags) < 0)
 		rc = NB_BUILD_ENV;
 	if (rc)
 		nb_publish_abandon(pub, &l->diags);
+	else
+		nb_store_save(model.fragments);
+	nb_store_free(model.fragments);
 	nb_model_release(&model);
 	return rc;
 }
@@ -329,7 +350,7 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 	}
 	rc = nb_build_load(l, &src);
 	if (rc == 0)
-		rc = publish(l, o, theme, &pub, stamp);
+		rc = publish(l, o, theme, &pub, stamp, src.use_cache);
 	r->notices = l->content.count;
 	r->written = pub.written;
 	r->kept = pub.kept;

@@ -14,6 +14,7 @@
 #include "publish.h"
 #include "render.h"
 #include "site.h"
+#include "store.h"
 #include "text.h"
 #include "tz.h"
 #include "util.h"
@@ -850,13 +851,44 @@ static void repair_folds(char *text)
 	*w = '\0';
 }
 
+/* Appends component c as text, and frees it. */
+static void put_component(struct nb_buf *out, icalcomponent *c)
+{
+	char *text = icalcomponent_as_ical_string_r(c);
+
+	repair_folds(text);
+	nb_buf_puts(out, text);
+	free(text);
+	icalcomponent_free(c);
+}
+
+/* A maintenance notice's event as text: made once for every calendar that
+ * holds it, and kept in the fragments for the builds after. */
+static void put_notice_event(const struct scope *s, const struct nb_item *it, struct nb_buf *out)
+{
+	struct nb_store *st = s->m->fragments;
+	uint64_t tag = nb_model_item_tag(s->m, it);
+	uint64_t key = nb_hash_end(nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), "vevent"));
+	size_t from = out->len;
+
+	if (nb_store_get(st, &key, out))
+		return;
+	put_component(out, notice_event(s, it));
+	nb_store_put(st, &key, tag, out->ptr + from, out->len - from);
+}
+
+/*
+ * A calendar is written as libical writes a VCALENDAR: its properties,
+ * then each event as libical writes it alone (the same bytes), which lets
+ * an event be made once for every calendar and build.
+ */
 static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	const struct nb_content *c = s->m->content;
-	struct nb_buf rel = NB_BUF_INIT, name = NB_BUF_INIT;
+	struct nb_buf rel = NB_BUF_INIT, name = NB_BUF_INIT, text = NB_BUF_INIT;
+	static const char end[] = "END:VCALENDAR\r\n";
 	icalproperty *p;
-	char *text;
 	size_t i, events = 0;
 	int rc;
 
@@ -867,11 +899,19 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 	p = text_property(icalproperty_new_x, name.ptr);
 	icalproperty_set_x_name(p, "X-WR-CALNAME");
 	icalcomponent_add_property(cal, p);
+	put_component(&text, cal);
+	if (text.len < strlen(end) || strcmp(text.ptr + text.len - strlen(end), end) != 0) {
+		nb_buf_release(&text);
+		nb_buf_release(&name);
+		return nb_diags_add(diags, "maintenance.ics", 0, "this is a bug in nocblog",
+				    "libical wrote a calendar that does not end with %s", "END:VCALENDAR");
+	}
+	nb_buf_truncate(&text, text.len - strlen(end));
 	for (i = 0; i < s->count; i++) {
 		const struct nb_item *it = &s->m->items[s->items[i]];
 
 		if (it->notice->kind == NB_MAINTENANCE && it->notice->has_window) {
-			icalcomponent_add_component(cal, notice_event(s, it));
+			put_notice_event(s, it, &text);
 			events++;
 		}
 	}
@@ -880,19 +920,17 @@ static int calendar(const struct scope *s, struct nb_publish *pub, struct nb_dia
 
 		if (w->notice && w->notice->kind == NB_MAINTENANCE && w->notice->has_window &&
 		    nb_content_recently_withdrawn(c, w->withdrawn) && withdrawn_in_scope(s, w)) {
-			icalcomponent_add_component(cal, withdrawn_event(s, w));
+			put_component(&text, withdrawn_event(s, w));
 			events++;
 		}
 	}
 	if (!events)
-		icalcomponent_add_component(cal, utc_zone());
-	text = icalcomponent_as_ical_string_r(cal);
-	repair_folds(text);
+		put_component(&text, utc_zone());
+	nb_buf_puts(&text, end);
 	nb_buf_printf(&rel, "%smaintenance.ics", s->dir);
-	rc = nb_publish_write_key(pub, rel.ptr, text, strlen(text),
+	rc = nb_publish_write_key(pub, rel.ptr, text.ptr, text.len,
 				  file_key(s, "maintenance.ics"), diags);
-	free(text);
-	icalcomponent_free(cal);
+	nb_buf_release(&text);
 	nb_buf_release(&rel);
 	nb_buf_release(&name);
 	return rc;

@@ -8,6 +8,7 @@
 #include "map.h"
 #include "notice.h"
 #include "site.h"
+#include "store.h"
 #include "text.h"
 #include "tz.h"
 #include "util.h"
@@ -202,6 +203,19 @@ static uint64_t item_digest(const struct nb_item *it)
 	h = nb_hash_add64(h, (uint64_t)it->resolved);
 	h = nb_hash_add64(h, (uint64_t)it->overdue);
 	return nb_hash_end(h);
+}
+
+uint64_t nb_model_item_tag(const struct nb_model *m, const struct nb_item *it)
+{
+	return nb_hash_end(nb_hash_add64(nb_hash_add64(NB_HASH_START, m->shape), it->digest));
+}
+
+void nb_model_fragments_live(const struct nb_model *m)
+{
+	size_t i;
+
+	for (i = 0; m->fragments && i < m->count; i++)
+		nb_store_live(m->fragments, nb_model_item_tag(m, &m->items[i]));
 }
 
 static int newest_first(const void *a, const void *b, void *model)

@@ -14,6 +14,7 @@
 
 struct nb_buf;
 struct nb_content;
+struct nb_store;
 struct nb_server;
 
 #define NB_MODEL_SUMMARY 300
@@ -115,6 +116,10 @@ struct nb_model {
 	uint64_t shape;          /* what shapes every page and feed besides the
 	                            content (the theme, the program, site.yaml),
 	                            set by the builder; in every output's key */
+	struct nb_store *fragments; /* parts of pages and feeds made by earlier
+	                            builds, by key (cards, calendar events), each
+	                            tagged with its item (nb_model_item_tag); set
+	                            by the builder, or NULL */
 	struct nb_event *events; /* each item's in turn (see nb_item), then the
 	                            recent withdrawals */
 	size_t event_count;
@@ -127,6 +132,14 @@ void nb_model_text(const struct nb_model *m, const struct nb_item *it);
 /* Its card's summary (its latest update's), made on first use: a card
  * needs no more of its Markdown.  NULL when it has no update. */
 const char *nb_model_card_summary(const struct nb_model *m, const struct nb_item *it);
+
+/* What identifies everything made from it for this program, theme and
+ * site.yaml: the tag of its fragments (see nb_model.fragments). */
+uint64_t nb_model_item_tag(const struct nb_model *m, const struct nb_item *it);
+/* Tags the fragments of every item the model holds as live (see
+ * nb_store_live): fragments of notice versions no longer shown go when the
+ * store is next written anew. */
+void nb_model_fragments_live(const struct nb_model *m);
 
 /* Orders events newest first (qsort_r's comparator; payload: the model). */
 int nb_model_event_newer(const void *a, const void *b, void *model);

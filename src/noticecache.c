@@ -183,7 +183,7 @@ struct nb_noticecache *nb_noticecache_open(git_repository *repo, const char *zon
 	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_NOTICECACHE_PATH);
 	nb_buf_printf(&head, "nocblog-notices %d %s", NB_NOTICECACHE_FORMAT, zone);
 	nc = nb_calloc(1, sizeof(*nc));
-	nc->store = nb_store_open(path.ptr, head.ptr, GIT_OID_RAWSZ);
+	nc->store = nb_store_open(path.ptr, head.ptr, GIT_OID_RAWSZ, 0);
 	nb_buf_release(&path);
 	nb_buf_release(&head);
 	return nc;
@@ -221,7 +221,7 @@ void nb_noticecache_put(struct nb_noticecache *nc, const git_oid *id, const stru
 	if (!nc || git_oid_is_zero(id))
 		return;
 	put_notice(&body, n);
-	nb_store_put(nc->store, id->id, body.ptr, body.len);
+	nb_store_put(nc->store, id->id, 0, body.ptr, body.len);
 	nb_buf_release(&body);
 }
 

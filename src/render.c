@@ -17,6 +17,7 @@
 #include "notice.h"
 #include "publish.h"
 #include "site.h"
+#include "store.h"
 #include "tmpl.h"
 #include "tz.h"
 #include "util.h"
@@ -37,6 +38,7 @@ struct ctx {
 	struct nb_tmpl_set *templates;
 	struct nb_tmpl_arena *arena;  /* the data of the page being made */
 	struct nb_tmpl_arena *keep;   /* data shared by many pages */
+	struct nb_tmpl_memo memo;     /* the model's fragments, for cards */
 };
 
 /* ---- the fields pages have ---- */
@@ -225,6 +227,14 @@ static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, con
 	const struct nb_notice *n = it->notice;
 	struct nb_tmpl_value *v = d_notice_common(x, it, root);
 
+	/* all a card shows: the notice's item, where the page is, the shape */
+	if (x->memo.ud) {
+		uint64_t tag = nb_model_item_tag(x->m, it);
+
+		nb_tmpl_map_set_memo(v, nb_hash_end(nb_hash_add_str(
+			nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), "card"), root)), tag);
+	}
+
 	if (n->update_count) {
 		const struct nb_update *u = &n->updates[n->update_count - 1];
 		struct nb_tmpl_value *latest = d_map(x);
@@ -412,6 +422,17 @@ static uint64_t key_server(uint64_t h, const struct nb_server_view *sv)
 	return nb_hash_add(h, facts, sizeof(facts));
 }
 
+/* Cards made before, in the model's fragments. */
+static int memo_get(void *ud, uint64_t key, struct nb_buf *out)
+{
+	return nb_store_get(ud, &key, out);
+}
+
+static void memo_put(void *ud, uint64_t key, uint64_t group, const char *text, size_t len)
+{
+	nb_store_put(ud, &key, group, text, len);
+}
+
 /* 1 when the live site has rel from the same key: linked, nothing to do. */
 static int reused(struct ctx *x, const char *rel, uint64_t key)
 {
@@ -426,8 +447,11 @@ static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, con
 {
 	struct nb_tmpl_data d = nb_tmpl_value_data(data);
 	struct nb_buf out = NB_BUF_INIT;
-	int rc = nb_tmpl_set_render(x->templates, name, &d, &out, x->diags);
+	int rc;
 
+	if (x->memo.ud)
+		d.memo = &x->memo;
+	rc = nb_tmpl_set_render(x->templates, name, &d, &out, x->diags);
 	if (rc == 0)
 		rc = nb_publish_write_key(x->pub, rel, nb_buf_cstr(&out), out.len, nb_hash_end(key),
 					  x->diags);
@@ -1123,6 +1147,11 @@ int nb_render_site(const struct nb_model *m, const char *theme_dir,
 	x.templates = nb_tmpl_set_new(read_template, &x);
 	x.arena = nb_tmpl_arena_new();
 	x.keep = nb_tmpl_arena_new();
+	if (m->fragments) {
+		x.memo.get = memo_get;
+		x.memo.put = memo_put;
+		x.memo.ud = m->fragments;
+	}
 	if (home_pages(&x) == 0 && notice_pages(&x) == 0 && redirect_pages(&x) == 0 &&
 	    server_pages(&x) == 0 && archive_pages(&x) == 0 && not_found_page(&x) == 0 &&
 	    sitemap(&x) == 0 && static_files(&x) == 0)

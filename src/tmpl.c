@@ -859,6 +859,11 @@ struct render {
 	struct nb_buf indent;
 	struct nb_buf scratch;
 	int depth;
+	/* while a partial is kept for the memo: */
+	int keeping;
+	size_t floor;               /* the lowest context looked in */
+	int deepest;                /* the deepest depth reached */
+	int impure;                 /* a block was rendered */
 };
 
 static int render_nodes(struct render *r, const struct nb_tmpl *t, size_t from,
@@ -885,9 +890,12 @@ static const void *resolve(struct render *r, const char *name, size_t len)
 		return r->ctx[r->nctx - 1];
 	dot = memchr(name, '.', len);
 	part = dot ? (size_t)(dot - name) : len;
-	for (k = r->nctx; k-- > 0 && !v;)
+	for (k = r->nctx; k-- > 0 && !v;) {
+		if (k < r->floor)
+			r->floor = k;
 		if (r->ctx[k])
 			v = d->ops->get(d->ud, r->ctx[k], name, part);
+	}
 	while (v && part < len) {
 		name += part + 1;
 		len -= part + 1;
@@ -970,7 +978,8 @@ static int enter(struct render *r, const struct nb_tmpl *t, const struct node *n
 				    "to stop it",
 				    "%s '%s' nested more than %d deep", words[n->kind],
 				    t->text + n->off, NB_TMPL_MAX_DEPTH);
-	r->depth++;
+	if (++r->depth > r->deepest)
+		r->deepest = r->depth;
 	return 0;
 }
 
@@ -1032,8 +1041,8 @@ static int load(struct render *r, const struct nb_tmpl *t, const struct node *n,
 }
 
 /* {{>name}}, and {{<name}} with its blocks in a new frame. */
-static int include(struct render *r, const struct nb_tmpl *t, size_t i, struct span ind,
-		   const struct frame *scope)
+static int include_now(struct render *r, const struct nb_tmpl *t, size_t i, struct span ind,
+		       const struct frame *scope)
 {
 	const struct node *n = &t->nodes[i];
 	struct frame f = { t, i, scope };
@@ -1053,6 +1062,65 @@ static int include(struct render *r, const struct nb_tmpl *t, size_t i, struct s
 	rc = render_nodes(r, p, 0, p->count, inner, n->kind == N_PARENT ? &f : scope);
 	nb_buf_truncate(&r->indent, saved);
 	r->depth--;
+	return rc;
+}
+
+/* The memo's key of partial node i of t with the value on top of the
+ * stack, or 0 when it has none. */
+static uint64_t memo_key(struct render *r, const struct nb_tmpl *t, size_t i,
+			 struct span ind, uint64_t *group)
+{
+	const struct nb_tmpl_data *d = r->data;
+	const struct node *n = &t->nodes[i];
+	const struct nb_buf *o = r->out;
+	uint64_t h, k;
+
+	if (r->keeping || n->kind != N_PARTIAL || !d->memo || !d->ops->memo_key || !r->nctx ||
+	    !r->ctx[r->nctx - 1] || !(k = d->ops->memo_key(d->ud, r->ctx[r->nctx - 1], group)))
+		return 0;
+	h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, k), t->text + n->off);
+	h = nb_hash_add(h, r->indent.ptr + ind.start, ind.end - ind.start);
+	if (n->indented)
+		h = nb_hash_add(h, t->text + n->ind_off, n->ind_len);
+	h = nb_hash_add64(h, o->len == r->start || o->ptr[o->len - 1] == '\n');
+	return nb_hash_end(h) | 1;
+}
+
+/* A partial, from the memo when it holds it; rendered and kept when it can
+ * be.  A memo entry is a byte (how much deeper than the include tag the
+ * render went, which must still be allowed here), then the text. */
+static int include(struct render *r, const struct nb_tmpl *t, size_t i, struct span ind,
+		   const struct frame *scope)
+{
+	const struct nb_tmpl_memo *memo = r->data ? r->data->memo : NULL;
+	uint64_t group = 0, key = r->data ? memo_key(r, t, i, ind, &group) : 0;
+	size_t from = r->out->len, floor = r->floor;
+	int deepest = r->deepest, rc;
+	unsigned char deeper;
+
+	if (!key)
+		return include_now(r, t, i, ind, scope);
+	nb_buf_truncate(&r->scratch, 0);
+	if (memo->get(memo->ud, key, &r->scratch) && r->scratch.len &&
+	    r->depth + (unsigned char)r->scratch.ptr[0] <= NB_TMPL_MAX_DEPTH) {
+		nb_buf_put(r->out, r->scratch.ptr + 1, r->scratch.len - 1);
+		return 0;
+	}
+	r->keeping = 1;
+	r->floor = r->nctx - 1;
+	r->deepest = r->depth;
+	r->impure = 0;
+	rc = include_now(r, t, i, ind, scope);
+	if (rc == 0 && !r->impure && r->floor == r->nctx - 1 && r->deepest - r->depth < 256) {
+		deeper = (unsigned char)(r->deepest - r->depth);
+		nb_buf_truncate(&r->scratch, 0);
+		nb_buf_put(&r->scratch, (const char *)&deeper, 1);
+		nb_buf_put(&r->scratch, r->out->ptr + from, r->out->len - from);
+		memo->put(memo->ud, key, group, r->scratch.ptr, r->scratch.len);
+	}
+	r->keeping = 0;
+	r->floor = floor < r->floor ? floor : r->floor;
+	r->deepest = deepest > r->deepest ? deepest : r->deepest;
 	return rc;
 }
 
@@ -1089,6 +1157,7 @@ static int block(struct render *r, const struct nb_tmpl *t, size_t i, struct spa
 
 	if (enter(r, t, n) < 0)
 		return -1;
+	r->impure = 1;
 	if (find_block(scope, t->text + n->off, &from, &j)) {
 		if (n->indented)
 			ind = indent_more(r, ind, t, n);
@@ -1345,6 +1414,7 @@ struct nb_tmpl_value {
 		struct {
 			struct entry *items;
 			size_t count, alloc;
+			uint64_t memo, group;
 		} map;
 	} u;
 };
@@ -1641,13 +1711,32 @@ static void value_text(void *ud, const void *p, struct nb_buf *out)
 		nb_buf_puts(out, v->u.on ? "true" : "false");
 }
 
+static uint64_t value_memo_key(void *ud, const void *p, uint64_t *group)
+{
+	const struct nb_tmpl_value *v = p;
+
+	(void)ud;
+	if (v->kind != V_MAP)
+		return 0;
+	*group = v->u.map.group;
+	return v->u.map.memo;
+}
+
 static const struct nb_tmpl_data_ops value_ops = {
-	value_get, value_shape, value_item, value_text,
+	value_get, value_shape, value_item, value_text, value_memo_key,
 };
+
+void nb_tmpl_map_set_memo(struct nb_tmpl_value *map, uint64_t key, uint64_t group)
+{
+	if (map && map->kind == V_MAP) {
+		map->u.map.memo = key;
+		map->u.map.group = key ? group : 0;
+	}
+}
 
 struct nb_tmpl_data nb_tmpl_value_data(const struct nb_tmpl_value *root)
 {
-	struct nb_tmpl_data d = { &value_ops, NULL, root };
+	struct nb_tmpl_data d = { &value_ops, NULL, root, NULL };
 
 	return d;
 }

@@ -17,6 +17,7 @@
 #define NB_TMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct nb_buf;
 struct nb_diags;
@@ -72,12 +73,34 @@ struct nb_tmpl_data_ops {
 	const void *(*item)(void *ud, const void *list, size_t i);
 	/* Appends the text of v to out, unescaped: the engine escapes it. */
 	void (*text)(void *ud, const void *v, struct nb_buf *out);
+	/* Optional: a key (never 0) for all that v and what it holds show,
+	 * or 0 when v has none, and in *group what v stands for (kept with
+	 * what the memo keeps).  See struct nb_tmpl_memo. */
+	uint64_t (*memo_key)(void *ud, const void *v, uint64_t *group);
+};
+
+/*
+ * What partials rendered before, by key.  A partial ({{>name}}, not a
+ * parent) included with a value that has a memo key on top of the context
+ * stack is looked up here by that key, the partial's name, its
+ * indentation and whether it starts a line; found, its text is copied, not
+ * rendered.  Rendered, it is kept here unless it read a name below that
+ * value in the stack (or found none: the outer contexts then decided what
+ * showed) or a block, or failed.  Partials inside one being kept are
+ * rendered as usual.
+ */
+struct nb_tmpl_memo {
+	/* Appends what was kept under key to out: 1, or 0 when nothing. */
+	int (*get)(void *ud, uint64_t key, struct nb_buf *out);
+	void (*put)(void *ud, uint64_t key, uint64_t group, const char *text, size_t len);
+	void *ud;
 };
 
 struct nb_tmpl_data {
 	const struct nb_tmpl_data_ops *ops;
 	void *ud;          /* passed to every callback */
 	const void *root;  /* the bottom of the context stack; may be NULL */
+	const struct nb_tmpl_memo *memo; /* may be NULL */
 };
 
 /* ---- partials and parents ---- */
@@ -195,6 +218,10 @@ struct nb_tmpl_value *nb_tmpl_map_add_map(struct nb_tmpl_value *map, const char 
 struct nb_tmpl_value *nb_tmpl_map_add_list(struct nb_tmpl_value *map, const char *key);
 struct nb_tmpl_value *nb_tmpl_list_add_map(struct nb_tmpl_value *list);
 void nb_tmpl_list_push_str(struct nb_tmpl_value *list, const char *s);
+
+/* Gives a mapping a memo key and group (see struct nb_tmpl_memo); a key
+ * of 0 takes them away. */
+void nb_tmpl_map_set_memo(struct nb_tmpl_value *map, uint64_t key, uint64_t group);
 
 /* Reading back: the value at key, or NULL; a string's text, or NULL. */
 struct nb_tmpl_value *nb_tmpl_map_get(const struct nb_tmpl_value *map, const char *key);

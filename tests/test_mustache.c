@@ -499,6 +499,134 @@ static void test_set(void **state)
 	nb_tmpl_set_free(set);
 }
 
+/* ---- the memo ---- */
+
+/* A memo of a few entries that counts what it is asked. */
+struct memo {
+	uint64_t key[16], group[16];
+	char *text[16];
+	size_t count, hits, puts;
+};
+
+static int memo_get(void *ud, uint64_t key, struct nb_buf *out)
+{
+	struct memo *m = ud;
+	size_t i;
+
+	for (i = 0; i < m->count; i++) {
+		if (m->key[i] == key) {
+			nb_buf_puts(out, m->text[i]);
+			m->hits++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void memo_put(void *ud, uint64_t key, uint64_t group, const char *text, size_t len)
+{
+	struct memo *m = ud;
+
+	assert_true(m->count < 16);
+	m->key[m->count] = key;
+	m->group[m->count] = group;
+	m->text[m->count++] = nb_strndup(text, len);
+	m->puts++;
+}
+
+/* Renders template name of set with root and the memo; returns the text. */
+static char *render_memo(struct nb_tmpl_set *set, const char *name,
+			 const struct nb_tmpl_value *root, struct memo *m)
+{
+	struct nb_tmpl_memo memo = { memo_get, memo_put, m };
+	struct nb_tmpl_data data = nb_tmpl_value_data(root);
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_buf out = NB_BUF_INIT;
+
+	data.memo = &memo;
+	m->hits = m->puts = 0;
+	assert_int_equal(nb_tmpl_set_render(set, name, &data, &out, &diags), 0);
+	return nb_buf_detach(&out);
+}
+
+#define expect_memo(set, name, root, m, want, hits_, puts_) do { \
+		char *got_ = render_memo(set, name, root, m); \
+		assert_string_equal(got_, want); \
+		assert_int_equal((m)->hits, hits_); \
+		assert_int_equal((m)->puts, puts_); \
+		free(got_); \
+	} while (0)
+
+/*
+ * A partial included with a keyed value on top is made once per key and
+ * placement, then copied; one that reads a name below that value (found
+ * there or found nowhere) or a block is never kept; partials inside a kept
+ * one are rendered as usual.
+ */
+static void test_memo(void **state)
+{
+	static const char *const t[][2] = {
+		{ "page", "{{#items}}{{>card}}{{/items}}|" },
+		{ "indented", "{{#items}}\n  {{>card}}\n{{/items}}" },
+		{ "card", "<{{name}}{{#sub}}:{{x}}{{/sub}}{{>inner}}>" },
+		{ "inner", "{{#sub}}.{{/sub}}" },
+		{ "outer", "{{#items}}{{>reads_site}}{{/items}}" },
+		{ "reads_site", "<{{name}}@{{site}}>" },
+		{ "missing", "{{#items}}{{>reads_nothing}}{{/items}}" },
+		{ "reads_nothing", "<{{name}}{{nothing}}>" },
+		{ "blocks", "{{#items}}{{>with_block}}{{/items}}" },
+		{ "with_block", "<{{$b}}{{name}}{{/b}}>" },
+	};
+	struct nb_tmpl_arena *a = nb_tmpl_arena_new();
+	struct nb_tmpl_value *root = nb_tmpl_map_new(a);
+	struct nb_tmpl_value *items = nb_tmpl_map_add_list(root, "items");
+	struct nb_tmpl_value *x = nb_tmpl_list_add_map(items), *y = nb_tmpl_list_add_map(items);
+	struct nb_tmpl_set *set = nb_tmpl_set_new(NULL, NULL);
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct memo m;
+	size_t i;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < NB_ARRAY_LEN(t); i++)
+		assert_int_equal(nb_tmpl_set_add(set, t[i][0], t[i][1], strlen(t[i][1]), NULL,
+						 &diags), 0);
+	nb_tmpl_map_set_str(root, "site", "NOC");
+	nb_tmpl_map_set_str(x, "name", "a");
+	nb_tmpl_map_set_str(nb_tmpl_map_add_map(x, "sub"), "x", "1");
+	nb_tmpl_map_set_memo(x, 11, 7);
+	nb_tmpl_map_set_str(y, "name", "b");
+	nb_tmpl_map_set_bool(y, "sub", 0);
+	nb_tmpl_map_set_memo(y, 12, 8);
+	nb_tmpl_map_set_str(y, "nothing", NULL); /* y says it has none */
+
+	/* made once, with the groups given, then copied: a kept text is what
+	 * the key says, whatever the value holds now */
+	expect_memo(set, "page", root, &m, "<a:1.><b>|", 0, 2);
+	assert_true(m.group[0] == 7 && m.group[1] == 8);
+	nb_tmpl_map_set_str(x, "name", "changed");
+	expect_memo(set, "page", root, &m, "<a:1.><b>|", 2, 0);
+	nb_tmpl_map_set_str(x, "name", "a");
+	/* another placement is another text: indented when it starts a line
+	 * (b follows a on the same line: the card ends with no line end) */
+	expect_memo(set, "indented", root, &m, "  <a:1.><b>", 0, 2);
+	expect_memo(set, "indented", root, &m, "  <a:1.><b>", 2, 0);
+	/* names read below the value, or looked for there, or blocks: never
+	 * kept, except y's, which holds "nothing" as null */
+	expect_memo(set, "outer", root, &m, "<a@NOC><b@NOC>", 0, 0);
+	expect_memo(set, "missing", root, &m, "<a><b>", 0, 1);
+	expect_memo(set, "blocks", root, &m, "<a><b>", 0, 0);
+	/* no key, no memo */
+	nb_tmpl_map_set_memo(x, 0, 0);
+	nb_tmpl_map_set_memo(y, 0, 0);
+	expect_memo(set, "page", root, &m, "<a:1.><b>|", 0, 0);
+	for (i = 0; i < m.count; i++)
+		free(m.text[i]);
+	nb_diags_clear(&diags);
+	nb_tmpl_set_free(set);
+	nb_tmpl_arena_free(a);
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -543,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_many_renders),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_memo),
 	};
 	struct CMUnitTest tests[MAX_SPEC_FILES + NB_ARRAY_LEN(fixed)];
 	char *dir = spec_dir(), **files;

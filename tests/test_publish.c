@@ -566,8 +566,9 @@ static void write_notice(struct fx_repo *r, const char *path, const char *title,
  * inputs did not change are linked, not rendered) publishes exactly what
  * a cold build does: an update, an edit, a status change, a rename, a
  * deletion, a maintenance window moved and then overdue, a theme changed,
- * site.yaml changed, a force-push, a damaged history cache and lock file,
- * and time passing a withdrawal's tombstone_days.
+ * site.yaml changed, a force-push, a damaged history cache, notice cache,
+ * fragment cache and lock file, and time passing a withdrawal's
+ * tombstone_days.
  */
 static void test_incremental_equals_cold(void **state)
 {
@@ -642,12 +643,15 @@ static void test_incremental_equals_cold(void **state)
 		     "\nUpdate: after a force-push.\n");
 	fx_commit(&r, "rewritten", t += 3600, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "a force-push");
-	/* damaged: the history cache, the notice cache (a byte changed in every
-	 * record's text, then the file cut short) and the lock file's keys */
+	/* damaged: the history cache, the notice cache and the fragments (a
+	 * byte changed in every record's text, then the file cut short) and
+	 * the lock file's keys */
 	nb_buf_printf(&cmd, "cd '%s' && printf 'nocblog-history\\t9\\ngarbage' > .git/nocblog/history && "
 		      "sed -i 's/^[0-9a-f]\\{16\\} /0000000000000000 /' out.lock && "
 		      "sed -i 's/The text of/The text 0f/g' .git/nocblog/notices && "
-		      "truncate -s -7 .git/nocblog/notices", r.dir);
+		      "truncate -s -7 .git/nocblog/notices && "
+		      "sed -i 's/Notice 0/Notice O/g; s/Work\\./W0rk./g' .git/nocblog/fragments && "
+		      "truncate -s -7 .git/nocblog/fragments", r.dir);
 	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
 	write_notice(&r, "content/2010/n02.md", "Notice 02", "SCROOGE", "resolved",
 		     "\nUpdate: after damage.\n");
