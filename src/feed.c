@@ -326,6 +326,45 @@ static void tombstones(xmlTextWriterPtr w, const struct scope *s)
 	}
 }
 
+/*
+ * Entries are written alone and put into their feeds as text: one made for
+ * the site's feed serves its servers' feeds, and the builds after (kept in
+ * the fragments with its notice version's tag; an entry with no tag, a
+ * withdrawal's, is made every time).
+ */
+struct entry_arg {
+	const struct scope *s;
+	const void *what;
+};
+
+static int put_entry(struct nb_buf *out, const struct scope *s, uint64_t tag, const char *kind,
+		     int depth, void (*write)(xmlTextWriterPtr w, const void *arg),
+		     const void *what)
+{
+	struct nb_store *st = s->m->fragments;
+	struct entry_arg a = { s, what };
+	uint64_t key = nb_hash_end(nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), kind));
+	size_t from = out->len;
+
+	if (tag && nb_store_get(st, &key, out))
+		return 0;
+	if (nb_xml_fragment(out, depth, write, &a) < 0)
+		return -1;
+	if (tag)
+		nb_store_put(st, &key, tag, out->ptr + from, out->len - from);
+	return 0;
+}
+
+static int entry_failed(struct nb_xml *x, const char *rel, struct nb_diags *diags)
+{
+	if (x->w)
+		xmlFreeTextWriter(x->w);
+	if (x->buf)
+		xmlBufferFree(x->buf);
+	return nb_diags_add(diags, rel, 0, "this is a bug in nocblog; please report it",
+			    "cannot write an entry of the feed");
+}
+
 static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
@@ -355,9 +394,17 @@ static void notice_entry(xmlTextWriterPtr w, const struct scope *s, const struct
 	nb_buf_release(&sum);
 }
 
+static void write_notice_entry(xmlTextWriterPtr w, const void *arg)
+{
+	const struct entry_arg *a = arg;
+
+	notice_entry(w, a->s, a->what);
+}
+
 static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
-	struct nb_buf rel = NB_BUF_INIT;
+	struct nb_buf rel = NB_BUF_INIT, entries = NB_BUF_INIT;
+	int ok = 1;
 	struct nb_xml x = { NULL, NULL };
 	size_t count, i, *order = by_updated(s, &count, s->site->feed_entries);
 	int64_t gone = newest_tombstone(s), newest = count ? s->m->items[order[0]].updated : 0;
@@ -370,13 +417,19 @@ static int atom_notices(const struct scope *s, struct nb_publish *pub, struct nb
 		feed_head(x.w, s, "atom.xml", s->title, feed_updated(s, gone > newest ? gone : newest));
 		if (gone)
 			tombstones(x.w, s);
-		for (i = 0; i < count; i++)
-			notice_entry(x.w, s, &s->m->items[order[i]]);
 		xmlTextWriterEndElement(x.w);
 	}
+	for (i = 0; i < count && ok; i++) {
+		const struct nb_item *it = &s->m->items[order[i]];
+
+		ok = put_entry(&entries, s, nb_model_item_tag(s->m, it), "atom", 1, write_notice_entry,
+			       it) == 0;
+	}
 	nb_buf_printf(&rel, "%satom.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "atom.xml"), diags);
+	rc = ok ? nb_xml_end_with(&x, "</feed>", &entries, pub, rel.ptr, file_key(s, "atom.xml"),
+				  diags) : entry_failed(&x, rel.ptr, diags);
 	nb_buf_release(&rel);
+	nb_buf_release(&entries);
 	free(order);
 	return rc;
 }
@@ -573,9 +626,17 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 	nb_buf_release(&sum);
 }
 
+static void write_event_entry(xmlTextWriterPtr w, const void *arg)
+{
+	const struct entry_arg *a = arg;
+
+	event_entry(w, a->s, a->what);
+}
+
 static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
-	struct nb_buf rel = NB_BUF_INIT, title = NB_BUF_INIT;
+	struct nb_buf rel = NB_BUF_INIT, title = NB_BUF_INIT, entries = NB_BUF_INIT;
+	int ok = 1;
 	struct nb_xml x = { NULL, NULL };
 	size_t count, i, *order = events_of(s, &count);
 	int64_t newest = 0;
@@ -589,14 +650,25 @@ static int atom_updates(const struct scope *s, struct nb_publish *pub, struct nb
 		nb_xml_attribute(x.w, "xmlns:thr", THR_NS);
 		nb_buf_printf(&title, "%s: every update", s->title);
 		feed_head(x.w, s, "updates.xml", title.ptr, feed_updated(s, newest));
-		for (i = 0; i < count; i++)
-			event_entry(x.w, s, &s->m->events[order[i]]);
 		xmlTextWriterEndElement(x.w);
 	}
+	for (i = 0; i < count && ok; i++) {
+		const struct nb_event *e = &s->m->events[order[i]];
+		uint64_t tag = e->kind == NB_EVENT_WITHDRAWN ? 0 :
+			       nb_model_item_tag(s->m, &s->m->items[e->item]);
+		struct nb_buf kind = NB_BUF_INIT;
+
+		nb_buf_printf(&kind, "event %s", e->key);
+		ok = put_entry(&entries, s, tag, kind.ptr, 1, write_event_entry, e) == 0;
+		nb_buf_release(&kind);
+	}
 	nb_buf_printf(&rel, "%supdates.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "updates.xml"), diags);
+	rc = ok ? nb_xml_end_with(&x, "</feed>", &entries, pub, rel.ptr,
+				  file_key(s, "updates.xml"), diags) :
+		  entry_failed(&x, rel.ptr, diags);
 	nb_buf_release(&rel);
 	nb_buf_release(&title);
+	nb_buf_release(&entries);
 	free(order);
 	return rc;
 }
@@ -608,13 +680,44 @@ static void rfc822(char *out, size_t size, int64_t t)
 	nb_tz_format(out, size, "%a, %d %b %Y %H:%M:%S +0000", "UTC", t);
 }
 
+static void write_rss_item(xmlTextWriterPtr w, const void *arg)
+{
+	const struct entry_arg *a = arg;
+	const struct nb_item *it = a->what;
+	const struct nb_notice *n = it->notice;
+	struct nb_buf url = NB_BUF_INIT, html = NB_BUF_INIT;
+	char *id = notice_id(a->s, n);
+	char t[64];
+	size_t j;
+
+	nb_buf_printf(&url, "%s%s", a->s->site->base_url, it->url);
+	thread_html(&html, a->s, it);
+	xmlTextWriterStartElement(w, BAD_CAST "item");
+	nb_xml_element(w, "title", n->title);
+	nb_xml_element(w, "link", url.ptr);
+	xmlTextWriterStartElement(w, BAD_CAST "guid");
+	nb_xml_attribute(w, "isPermaLink", "false");
+	nb_xml_text(w, id);
+	xmlTextWriterEndElement(w);
+	rfc822(t, sizeof(t), n->published);
+	nb_xml_element(w, "pubDate", t);
+	for (j = 0; j < n->server_count; j++)
+		nb_xml_element(w, "category", n->servers[j]);
+	nb_xml_element(w, "description", html.ptr);
+	xmlTextWriterEndElement(w);
+	free(id);
+	nb_buf_release(&url);
+	nb_buf_release(&html);
+}
+
 static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
 {
 	struct nb_buf rel = NB_BUF_INIT, self = NB_BUF_INIT, alt = NB_BUF_INIT;
+	struct nb_buf items = NB_BUF_INIT;
 	struct nb_xml x = { NULL, NULL };
-	size_t count, i, j, *order = by_updated(s, &count, s->site->feed_entries);
+	size_t count, i, *order = by_updated(s, &count, s->site->feed_entries);
 	char t[64];
-	int rc;
+	int rc, ok = 1;
 
 	nb_buf_printf(&self, "%s%srss.xml", s->site->base_url, s->dir);
 	nb_buf_printf(&alt, "%s%s", s->site->base_url, s->dir);
@@ -634,37 +737,20 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		nb_xml_attribute(x.w, "rel", "self");
 		nb_xml_attribute(x.w, "type", "application/rss+xml");
 		xmlTextWriterEndElement(x.w);
-		for (i = 0; i < count; i++) {
-			const struct nb_item *it = &s->m->items[order[i]];
-			const struct nb_notice *n = it->notice;
-			struct nb_buf url = NB_BUF_INIT, html = NB_BUF_INIT;
-			char *id = notice_id(s, n);
-
-			nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
-			thread_html(&html, s, it);
-			xmlTextWriterStartElement(x.w, BAD_CAST "item");
-			nb_xml_element(x.w, "title", n->title);
-			nb_xml_element(x.w, "link", url.ptr);
-			xmlTextWriterStartElement(x.w, BAD_CAST "guid");
-			nb_xml_attribute(x.w, "isPermaLink", "false");
-			nb_xml_text(x.w, id);
-			xmlTextWriterEndElement(x.w);
-			rfc822(t, sizeof(t), n->published);
-			nb_xml_element(x.w, "pubDate", t);
-			for (j = 0; j < n->server_count; j++)
-				nb_xml_element(x.w, "category", n->servers[j]);
-			nb_xml_element(x.w, "description", html.ptr);
-			xmlTextWriterEndElement(x.w);
-			free(id);
-			nb_buf_release(&url);
-			nb_buf_release(&html);
-		}
 		xmlTextWriterEndElement(x.w);
 		xmlTextWriterEndElement(x.w);
 	}
+	for (i = 0; i < count && ok; i++) {
+		const struct nb_item *it = &s->m->items[order[i]];
+
+		ok = put_entry(&items, s, nb_model_item_tag(s->m, it), "rss", 2, write_rss_item,
+			       it) == 0;
+	}
 	nb_buf_printf(&rel, "%srss.xml", s->dir);
-	rc = nb_xml_end(&x, pub, rel.ptr, file_key(s, "rss.xml"), diags);
+	rc = ok ? nb_xml_end_with(&x, "</channel>", &items, pub, rel.ptr, file_key(s, "rss.xml"),
+				  diags) : entry_failed(&x, rel.ptr, diags);
 	nb_buf_release(&rel);
+	nb_buf_release(&items);
 	nb_buf_release(&self);
 	nb_buf_release(&alt);
 	free(order);

@@ -1,9 +1,10 @@
 /*
- * store: a file of records by key, kept between builds in the repository's
- * git folder (the notice cache, the fragment cache).  The file is a header
- * line, then records: the key, the length of the value, a hash of it (a
- * record damaged is not taken), the value; numbers in this machine's byte
- * order, for the file never leaves it.  A later record of a key replaces an
+ * store: records by key, kept between builds in the repository's git
+ * folder (the notice cache, the fragment cache): a file of records (each
+ * the key, the length of the value, a hash of it: a record damaged is not
+ * taken, the value) and a file of where each is (PATH.idx), each with a
+ * header line; numbers in this machine's byte order, for the files never
+ * leave it.  Only the index is read whole; values are read as asked for.  A later record of a key replaces an
  * earlier one.  A record may carry a tag (a store's records all do, or none
  * do): what it was made for, such as one version of a notice.  A build
  * appends the records it made; when most of the file is records it neither

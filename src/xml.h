@@ -13,6 +13,7 @@
 #include <libxml/xmlwriter.h>
 #include <stdint.h>
 
+struct nb_buf;
 struct nb_diags;
 struct nb_publish;
 
@@ -27,6 +28,18 @@ int nb_xml_begin(struct nb_xml *x);
  * (nb_publish_write_key); frees x.  0, or -1 with a problem. */
 int nb_xml_end(struct nb_xml *x, struct nb_publish *pub, const char *rel, uint64_t key,
 	       struct nb_diags *diags);
+/* The same, with the text of elements (nb_xml_fragment) put in before the
+ * last line of the document that begins with before ("</feed>"): the
+ * document the writer would have made had they been written in it. */
+int nb_xml_end_with(struct nb_xml *x, const char *before, const struct nb_buf *elements,
+		    struct nb_publish *pub, const char *rel, uint64_t key,
+		    struct nb_diags *diags);
+
+/* Appends to out one element as the writer of a document writes it depth
+ * elements deep: its lines, indented, each ended.  write writes it.  0, or
+ * -1 (out untouched). */
+int nb_xml_fragment(struct nb_buf *out, int depth,
+		    void (*write)(xmlTextWriterPtr w, const void *arg), const void *arg);
 
 void nb_xml_element(xmlTextWriterPtr w, const char *name, const char *text);
 void nb_xml_attribute(xmlTextWriterPtr w, const char *name, const char *value);

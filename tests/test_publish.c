@@ -644,14 +644,15 @@ static void test_incremental_equals_cold(void **state)
 	fx_commit(&r, "rewritten", t += 3600, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "a force-push");
 	/* damaged: the history cache, the notice cache and the fragments (a
-	 * byte changed in every record's text, then the file cut short) and
-	 * the lock file's keys */
+	 * byte changed in every record's text, then the files cut short, an
+	 * index too) and the lock file's keys */
 	nb_buf_printf(&cmd, "cd '%s' && printf 'nocblog-history\\t9\\ngarbage' > .git/nocblog/history && "
 		      "sed -i 's/^[0-9a-f]\\{16\\} /0000000000000000 /' out.lock && "
 		      "sed -i 's/The text of/The text 0f/g' .git/nocblog/notices && "
 		      "truncate -s -7 .git/nocblog/notices && "
 		      "sed -i 's/Notice 0/Notice O/g; s/Work\\./W0rk./g' .git/nocblog/fragments && "
-		      "truncate -s -7 .git/nocblog/fragments", r.dir);
+		      "truncate -s -7 .git/nocblog/fragments && "
+		      "truncate -s -5 .git/nocblog/notices.idx", r.dir);
 	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
 	write_notice(&r, "content/2010/n02.md", "Notice 02", "SCROOGE", "resolved",
 		     "\nUpdate: after damage.\n");
