@@ -130,7 +130,10 @@ static struct keyed *sorted_keys(const struct nb_map *m)
 	return k;
 }
 
-static void put_notice(struct nb_buf *b, const struct nb_hnotice *n, const size_t *name_rank)
+/* A notice and its lines; in a segment of the file (index: its place),
+ * "renotice INDEX" replaces or adds the notice there. */
+static void put_notice(struct nb_buf *b, const struct nb_hnotice *n, const size_t *name_rank,
+		       const size_t *index)
 {
 	size_t *order = nb_calloc(n->update_count + 1, sizeof(*order));
 	size_t *rank = nb_calloc(n->update_count + 1, sizeof(*rank));
@@ -138,7 +141,12 @@ static void put_notice(struct nb_buf *b, const struct nb_hnotice *n, const size_
 	struct update_sort us;
 	size_t i;
 
-	nb_buf_puts(b, "notice");
+	if (index) {
+		nb_buf_puts(b, "renotice");
+		put_num(b, '\t', (long long)*index);
+	} else {
+		nb_buf_puts(b, "notice");
+	}
 	put_field(b, n->first_path);
 	put_field(b, n->path);
 	put_sig(b, &n->added, name_rank);
@@ -253,7 +261,7 @@ void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
 		nb_buf_putc(out, '\n');
 	}
 	for (i = 0; i < h->count; i++)
-		put_notice(out, &h->notices[order[i]], name_rank);
+		put_notice(out, &h->notices[order[i]], name_rank, NULL);
 	for (i = 0; i < h->paths.cap; i++) {
 		const struct nb_map_slot *s = &h->paths.slots[i];
 
@@ -290,33 +298,150 @@ static char *cache_path(git_repository *repo)
 	return nb_buf_detach(&b);
 }
 
+/* ---- the file ---- */
+
+/*
+ * The file is not the canonical text: names and notices go in the order
+ * the history holds them (which a history read from the file keeps, new
+ * ones after), so that a build can append what it changed as a segment
+ * instead of writing the file anew.  A segment holds the new tip, the new
+ * names, each notice made or changed ("renotice INDEX", then its lines) and
+ * the paths they hold or no longer hold; each ends with "end", and a file
+ * that does not is not read.  The file is written whole again when the
+ * segments outgrow half of the first snapshot.
+ */
+
+static void put_tip(struct nb_buf *b, const struct nb_history *h)
+{
+	char hex[GIT_OID_HEXSZ + 1] = "-";
+
+	if (h->has_tip)
+		git_oid_tostr(hex, sizeof(hex), &h->tip);
+	nb_buf_printf(b, "tip\t%s\n", hex);
+}
+
+static void put_names(struct nb_buf *b, const struct nb_history *h, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < h->name_count; i++) {
+		nb_buf_puts(b, "name");
+		put_field(b, h->names[i]);
+		nb_buf_putc(b, '\n');
+	}
+}
+
+static void put_site(struct nb_buf *b, const struct nb_history *h, const size_t *same)
+{
+	if (h->has_site_change) {
+		nb_buf_puts(b, "site");
+		put_sig(b, &h->site_change, same);
+		nb_buf_putc(b, '\n');
+	}
+}
+
+static void put_path(struct nb_buf *b, const char *path, size_t idx)
+{
+	nb_buf_puts(b, "path");
+	put_field(b, path);
+	put_num(b, '\t', (long long)idx);
+	nb_buf_putc(b, '\n');
+}
+
+/* Names as they are held: rank i is name i. */
+static size_t *same_order(size_t count)
+{
+	size_t *same = nb_calloc(count + 1, sizeof(*same)), i;
+
+	for (i = 0; i < count; i++)
+		same[i] = i;
+	return same;
+}
+
+static void put_base(struct nb_buf *b, const struct nb_history *h)
+{
+	size_t *same = same_order(h->name_count), i;
+
+	nb_buf_printf(b, "nocblog-history\t%d\n", NB_HISTCACHE_FORMAT);
+	put_tip(b, h);
+	put_names(b, h, 0);
+	put_site(b, h, same);
+	for (i = 0; i < h->count; i++)
+		put_notice(b, &h->notices[i], same, NULL);
+	for (i = 0; i < h->paths.cap; i++) {
+		const struct nb_map_slot *s = &h->paths.slots[i];
+		char *path;
+
+		if (!s->key)
+			continue;
+		path = nb_strndup(s->key, s->len);
+		put_path(b, path, s->value);
+		free(path);
+	}
+	nb_buf_puts(b, "end\n");
+	free(same);
+}
+
+static void put_segment(struct nb_buf *b, const struct nb_history *h)
+{
+	size_t *same = same_order(h->name_count), i, j, idx;
+
+	nb_buf_puts(b, "segment\n");
+	put_tip(b, h);
+	put_names(b, h, h->cache.names);
+	put_site(b, h, same);
+	for (i = 0; i < h->count; i++)
+		if (h->notices[i].dirty)
+			put_notice(b, &h->notices[i], same, &i);
+	/* the paths a changed notice holds, and the ones it left that no
+	 * notice holds now (a notice's paths change only with it) */
+	for (i = 0; i < h->count; i++) {
+		const struct nb_hnotice *n = &h->notices[i];
+
+		if (!n->dirty)
+			continue;
+		if (nb_map_gets(&h->paths, n->path, &idx) && idx == i)
+			put_path(b, n->path, i);
+		for (j = 0; j < n->old_count; j++) {
+			if (!nb_map_gets(&h->paths, n->old_paths[j], &idx)) {
+				nb_buf_puts(b, "unpath");
+				put_field(b, n->old_paths[j]);
+				nb_buf_putc(b, '\n');
+			} else if (idx == i) {
+				put_path(b, n->old_paths[j], i);
+			}
+		}
+	}
+	nb_buf_puts(b, "end\n");
+	free(same);
+}
+
 int nb_histcache_save(const struct nb_history *h, git_repository *repo)
 {
-	struct nb_buf text = NB_BUF_INIT, tmp = NB_BUF_INIT, dir = NB_BUF_INIT;
+	struct nb_buf text = NB_BUF_INIT, dir = NB_BUF_INIT;
 	char *path = cache_path(repo);
-	FILE *f = NULL;
 	int rc = -1;
 
-	nb_histcache_serialize(h, &text);
 	nb_buf_printf(&dir, "%snocblog", git_repository_path(repo));
 	mkdir(dir.ptr, 0755);
-	nb_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp.ptr, "wb");
-	if (!f)
-		goto cleanup;
-	if (fwrite(text.ptr, 1, text.len, f) != text.len || fflush(f) != 0 || ferror(f)) {
-		fclose(f);
-		remove(tmp.ptr);
-		goto cleanup;
+	if (h->cache.read && h->cache.len - h->cache.base_len < h->cache.base_len / 2) {
+		FILE *f = fopen(path, "ab");
+		struct stat st;
+
+		put_segment(&text, h);
+		/* appended only to the file that was read */
+		if (f && fstat(fileno(f), &st) == 0 && (size_t)st.st_size == h->cache.len &&
+		    fwrite(text.ptr, 1, text.len, f) == text.len)
+			rc = 0;
+		if (f && fclose(f) != 0)
+			rc = -1;
 	}
-	if (fclose(f) != 0 || rename(tmp.ptr, path) < 0) {
-		remove(tmp.ptr);
-		goto cleanup;
+	if (rc < 0) {
+		nb_buf_truncate(&text, 0);
+		put_base(&text, h);
+		rc = nb_write_file(path, text.ptr, text.len, 0644, 1);
 	}
-	rc = 0;
-cleanup:
 	nb_buf_release(&text);
-	nb_buf_release(&tmp);
 	nb_buf_release(&dir);
 	free(path);
 	return rc;
@@ -405,14 +530,16 @@ int nb_histcache_load(struct nb_history *h, git_repository *repo)
 	struct nb_buf data = NB_BUF_INIT;
 	struct nb_hnotice *n = NULL;
 	char *f[16];
-	size_t nf;
-	int ok = 0, rc = -1, unread = nb_buf_read_file(&data, path, SIZE_MAX - 1) < 0;
+	size_t nf, len, base_len = 0;
+	int ok = 0, in_segment = 0, rc = -1;
+	int unread = nb_buf_read_file(&data, path, SIZE_MAX - 1) < 0;
 
 	free(path);
 	if (unread) {
 		nb_buf_release(&data);
 		return -1;
 	}
+	len = data.len;
 	text = nb_buf_detach(&data);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		nf = split(line, f, 16);
@@ -428,13 +555,32 @@ int nb_histcache_load(struct nb_history *h, git_repository *repo)
 			h->names[h->name_count] = nb_strdup(s ? s : "");
 			nb_map_sets(&h->name_index, h->names[h->name_count], h->name_count);
 			h->name_count++;
-		} else if (strcmp(f[0], "notice") == 0 && nf == 8) {
-			char *first = unescape(f[1]), *cur = unescape(f[2]), *title = unescape(f[7]);
+		} else if ((strcmp(f[0], "notice") == 0 && nf == 8 && !in_segment) ||
+			   (strcmp(f[0], "renotice") == 0 && nf == 9 && in_segment)) {
+			size_t at = h->count;
+			char *first, *cur, *title;
 
+			if (f[0][0] == 'r') {
+				const char *p = f[1];
+				long long k;
+
+				if (read_num(&p, '\0', &k) < 0 || k < 0 || (size_t)k > h->count)
+					goto cleanup;
+				at = (size_t)k;
+				memmove(f + 1, f + 2, 7 * sizeof(*f));
+			}
+			first = unescape(f[1]);
+			cur = unescape(f[2]);
+			title = unescape(f[7]);
 			if (!first || !cur)
 				goto cleanup;
-			nb_grow_array(&h->notices, &h->alloc, h->count + 1, sizeof(*h->notices));
-			n = &h->notices[h->count++];
+			if (at == h->count) {
+				nb_grow_array(&h->notices, &h->alloc, h->count + 1, sizeof(*h->notices));
+				h->count++;
+			} else {
+				nb_history_notice_reset(&h->notices[at]);
+			}
+			n = &h->notices[at];
 			memset(n, 0, sizeof(*n));
 			n->first_path = nb_strdup(first);
 			n->path = nb_strdup(cur);
@@ -529,13 +675,36 @@ int nb_histcache_load(struct nb_history *h, git_repository *repo)
 			if (!p || idx >= h->count)
 				goto cleanup;
 			nb_map_sets(&h->paths, p, idx);
-		} else if (strcmp(f[0], "end") == 0) {
+		} else if (strcmp(f[0], "unpath") == 0 && nf == 2 && in_segment) {
+			char *p = unescape(f[1]);
+
+			if (!p)
+				goto cleanup;
+			nb_map_remove(&h->paths, p, strlen(p));
+		} else if (strcmp(f[0], "segment") == 0 && nf == 1 && ok) {
+			ok = 0;
+			in_segment = 1;
+			n = NULL;
+			if (!base_len)
+				base_len = (size_t)(line - text);
+		} else if (strcmp(f[0], "end") == 0 && !ok) {
 			ok = 1;
+			n = NULL;
 		} else {
 			goto cleanup;
 		}
 	}
 	rc = ok && h->has_tip ? 0 : -1;
+	if (rc == 0) {
+		size_t i;
+
+		for (i = 0; i < h->count; i++)
+			h->notices[i].dirty = 0;
+		h->cache.read = 1;
+		h->cache.names = h->name_count;
+		h->cache.len = len;
+		h->cache.base_len = base_len ? base_len : len;
+	}
 cleanup:
 	free(text);
 	return rc;

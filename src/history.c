@@ -43,6 +43,7 @@ size_t nb_history_notice_new(struct nb_history *h, const char *path, const struc
 	n->first_path = nb_strdup(path);
 	n->path = nb_strdup(path);
 	n->added = *sig;
+	n->dirty = 1;
 	nb_map_sets(&h->paths, path, h->count);
 	return h->count++;
 }
@@ -95,6 +96,7 @@ void nb_history_add_change(struct nb_hnotice *n, const struct nb_hsig *sig)
 {
 	nb_grow_array(&n->changes, &n->change_alloc, n->change_count + 1, sizeof(*n->changes));
 	n->changes[n->change_count++] = *sig;
+	n->dirty = 1;
 }
 
 static void notice_release(struct nb_hnotice *n)
@@ -116,6 +118,12 @@ static void notice_release(struct nb_hnotice *n)
 	nb_map_release(&n->keys);
 }
 
+void nb_history_notice_reset(struct nb_hnotice *n)
+{
+	notice_release(n);
+	memset(n, 0, sizeof(*n));
+}
+
 void nb_history_clear(struct nb_history *h)
 {
 	size_t i;
@@ -134,6 +142,7 @@ void nb_history_clear(struct nb_history *h)
 	nb_map_release(&h->name_index);
 	h->has_tip = 0;
 	h->has_site_change = 0;
+	memset(&h->cache, 0, sizeof(h->cache));
 }
 
 void nb_history_free(struct nb_history *h)

@@ -63,6 +63,8 @@ struct nb_hnotice {
 	size_t move_count, move_alloc;
 	struct nb_hsig *changes; /* every commit that changed its file */
 	size_t change_count, change_alloc;
+	int dirty;         /* made or changed since the history cache was read
+	                      (every change of a notice adds to changes) */
 };
 
 /* What the last walk did (not saved). */
@@ -101,6 +103,12 @@ struct nb_history {
 	int has_site_change;
 	struct nb_hsig site_change;  /* the latest commit that changed site.yaml */
 	struct nb_history_stats stats;
+	/* the history cache it was read from: names then, and the bytes of its
+	 * first snapshot and of the whole file (see histcache.h) */
+	struct nb_history_cache {
+		int read;
+		size_t names, base_len, len;
+	} cache;
 };
 
 /* An empty history (also for a repository with no commit yet).  Free it
@@ -130,6 +138,8 @@ void nb_history_add_old_path(struct nb_hnotice *n, const char *path);
 void nb_history_add_move(struct nb_hnotice *n, const struct nb_hmove *move);
 /* Records a commit that changed a notice's file. */
 void nb_history_add_change(struct nb_hnotice *n, const struct nb_hsig *sig);
+/* Empties a notice (its strings and lists freed), to be filled again. */
+void nb_history_notice_reset(struct nb_hnotice *n);
 /* Records a commit that changed site.yaml; the latest is kept. */
 void nb_history_site_changed(struct nb_history *h, const struct nb_hsig *sig);
 /* Puts what the order of walking could change into one order. */
