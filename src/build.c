@@ -283,7 +283,7 @@ static struct nb_store *open_fragments(git_repository *repo)
 	struct nb_store *st;
 
 	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_FRAGMENTS_PATH);
-	st = nb_store_open(path.ptr, "nocblog-fragments 1", sizeof(uint64_t), 1);
+	st = nb_store_open(path.ptr, "nocblog-fragments 2", sizeof(uint64_t), 1);
 	nb_buf_release(&path);
 	return st;
 }

@@ -10,7 +10,7 @@
 #include "util.h"
 
 /* Bump when what a parse gives, or how it is written here, changes. */
-#define NB_NOTICECACHE_FORMAT 2
+#define NB_NOTICECACHE_FORMAT 3
 
 /* A store (see store.h) keyed by blob id, whose header names the format and
  * the zone; each value the notice as written by put_notice. */

@@ -50,6 +50,24 @@ struct nb_store {
 	int anew;                 /* the files must be written whole */
 };
 
+/* A record's check: eight bytes a step (the byte-wise hash of map.h was a
+ * tenth of a build's time over 40 MB of records), every byte counted. */
+static uint64_t checksum(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w ^ ((uint64_t)len << 56)) * 0x9e3779b97f4a7c15ull;
+	return nb_hash_end(h);
+}
+
 static void put_bytes(struct nb_buf *b, const void *p, size_t n)
 {
 	nb_buf_put(b, p, n);
@@ -140,7 +158,7 @@ static int record_value(const struct nb_store *st, const char *rec, size_t have,
 	memcpy(&sum, rec + st->key_len + sizeof(*len), sizeof(sum));
 	*value = rec + st->head_len;
 	if (memcmp(rec, key, st->key_len) != 0 || *len < st->tag_len ||
-	    *len > have - st->head_len || nb_hash(*value, *len) != sum)
+	    *len > have - st->head_len || checksum(NB_HASH_START, *value, *len) != sum)
 		return 0;
 	*value += st->tag_len;
 	*len -= (uint32_t)st->tag_len;
@@ -231,7 +249,10 @@ void nb_store_put(struct nb_store *st, const void *key, uint64_t tag, const void
 	if (!st || len > UINT32_MAX - st->tag_len)
 		return;
 	n = (uint32_t)(len + st->tag_len);
-	sum = nb_hash_end(nb_hash_add(nb_hash_add(NB_HASH_START, &tag, st->tag_len), value, len));
+	put_bytes(&rec, &tag, st->tag_len);
+	put_bytes(&rec, value, len);
+	sum = checksum(NB_HASH_START, rec.ptr, rec.len);
+	nb_buf_truncate(&rec, 0);
 	put_bytes(&rec, key, st->key_len);
 	put_bytes(&rec, &n, sizeof(n));
 	put_bytes(&rec, &sum, sizeof(sum));
