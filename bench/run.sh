@@ -117,12 +117,12 @@ for size in $sizes; do
 		else
 			h_t=- h_m=-
 		fi
-		rows+=("$(awk -v n="$notices/$commits $layout" -v a="$a_t" -v f="$f_t" -v c="$c_t" \
-			-v cm="$c_m" -v no="$n_t" -v nm="$n_m" -v i="$i_t" -v im="$i_m" -v h="$h_t" \
-			-v hm="$h_m" 'BEGIN {
+		rows+=("$(awk -v n="$notices/$commits $layout" -v a="$a_t" -v am="$a_m" -v f="$f_t" \
+			-v fm="$f_m" -v c="$c_t" -v cm="$c_m" -v no="$n_t" -v nm="$n_m" -v i="$i_t" \
+			-v im="$i_m" -v h="$h_t" -v hm="$h_m" 'BEGIN {
 			hr = (h == "-") ? "-" : sprintf("%.1f", h / c)
-			printf "| %s | %.2f s | %.2f s | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %s s (%s MB) | %.2f | %.2f | %s | %.1f%% | %.1f%% |",
-				n, a, f, c, cm, no, nm, i, im, h, hm, c / a, c / f, hr, 100 * i / c, 100 * no / c }')")
+			printf "| %s | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %.2f s (%.0f MB) | %s s (%s MB) | %.2f | %.2f | %s | %.1f%% | %.1f%% |",
+				n, a, am, f, fm, c, cm, no, nm, i, im, h, hm, c / a, c / f, hr, 100 * i / c, 100 * no / c }')")
 	done
 done
 
