@@ -1079,7 +1079,9 @@ static uint64_t memo_key(struct render *r, const struct nb_tmpl *t, size_t i,
 	    !r->ctx[r->nctx - 1] || !(k = d->ops->memo_key(d->ud, r->ctx[r->nctx - 1], group)))
 		return 0;
 	h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, k), t->text + n->off);
-	h = nb_hash_add(h, r->indent.ptr + ind.start, ind.end - ind.start);
+	if (ind.end > ind.start)
+		h = nb_hash_add(h, r->indent.ptr + ind.start, ind.end - ind.start);
+	h = nb_hash_add64(h, ind.end - ind.start);
 	if (n->indented)
 		h = nb_hash_add(h, t->text + n->ind_off, n->ind_len);
 	h = nb_hash_add64(h, o->len == r->start || o->ptr[o->len - 1] == '\n');
@@ -1115,7 +1117,8 @@ static int include(struct render *r, const struct nb_tmpl *t, size_t i, struct s
 		deeper = (unsigned char)(r->deepest - r->depth);
 		nb_buf_truncate(&r->scratch, 0);
 		nb_buf_put(&r->scratch, (const char *)&deeper, 1);
-		nb_buf_put(&r->scratch, r->out->ptr + from, r->out->len - from);
+		if (r->out->len > from)
+			nb_buf_put(&r->scratch, r->out->ptr + from, r->out->len - from);
 		memo->put(memo->ud, key, group, r->scratch.ptr, r->scratch.len);
 	}
 	r->keeping = 0;

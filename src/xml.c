@@ -8,11 +8,20 @@
 #include "publish.h"
 #include "util.h"
 
+/* A buffer that grows by doubling: a feed (or an entry with a thread of
+ * thousands of updates) of megabytes grows in a few steps, not thousands */
+static xmlBufferPtr new_buffer(void)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+
+	if (buf)
+		xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+	return buf;
+}
+
 int nb_xml_begin(struct nb_xml *x)
 {
-	x->buf = xmlBufferCreate();
-	if (x->buf) /* doubling: a feed of megabytes grows in a few steps, not thousands */
-		xmlBufferSetAllocationScheme(x->buf, XML_BUFFER_ALLOC_DOUBLEIT);
+	x->buf = new_buffer();
 	x->w = x->buf ? xmlNewTextWriterMemory(x->buf, 0) : NULL;
 	if (!x->w)
 		return -1;
@@ -116,7 +125,7 @@ void nb_xml_text(xmlTextWriterPtr w, const char *text)
 int nb_xml_fragment(struct nb_buf *out, int depth,
 		    void (*write)(xmlTextWriterPtr w, const void *arg), const void *arg)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
+	xmlBufferPtr buf = new_buffer();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	const char *text, *p;
 	int i, rc = -1;

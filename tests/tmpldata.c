@@ -34,7 +34,9 @@ static struct nb_tmpl_value *scalar(struct nb_tmpl_arena *a, const struct nb_yml
 	return nb_tmpl_str(a, s);
 }
 
-struct nb_tmpl_value *td_from_yaml(struct nb_tmpl_arena *a, const struct nb_yml *y)
+/* next, when not NULL: the memo key the next mapping gets */
+static struct nb_tmpl_value *from_yaml(struct nb_tmpl_arena *a, const struct nb_yml *y,
+				       uint64_t *next)
 {
 	struct nb_tmpl_value *v;
 	size_t i;
@@ -47,14 +49,28 @@ struct nb_tmpl_value *td_from_yaml(struct nb_tmpl_arena *a, const struct nb_yml 
 	case NB_YML_SEQ:
 		v = nb_tmpl_list_new(a);
 		for (i = 0; i < y->count; i++)
-			nb_tmpl_list_push(v, td_from_yaml(a, y->items[i]));
+			nb_tmpl_list_push(v, from_yaml(a, y->items[i], next));
 		return v;
 	default:
 		v = nb_tmpl_map_new(a);
+		if (next)
+			nb_tmpl_map_set_memo(v, (*next)++, 0);
 		for (i = 0; i + 1 < y->count; i += 2)
-			nb_tmpl_map_set(v, y->items[i]->scalar, td_from_yaml(a, y->items[i + 1]));
+			nb_tmpl_map_set(v, y->items[i]->scalar, from_yaml(a, y->items[i + 1], next));
 		return v;
 	}
+}
+
+struct nb_tmpl_value *td_from_yaml(struct nb_tmpl_arena *a, const struct nb_yml *y)
+{
+	return from_yaml(a, y, NULL);
+}
+
+struct nb_tmpl_value *td_from_yaml_memo(struct nb_tmpl_arena *a, const struct nb_yml *y)
+{
+	uint64_t next = 1;
+
+	return from_yaml(a, y, &next);
 }
 
 int td_yaml_partial(void *ud, const char *name, struct nb_buf *text,
