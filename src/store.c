@@ -42,6 +42,8 @@ struct nb_store {
 	int spill;                /* the records put by this build, in a file with no
 	                             name (-1 until the first) */
 	uint64_t fresh_len;       /* their bytes */
+	struct nb_buf tail;       /* the last of them, not yet in spill (from
+	                             fresh_len - tail.len on) */
 	struct nb_buf fresh_idx;  /* their index entries, at offsets in spill */
 	struct nb_map fresh_at;   /* key -> offset of its record in spill */
 	struct nb_map used;       /* keys read or put by this build */
@@ -194,10 +196,16 @@ int nb_store_get(struct nb_store *st, const void *key, struct nb_buf *out)
 	if (nb_map_get(&st->fresh_at, key, st->key_len, &i)) {
 		struct where w;
 
+		uint64_t written = st->fresh_len - st->tail.len;
+
 		memcpy(&w.off, st->fresh_idx.ptr + i + st->key_len, sizeof(w.off));
 		memcpy(&w.len, st->fresh_idx.ptr + i + st->key_len + sizeof(w.off), sizeof(w.len));
-		found = read_record(st, st->spill, &w, &rec) == 0 &&
-			record_value(st, rec.ptr, rec.len, key, &value, &len);
+		if (w.off >= written)
+			found = record_value(st, st->tail.ptr + (w.off - written),
+					     (size_t)(st->fresh_len - w.off), key, &value, &len);
+		else
+			found = read_record(st, st->spill, &w, &rec) == 0 &&
+				record_value(st, rec.ptr, rec.len, key, &value, &len);
 	} else if (nb_map_get(&st->by_key, key, st->key_len, &i)) {
 		found = read_record(st, st->fd, &st->at[i], &rec) == 0 &&
 			record_value(st, rec.ptr, rec.len, key, &value, &len);
@@ -213,6 +221,23 @@ int nb_store_get(struct nb_store *st, const void *key, struct nb_buf *out)
 	pthread_mutex_unlock(&st->lock);
 	nb_buf_release(&rec);
 	return found;
+}
+
+/* New records go to the spill file a megabyte at a time. */
+#define SPILL_STEP ((size_t)1 << 20)
+
+/* Writes the records waiting in tail to the spill file; 0, or -1. */
+static int spill_tail(struct nb_store *st)
+{
+	uint64_t at = st->fresh_len - st->tail.len;
+
+	if (!st->tail.len)
+		return 0;
+	if (st->spill < 0 ||
+	    pwrite(st->spill, st->tail.ptr, st->tail.len, (off_t)at) != (ssize_t)st->tail.len)
+		return -1;
+	nb_buf_truncate(&st->tail, 0);
+	return 0;
 }
 
 /* A file for the records a build makes, with no name (beside path, so that
@@ -261,13 +286,13 @@ void nb_store_put(struct nb_store *st, const void *key, uint64_t tag, const void
 	pthread_mutex_lock(&st->lock);
 	if (st->spill < 0)
 		st->spill = nameless_file(st->path);
-	if (st->spill >= 0 &&
-	    pwrite(st->spill, rec.ptr, rec.len, (off_t)st->fresh_len) == (ssize_t)rec.len) {
+	if (st->spill >= 0 && (st->tail.len < SPILL_STEP || spill_tail(st) == 0)) {
 		nb_map_set(&st->fresh_at, key, st->key_len, st->fresh_idx.len);
 		put_bytes(&st->fresh_idx, key, st->key_len);
 		put_bytes(&st->fresh_idx, &st->fresh_len, sizeof(st->fresh_len));
 		put_bytes(&st->fresh_idx, &n, sizeof(n));
 		put_bytes(&st->fresh_idx, &tag, sizeof(tag));
+		put_bytes(&st->tail, rec.ptr, rec.len);
 		st->fresh_len += rec.len;
 		nb_map_set(&st->used, key, st->key_len, 1);
 	}
@@ -428,6 +453,8 @@ int nb_store_save(struct nb_store *st)
 
 	if (!st || (!st->fresh_len && !st->anew))
 		return 0;
+	if (spill_tail(st) < 0)
+		return -1;
 	for (i = 0; !st->anew && i < st->by_key.cap; i++) {
 		const struct nb_map_slot *s = &st->by_key.slots[i];
 
@@ -454,6 +481,7 @@ void nb_store_free(struct nb_store *st)
 	free(st->header);
 	free(st->at);
 	nb_buf_release(&st->fresh_idx);
+	nb_buf_release(&st->tail);
 	nb_map_release(&st->by_key);
 	nb_map_release(&st->fresh_at);
 	nb_map_release(&st->used);
