@@ -62,24 +62,36 @@ uint64_t nb_notice_update_key(const char *stamp_text, const char *markdown)
 	return key;
 }
 
+/* Up to this many updates, repeats are counted by looking back, not with
+ * a map (a build keys every notice's updates). */
+#define FEW_UPDATES 16
+
 void nb_notice_update_keys(const struct nb_notice *n, uint64_t *keys)
 {
 	struct nb_map seen = NB_MAP_INIT; /* key -> how often it came so far */
-	size_t i, times;
+	uint64_t plain[FEW_UPDATES];
+	size_t i, j, times;
 
 	for (i = 0; i < n->update_count; i++) {
 		uint64_t key = nb_notice_update_key(n->updates[i].stamp_text, n->updates[i].markdown);
 
 		keys[i] = key;
-		if (nb_map_get64(&seen, key, &times)) {
+		if (n->update_count <= FEW_UPDATES) {
+			plain[i] = key;
+			for (times = 0, j = 0; j < i; j++)
+				times += plain[j] == key;
+		} else if (nb_map_get64(&seen, key, &times)) {
+			nb_map_set64(&seen, key, times + 1);
+		} else {
+			times = 0;
+			nb_map_set64(&seen, key, 1);
+		}
+		if (times) {
 			uint64_t mixed[2] = { key, times };
 
 			/* the first keeps the plain key: caches of notices with no
 			 * repeated update stay valid */
 			keys[i] = nb_hash(mixed, sizeof(mixed));
-			nb_map_set64(&seen, key, times + 1);
-		} else {
-			nb_map_set64(&seen, key, 1);
 		}
 	}
 	nb_map_release(&seen);
