@@ -87,9 +87,10 @@ for size in $sizes; do
 		for ((i = 0; i < runs; i++)); do
 			all+="$(measure git -C "$repo" log --raw --no-renames --format='%H %at')"$'\n'
 			floor+="$(measure git -C "$repo" log --raw --no-renames --format='%H %at' -- content/)"$'\n'
-			# cold: no history cache, into a folder never used (removing a big
-			# folder right before makes creating files slower for every tool)
-			rm -rf "$repo/.git/nocblog" "$out".*
+			# cold: no cache, into a folder never used (removing a big folder
+			# right before makes creating files slower for every tool: the
+			# output folders go only once every run is done)
+			rm -rf "$repo/.git/nocblog"
 			fresh=$out.cold-$i
 			cold+="$(measure "$nocblog" build --repo "$repo" --out "$fresh" --quiet)"$'\n'
 			noop+="$(measure "$nocblog" build --repo "$repo" --out "$fresh" --quiet)"$'\n'
@@ -106,7 +107,6 @@ for size in $sizes; do
 					-d "$cache/hugo-out.cold-$i")"$'\n'
 			fi
 		done
-		rm -rf "$out".* "$cache"/hugo-out.*
 		read -r a_t a_m <<<"$(printf '%s' "$all" | summarize)"
 		read -r f_t f_m <<<"$(printf '%s' "$floor" | summarize)"
 		read -r c_t c_m <<<"$(printf '%s' "$cold" | summarize)"
@@ -125,6 +125,8 @@ for size in $sizes; do
 				n, a, am, f, fm, c, cm, no, nm, i, im, h, hm, c / a, c / f, hr, 100 * i / c, 100 * no / c }')")
 	done
 done
+
+rm -rf "$cache"/out-* "$cache"/hugo-out.*
 
 {
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, medians of $runs runs."
