@@ -75,6 +75,10 @@ one_commit() {
 		git -C "$repo" -c user.name=Bench -c user.email=bench@noc.example commit -qm bench
 }
 
+# what a killed run left; removed before anything is timed
+rm -rf "$cache"/out-* "$cache"/hugo-out.*
+sync
+
 rows=()
 for size in $sizes; do
 	notices=${size%%:*} commits=${size#*:}
