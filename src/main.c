@@ -500,10 +500,10 @@ int main(int argc, char **argv)
 	 * SIGXFSZ, silently; ignored, write fails with EFBIG and the build
 	 * says which file and why, leaving the live site as it was */
 	signal(SIGXFSZ, SIG_IGN);
-	/* the history walk's second thread reads large trees; in an arena of
-	 * its own their freed memory stays with the process (170 MB more at
-	 * 10k notices); one arena shares it */
-	mallopt(M_ARENA_MAX, 1);
+	/* two arenas: the walk's two threads allocate all the time, and
+	 * sharing one arena made them wait on its lock (a third of a cold
+	 * walk); the threads that render reuse these two */
+	mallopt(M_ARENA_MAX, 2);
 	xmlInitParser();
 	return free_library_state(run(argc, argv));
 }

@@ -12,8 +12,10 @@ void nb_treediff_changes_clear(struct nb_changes *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->count; i++)
+	for (i = 0; i < c->count; i++) {
 		free(c->items[i].path);
+		git_odb_object_free(c->items[i].blob);
+	}
 	free(c->items);
 	memset(c, 0, sizeof(*c));
 }
@@ -363,6 +365,27 @@ void nb_treediff_reader_release(struct nb_treereader *tr)
 		raw_free(&tr->raw[i]);
 	git_odb_free(tr->odb);
 	memset(tr, 0, sizeof(*tr));
+}
+
+void nb_treediff_read_blobs(struct nb_treereader *tr, struct nb_changes *c, size_t max)
+{
+	size_t i, size, n;
+	git_object_t type;
+
+	if (!tr->odb && git_repository_odb(&tr->odb, tr->repo) < 0)
+		return;
+	for (i = 0; i < c->count; i++) {
+		struct nb_change *ch = &c->items[i];
+
+		n = strlen(ch->path);
+		if (!ch->has_new || ch->blob || n < 3 || strcmp(ch->path + n - 3, ".md") != 0)
+			continue;
+		if (git_odb_read_header(&size, &type, tr->odb, &ch->new) < 0 ||
+		    type != GIT_OBJECT_BLOB || size > max ||
+		    git_odb_read(&ch->blob, tr->odb, &ch->new) < 0)
+			ch->blob = NULL;
+	}
+	git_error_clear();
 }
 
 /* 1 when the blob at path in tree equals what a change leaves there. */

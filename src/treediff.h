@@ -16,12 +16,14 @@
 #define NB_RAW_SLOTS 8             /* raw tree objects kept while walking */
 
 /* A file that differs: its path, its blob before and after (has_old,
- * has_new say which there are); done once the walk has used it. */
+ * has_new say which there are); done once the walk has used it.  blob is
+ * the new notice's bytes when they were read ahead (NULL: not read). */
 struct nb_change {
 	char *path;
 	int has_old, has_new;
 	git_oid old, new;
 	int done;
+	git_odb_object *blob;
 };
 
 struct nb_changes {
@@ -69,6 +71,9 @@ int nb_treediff_diff(struct nb_treereader *tr, const git_oid *a, const git_oid *
 		     struct nb_changes *out, char **where);
 /* The id of commit's content/ tree (zero when it has none), cached. */
 int nb_treediff_content_tree(struct nb_treereader *tr, const git_commit *commit, git_oid *out);
+/* Reads ahead the new bytes of every changed notice no larger than max
+ * (larger or unreadable ones are left for the caller to refuse). */
+void nb_treediff_read_blobs(struct nb_treereader *tr, struct nb_changes *c, size_t max);
 /* 1 when the blob at the change's path in tree_id is what the change
  * leaves there. */
 int nb_treediff_has(git_repository *repo, const git_oid *tree_id, const struct nb_change *c);

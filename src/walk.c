@@ -11,6 +11,7 @@
 #include "histcache.h"
 #include "history.h"
 #include "map.h"
+#include "notice.h"
 #include "repo.h"
 #include "treediff.h"
 #include "util.h"
@@ -433,6 +434,11 @@ static void apply_changes(struct walk *w, struct nb_changes *ch, const git_oid *
 		struct nb_change *c = &ch->items[i];
 		struct blob_ref old = { &c->old, NULL, 0 }, new = { &c->new, NULL, 0 };
 
+		if (c->blob) {
+			new.data = git_odb_object_data(c->blob);
+			new.len = git_odb_object_size(c->blob);
+		}
+
 		if (c->done)
 			continue;
 		if (c->has_old && c->has_new)
@@ -511,6 +517,9 @@ static void prepare_commit(struct nb_treereader *tr, const git_oid *id, struct p
 		}
 		pc->ch.count = kept;
 	}
+	/* the new notices' bytes, read here: on the thread that reads trees,
+	 * it balances the one that parses */
+	nb_treediff_read_blobs(tr, &pc->ch, NB_NOTICE_MAX_BYTES);
 	{
 		const git_signature *a = git_commit_author(commit);
 
