@@ -14,7 +14,7 @@
 #define NB_REPO_MAX_DEPTH 64
 #define NB_REPO_WINDOW_SIZE (4 << 20)     /* pack bytes mapped together */
 #define NB_REPO_MAPPED_LIMIT (32 << 20)   /* pack bytes mapped at once, both handles */
-#define NB_REPO_CACHE_LIMIT (32 << 20)    /* parsed objects kept */
+#define NB_REPO_CACHE_LIMIT (2 << 20)     /* parsed objects kept: a walk reads each once or twice */
 
 static const char *git_message(void)
 {
