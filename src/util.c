@@ -119,14 +119,30 @@ static size_t utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 	return n + 1;
 }
 
+#define NB_BYTES(b) ((uint64_t)0x0101010101010101u * (b))
+
+static uint64_t word_at(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
 size_t nb_utf8_check(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
 	unsigned cp;
 
-	while (i < len && (n = utf8_char(s + i, len - i, &cp)) > 0)
+	while (i < len) {
+		/* ASCII, eight bytes at a time */
+		while (i + 8 <= len && !(word_at(s + i) & NB_BYTES(0x80)))
+			i += 8;
+		if (i == len || (n = utf8_char(s + i, len - i, &cp)) == 0)
+			break;
 		i += n;
+	}
 	return i;
 }
 
@@ -213,13 +229,23 @@ char *nb_utf8_clean(const char *str)
 
 size_t nb_control_find(const char *s, size_t len)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, end;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		/* eight bytes at a time past words with no byte below 0x20 (the
+		 * test has no false negatives); byte by byte through the others */
+		if (i + 8 <= len) {
+			uint64_t w = word_at(u + i);
 
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			return i;
+			if (!((w - NB_BYTES(0x20)) & ~w & NB_BYTES(0x80))) {
+				i += 8;
+				continue;
+			}
+		}
+		for (end = i + 8 < len ? i + 8 : len; i < end; i++)
+			if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r')
+				return i;
 	}
 	return len;
 }

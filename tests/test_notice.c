@@ -516,6 +516,60 @@ static void test_bytes(void **state)
 }
 
 /*
+ * The byte checks skip eight bytes at a time: a bad byte at every offset
+ * of a buffer (first and last word, across a word's edge, in the tail
+ * shorter than a word) is found at that offset, and tabs, line ends and
+ * every length of valid multibyte character are not.
+ */
+static void test_byte_scans(void **state)
+{
+	static const char *const bad_utf8[] = { "\xff", "\xc0\x80", "\xed\xa0\x80", "\xe2\x82",
+						"\xf4\x90\x80\x80", "\x80" };
+	static const char *const good[] = { "\t", "\n", "\r", "\xc3\xa9", "\xe2\x82\xac",
+					    "\xf0\x9f\x9a\x92", " ", "~" };
+	char buf[64];
+	size_t len, at, k;
+
+	(void)state;
+	for (len = 1; len <= 40; len++) {
+		for (at = 0; at < len; at++) {
+			memset(buf, 'a', sizeof(buf));
+			buf[at] = '\x01';
+			assert_int_equal(nb_control_find(buf, len), at);
+			buf[at] = '\x1f';
+			assert_int_equal(nb_control_find(buf, len), at);
+			assert_int_equal(nb_utf8_check(buf, len), len);
+			buf[at] = '\t';
+			assert_int_equal(nb_control_find(buf, len), len);
+			for (k = 0; k < sizeof(bad_utf8) / sizeof(*bad_utf8); k++) {
+				size_t n = strlen(bad_utf8[k]);
+
+				if (at + n > len)
+					continue;
+				memset(buf, 'a', sizeof(buf));
+				memcpy(buf + at, bad_utf8[k], n);
+				assert_int_equal(nb_utf8_check(buf, len), at);
+				/* cut short by the end: invalid where it starts */
+				if (n > 1)
+					assert_int_equal(nb_utf8_check(buf, at + n - 1), at);
+			}
+			for (k = 0; k < sizeof(good) / sizeof(*good); k++) {
+				size_t n = strlen(good[k]);
+
+				if (at + n > len)
+					continue;
+				memset(buf, 'a', sizeof(buf));
+				memcpy(buf + at, good[k], n);
+				assert_int_equal(nb_utf8_check(buf, len), len);
+				assert_int_equal(nb_control_find(buf, len), len);
+			}
+		}
+	}
+	assert_int_equal(nb_utf8_check("", 0), 0);
+	assert_int_equal(nb_control_find("", 0), 0);
+}
+
+/*
  * A front matter of as many keys as the limits allow (a notice just under
  * 1 MiB), the last one repeated.  Finding the repeat used to compare every
  * key with every other: minutes for one push.  SIGALRM fails the test.
@@ -621,6 +675,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_front_matter),
+		cmocka_unit_test(test_byte_scans),
 		cmocka_unit_test(test_thread_forms),
 		cmocka_unit_test(test_not_updates),
 		cmocka_unit_test(test_bracketed_and_unread_leads),
