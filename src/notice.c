@@ -1132,9 +1132,16 @@ static int check_bytes(struct parser *ps, const char *text, size_t len)
 int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 		    size_t len, const char *site_zone, struct nb_diags *diags)
 {
+	return nb_notice_parse_memo(n, path, text, len, site_zone, diags, NULL);
+}
+
+int nb_notice_parse_memo(struct nb_notice *n, const char *path, const char *text, size_t len,
+			 const char *site_zone, struct nb_diags *diags, struct nb_yml_memo *memo)
+{
 	struct parser ps = { n, site_zone, diags, 0, 2, NULL, NULL };
 	struct nb_buf norm = NB_BUF_INIT, why = NB_BUF_INIT;
-	struct nb_yml *root = NULL;
+	struct nb_yml *owned = NULL;
+	const struct nb_yml *root = NULL;
 	size_t body, fm_start = 0, fm_len = 0, i;
 	int line;
 
@@ -1160,10 +1167,13 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	body = split_front_matter(&ps, text, len, &fm_start, &fm_len);
 	if (!body)
 		goto cleanup;
-	if (nb_yml_parse(&root, text + fm_start, fm_len, ps.fm_line, &why, &line) < 0) {
+	if (memo ? nb_yml_parse_memo(memo, &root, text + fm_start, fm_len, ps.fm_line, &why, &line) < 0 :
+		   nb_yml_parse(&owned, text + fm_start, fm_len, ps.fm_line, &why, &line) < 0) {
 		problem(&ps, line, "fix the front matter's YAML", "%s", why.ptr);
 		goto cleanup;
 	}
+	if (!memo)
+		root = owned;
 	if (!root || root->kind != NB_YML_MAP) {
 		problem(&ps, ps.fm_line, "write 'key: value' lines between the two '---'",
 			"the front matter is not a mapping%s", "");
@@ -1175,7 +1185,7 @@ int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 	date_from_text(&ps);
 
 cleanup:
-	nb_yml_free(root);
+	nb_yml_free(owned);
 	nb_buf_release(&norm);
 	nb_buf_release(&why);
 	return ps.errors ? -1 : 0;

@@ -126,6 +126,10 @@ struct nb_notice {
  */
 int nb_notice_parse(struct nb_notice *n, const char *path, const char *text,
 		    size_t len, const char *site_zone, struct nb_diags *diags);
+/* The same, with front matters parsed before taken from memo. */
+struct nb_yml_memo;
+int nb_notice_parse_memo(struct nb_notice *n, const char *path, const char *text, size_t len,
+			 const char *site_zone, struct nb_diags *diags, struct nb_yml_memo *memo);
 void nb_notice_release(struct nb_notice *n);
 
 /* The slug of a notice path ("content/2010/Big Outage.md" -> "big-outage");

@@ -52,7 +52,7 @@ static uint64_t lead_key(const char *body)
 }
 
 struct nb_version *nb_version_parse(git_repository *repo, const git_oid *id,
-				     const char *data, size_t len)
+				     const char *data, size_t len, struct nb_yml_memo *memo)
 {
 	struct nb_diags ignored = NB_DIAGS_INIT;
 	struct nb_version *v = nb_calloc(1, sizeof(*v));
@@ -81,7 +81,7 @@ struct nb_version *nb_version_parse(git_repository *repo, const git_oid *id,
 		len = (size_t)git_blob_rawsize(blob);
 	}
 	/* the zone changes no text, and text is all the walk compares */
-	nb_notice_parse(&n, "", data, len, "UTC", &ignored);
+	nb_notice_parse_memo(&n, "", data, len, "UTC", &ignored, memo);
 	v->valid = n.body != NULL;
 	v->title = n.title ? nb_strdup(n.title) : NULL;
 	v->status = n.has_status ? nb_strdup(nb_notice_status_name(n.status)) : NULL;

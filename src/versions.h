@@ -37,10 +37,12 @@ enum { NB_VERSION_NEW = -1 };
 /*
  * Parses the blob id (data, len: its bytes when already read, else NULL).
  * An oversized or unreadable blob gives a version that is not valid.
+ * Front matters parsed before come from memo (NULL: none).
  * Free it with nb_version_free.
  */
+struct nb_yml_memo;
 struct nb_version *nb_version_parse(git_repository *repo, const git_oid *id,
-				    const char *data, size_t len);
+				    const char *data, size_t len, struct nb_yml_memo *memo);
 void nb_version_free(struct nb_version *v);
 /*
  * For each update j of `to`, the update of `from` it is (the same text),

@@ -16,6 +16,7 @@
 #include "treediff.h"
 #include "util.h"
 #include "versions.h"
+#include "yml.h"
 
 #define NB_AHEAD_SLOTS 64         /* commits the second thread may read ahead */
 #define NB_AHEAD_MIN 64            /* fewer commits are walked by one thread */
@@ -27,6 +28,7 @@ struct walk {
 	git_repository *repo;
 	struct nb_treereader tr;     /* reads trees when no second thread does */
 	struct nb_version *versions[NB_VERSION_SLOTS];
+	struct nb_yml_memo yml;      /* front matters: most commits leave them as they were */
 };
 
 static void walk_release(struct walk *w)
@@ -36,6 +38,7 @@ static void walk_release(struct walk *w)
 	nb_treediff_reader_release(&w->tr);
 	for (i = 0; i < NB_VERSION_SLOTS; i++)
 		nb_version_free(w->versions[i]);
+	nb_yml_memo_release(&w->yml);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -63,7 +66,7 @@ static struct nb_version *version_get(struct walk *w, const git_oid *id,
 	*owned = 0;
 	if (v && git_oid_equal(&v->id, id))
 		return v;
-	v = nb_version_parse(w->repo, id, data, len);
+	v = nb_version_parse(w->repo, id, data, len, &w->yml);
 	w->h->stats.versions_parsed++;
 	if (w->versions[slot] == keep && keep) {
 		*owned = 1;

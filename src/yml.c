@@ -207,6 +207,44 @@ cleanup:
 	return err;
 }
 
+int nb_yml_parse_memo(struct nb_yml_memo *memo, const struct nb_yml **out, const char *text,
+		      size_t len, int first_line, struct nb_buf *why, int *line)
+{
+	uint64_t h = nb_hash(text, len) ^ (uint64_t)first_line;
+	struct nb_yml_memo_slot *s = &memo->slot[h % NB_YML_MEMO_SLOTS];
+	struct nb_yml *root;
+
+	*out = NULL;
+	*line = 0;
+	if (s->text && s->len == len && s->first_line == first_line &&
+	    memcmp(s->text, text, len) == 0) {
+		*out = s->root;
+		return 0;
+	}
+	if (nb_yml_parse(&root, text, len, first_line, why, line) < 0)
+		return -1;
+	free(s->text);
+	nb_yml_free(s->root);
+	s->text = nb_malloc(len + 1);
+	memcpy(s->text, text, len);
+	s->len = len;
+	s->first_line = first_line;
+	s->root = root;
+	*out = root;
+	return 0;
+}
+
+void nb_yml_memo_release(struct nb_yml_memo *memo)
+{
+	size_t i;
+
+	for (i = 0; i < NB_YML_MEMO_SLOTS; i++) {
+		free(memo->slot[i].text);
+		nb_yml_free(memo->slot[i].root);
+	}
+	memset(memo, 0, sizeof(*memo));
+}
+
 const struct nb_yml *nb_yml_get(const struct nb_yml *map, const char *key)
 {
 	size_t i;

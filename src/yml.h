@@ -34,6 +34,28 @@ int nb_yml_parse(struct nb_yml **out, const char *text, size_t len,
 		 int first_line, struct nb_buf *why, int *line);
 void nb_yml_free(struct nb_yml *node);
 
+/*
+ * Documents parsed before, kept by their bytes, for a caller that parses
+ * the same text again and again (the history walk: most commits change a
+ * notice below its front matter).  Zero it before use; free what it keeps
+ * with nb_yml_memo_release.
+ */
+#define NB_YML_MEMO_SLOTS 64
+struct nb_yml_memo {
+	struct nb_yml_memo_slot {
+		char *text;            /* NULL: an empty slot */
+		size_t len;
+		int first_line;
+		struct nb_yml *root;
+	} slot[NB_YML_MEMO_SLOTS];
+};
+
+/* nb_yml_parse through memo: the tree belongs to memo, and stays valid
+ * until the next call with it.  Documents with a problem are not kept. */
+int nb_yml_parse_memo(struct nb_yml_memo *memo, const struct nb_yml **out, const char *text,
+		      size_t len, int first_line, struct nb_buf *why, int *line);
+void nb_yml_memo_release(struct nb_yml_memo *memo);
+
 /* The value of key in a MAP, or NULL. */
 const struct nb_yml *nb_yml_get(const struct nb_yml *map, const char *key);
 /* "a mapping", "a list" or "text", for messages. */

@@ -17,6 +17,7 @@
 #include "notice.h"
 #include "text.h"
 #include "util.h"
+#include "yml.h"
 
 #define NY "America/New_York"
 
@@ -570,6 +571,41 @@ static void test_byte_scans(void **state)
 }
 
 /*
+ * The walk's memo of front matters gives the tree parsed before for the
+ * same bytes and first line, a new one otherwise, and keeps no document
+ * with a problem (the second try reports it again, on its line).
+ */
+static void test_yml_memo(void **state)
+{
+	static const char a[] = "title: A\nstatus: open\n", b[] = "title: B\n", bad[] = "title: [\n";
+	struct nb_yml_memo *memo = calloc(1, sizeof(*memo));
+	const struct nb_yml *t1, *t2, *t3, *t4;
+	struct nb_buf why = NB_BUF_INIT;
+	int line, k;
+
+	(void)state;
+	assert_int_equal(nb_yml_parse_memo(memo, &t1, a, strlen(a), 2, &why, &line), 0);
+	assert_int_equal(nb_yml_parse_memo(memo, &t2, a, strlen(a), 2, &why, &line), 0);
+	assert_ptr_equal(t1, t2);
+	assert_string_equal(nb_yml_get(t2, "status")->scalar, "open");
+	assert_int_equal(nb_yml_get(t2, "status")->line, 3);
+	/* the same bytes lower in the file: lines differ, so another tree */
+	assert_int_equal(nb_yml_parse_memo(memo, &t3, a, strlen(a), 5, &why, &line), 0);
+	assert_int_equal(nb_yml_get(t3, "status")->line, 6);
+	assert_int_equal(nb_yml_parse_memo(memo, &t4, b, strlen(b), 2, &why, &line), 0);
+	assert_string_equal(nb_yml_get(t4, "title")->scalar, "B");
+	for (k = 0; k < 2; k++) {
+		line = 0;
+		assert_int_equal(nb_yml_parse_memo(memo, &t4, bad, strlen(bad), 2, &why, &line), -1);
+		assert_null(t4);
+		assert_true(line >= 2);
+	}
+	nb_yml_memo_release(memo);
+	nb_buf_release(&why);
+	free(memo);
+}
+
+/*
  * A front matter of as many keys as the limits allow (a notice just under
  * 1 MiB), the last one repeated.  Finding the repeat used to compare every
  * key with every other: minutes for one push.  SIGALRM fails the test.
@@ -676,6 +712,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_front_matter),
 		cmocka_unit_test(test_byte_scans),
+		cmocka_unit_test(test_yml_memo),
 		cmocka_unit_test(test_thread_forms),
 		cmocka_unit_test(test_not_updates),
 		cmocka_unit_test(test_bracketed_and_unread_leads),
