@@ -51,15 +51,10 @@ const char *nb_notice_severity_name(enum nb_severity sev) { return severity_name
 
 uint64_t nb_notice_update_key(const char *stamp_text, const char *markdown)
 {
-	struct nb_buf b = NB_BUF_INIT;
-	uint64_t key;
+	/* the hash of stamp, NUL, text */
+	uint64_t h = nb_hash_add_str(NB_HASH_START, stamp_text ? stamp_text : "");
 
-	nb_buf_puts(&b, stamp_text ? stamp_text : "");
-	nb_buf_putc(&b, '\0');
-	nb_buf_puts(&b, markdown ? markdown : "");
-	key = nb_hash(b.ptr, b.len);
-	nb_buf_release(&b);
-	return key;
+	return nb_hash_end(nb_hash_add(h, markdown ? markdown : "", markdown ? strlen(markdown) : 0));
 }
 
 /* Up to this many updates, repeats are counted by looking back, not with
