@@ -34,8 +34,8 @@ int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	/* a walk reads each tree once or twice: keep memory small rather than
 	 * caching objects and mapping whole packs (mapped pages count as the
-	 * process's: each handle mapping a whole 85 MB pack was a fifth of a
-	 * cold build's peak at 10k notices) */
+	 * process's: an 85 MB pack mapped whole was a fifth of a cold build's
+	 * peak at 10k notices) */
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)NB_REPO_WINDOW_SIZE);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)NB_REPO_MAPPED_LIMIT);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)NB_REPO_CACHE_LIMIT);
