@@ -516,6 +516,16 @@ static void test_bytes(void **state)
 	free(huge);
 }
 
+/* buf, of size bytes, all 'a' but for s at `at`; 0 when s does not fit in len. */
+static int place(char *buf, size_t size, size_t len, size_t at, const char *s)
+{
+	if (at + strlen(s) > len)
+		return 0;
+	memset(buf, 'a', size);
+	memcpy(buf + at, s, strlen(s));
+	return 1;
+}
+
 /*
  * The byte checks skip eight bytes at a time: a bad byte at every offset
  * of a buffer (first and last word, across a word's edge, in the tail
@@ -543,24 +553,16 @@ static void test_byte_scans(void **state)
 			buf[at] = '\t';
 			assert_int_equal(nb_control_find(buf, len), len);
 			for (k = 0; k < sizeof(bad_utf8) / sizeof(*bad_utf8); k++) {
-				size_t n = strlen(bad_utf8[k]);
-
-				if (at + n > len)
+				if (!place(buf, sizeof(buf), len, at, bad_utf8[k]))
 					continue;
-				memset(buf, 'a', sizeof(buf));
-				memcpy(buf + at, bad_utf8[k], n);
 				assert_int_equal(nb_utf8_check(buf, len), at);
 				/* cut short by the end: invalid where it starts */
-				if (n > 1)
-					assert_int_equal(nb_utf8_check(buf, at + n - 1), at);
+				if (strlen(bad_utf8[k]) > 1)
+					assert_int_equal(nb_utf8_check(buf, at + strlen(bad_utf8[k]) - 1), at);
 			}
 			for (k = 0; k < sizeof(good) / sizeof(*good); k++) {
-				size_t n = strlen(good[k]);
-
-				if (at + n > len)
+				if (!place(buf, sizeof(buf), len, at, good[k]))
 					continue;
-				memset(buf, 'a', sizeof(buf));
-				memcpy(buf + at, good[k], n);
 				assert_int_equal(nb_utf8_check(buf, len), len);
 				assert_int_equal(nb_control_find(buf, len), len);
 			}
