@@ -40,10 +40,13 @@ struct scope {
 };
 
 /* Each notice's thread in HTML, made once for all the feeds that carry it,
- * by the renderer the pages use. */
+ * by the renderer the pages use.  With the fragments store, a notice's
+ * Atom entry and RSS item are each made once in a build (the other feeds
+ * copy them): its thread goes once both are made. */
 struct threads {
 	struct nb_render_thread *renderer;
-	char **html;             /* by item; NULL until made */
+	char **html;             /* by item; NULL until made, or once used */
+	unsigned char *uses;     /* by item: entries made from it */
 	struct nb_diags *diags;
 };
 
@@ -186,7 +189,8 @@ static enum nb_status first_status(const struct nb_notice *n)
 static void thread_html(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;
-	char **made = &s->threads->html[it - s->m->items];
+	size_t i = (size_t)(it - s->m->items);
+	char **made = &s->threads->html[i];
 
 	if (!*made) {
 		struct nb_buf b = NB_BUF_INIT;
@@ -202,6 +206,11 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 		*made = nb_buf_detach(&b);
 	}
 	nb_buf_puts(out, *made);
+	/* made again should it be asked for once more */
+	if (s->m->fragments && ++s->threads->uses[i] == 2) {
+		free(*made);
+		*made = NULL;
+	}
 }
 
 static void summary_text(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
@@ -1091,7 +1100,8 @@ int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_pub
 	const struct nb_site *site = &m->content->site;
 	size_t *all = nb_calloc(m->count + 1, sizeof(*all)), i;
 	struct threads threads = { nb_render_thread_new(m, theme),
-				   nb_calloc(m->count + 1, sizeof(char *)), diags };
+				   nb_calloc(m->count + 1, sizeof(char *)),
+				   nb_calloc(m->count + 1, 1), diags };
 	struct scope s;
 	int rc = 0;
 
@@ -1124,6 +1134,7 @@ int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_pub
 	for (i = 0; i < m->count; i++)
 		free(threads.html[i]);
 	free(threads.html);
+	free(threads.uses);
 	nb_render_thread_free(threads.renderer);
 	free(all);
 	return rc;
