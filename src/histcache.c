@@ -97,11 +97,6 @@ static int update_order(const void *a, const void *b, void *payload)
 	return (us->min_key[i] > us->min_key[j]) - (us->min_key[i] < us->min_key[j]);
 }
 
-static int str_order(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct keyed {
 	uint64_t key;
 	size_t value;
@@ -272,7 +267,7 @@ void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
 		paths[n][s->len] = '\0';
 		n++;
 	}
-	nb_sort(paths, n, sizeof(*paths), str_order);
+	nb_sort(paths, n, sizeof(*paths), nb_str_order);
 	for (i = 0; i < n; i++) {
 		size_t idx = 0;
 

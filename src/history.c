@@ -177,11 +177,6 @@ char *nb_history_name(const struct nb_history *h, size_t idx)
 
 /* ---- one order, whatever the order of walking ---- */
 
-static int str_order(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int status_order(const void *a, const void *b)
 {
 	const struct nb_hstatus *x = a, *y = b;
@@ -215,7 +210,7 @@ void nb_history_normalize(struct nb_history *h)
 	for (i = 0; i < h->count; i++) {
 		struct nb_hnotice *n = &h->notices[i];
 
-		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), str_order);
+		nb_sort(n->old_paths, n->old_count, sizeof(*n->old_paths), nb_str_order);
 		nb_sort(n->statuses, n->status_count, sizeof(*n->statuses), status_order);
 		nb_sort(n->changes, n->change_count, sizeof(*n->changes), change_order);
 		nb_sort(n->moves, n->move_count, sizeof(*n->moves), move_order);

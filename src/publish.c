@@ -432,11 +432,6 @@ static void drop_unmade(const char *path, const char *rel, int is_dir, void *pay
 		remove(path);
 }
 
-static int path_order(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Writes the list of this build's files into the staging folder. */
 static int write_file_list(struct nb_publish *p, struct nb_diags *diags)
 {
@@ -448,7 +443,7 @@ static int write_file_list(struct nb_publish *p, struct nb_diags *diags)
 	for (i = 0; i < p->made.cap; i++)
 		if (p->made.slots[i].key)
 			paths[n++] = nb_strndup(p->made.slots[i].key, p->made.slots[i].len);
-	nb_sort(paths, n, sizeof(*paths), path_order);
+	nb_sort(paths, n, sizeof(*paths), nb_str_order);
 	for (i = 0; i < n; i++) {
 		nb_buf_printf(&list, "%s\n", paths[i]);
 		free(paths[i]);
@@ -524,11 +519,6 @@ static char *stamp_text(const char *out, const char *stamp)
 	return nb_buf_detach(&b);
 }
 
-static int key_order(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Records the stamp of the site just swapped in, and the keys of its
  * files.  Best effort: a stamp that is missing or cut short only costs
  * the next build its shortcut. */
@@ -546,7 +536,7 @@ static void keep_stamp(struct nb_publish *p, const char *stamp)
 	for (i = 0; i < p->keys.cap; i++)
 		if (p->keys.slots[i].key)
 			rels[n++] = nb_strndup(p->keys.slots[i].key, p->keys.slots[i].len);
-	nb_sort(rels, n, sizeof(*rels), key_order);
+	nb_sort(rels, n, sizeof(*rels), nb_str_order);
 	for (i = 0; i < n; i++) {
 		nb_map_gets(&p->keys, rels[i], &key);
 		nb_buf_printf(&text, "%016llx %s\n", (unsigned long long)key, rels[i]);

@@ -63,11 +63,6 @@ static const char *const fields[] = {
 	"update_count", "updated", "updates", "url", "window", "year", "years",
 };
 
-static int field_order(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int known_field(const char *name, size_t len)
 {
 	char key[64];
@@ -79,7 +74,7 @@ static int known_field(const char *name, size_t len)
 	{
 		const char *k = key;
 
-		return bsearch(&k, fields, NB_ARRAY_LEN(fields), sizeof(*fields), field_order) != NULL;
+		return bsearch(&k, fields, NB_ARRAY_LEN(fields), sizeof(*fields), nb_str_order) != NULL;
 	}
 }
 

@@ -60,6 +60,11 @@ void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size)
 	*alloc = n;
 }
 
+int nb_str_order(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)
