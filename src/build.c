@@ -9,13 +9,13 @@
 #include "dating.h"
 #include "feed.h"
 #include "histcache.h"
-#include "store.h"
 #include "history.h"
 #include "map.h"
 #include "model.h"
 #include "notice.h"
 #include "publish.h"
 #include "repo.h"
+#include "store.h"
 #include "theme.h"
 #include "util.h"
 #include "walk.h"
@@ -181,39 +181,51 @@ void nb_build_release(struct nb_loaded *l)
 
 /* ---- a build that has nothing new to do ---- */
 
-/* The program's bytes are in it, not its size and time: a reinstall of
- * the same binary changes nothing.  The stamp is kept beside the site,
- * never in it. */
-/* What identifies this program: its bytes. */
-static uint64_t program_digest(void)
+/* What identifies this program: its bytes, not its size and time (a
+ * reinstall of the same binary changes nothing).  Read once a process. */
+static uint64_t program;
+static pthread_once_t program_once = PTHREAD_ONCE_INIT;
+
+static void read_program(void)
 {
 	struct nb_buf self = NB_BUF_INIT;
-	uint64_t digest = 0;
 
 	if (nb_buf_read_file(&self, "/proc/self/exe", SIZE_MAX - 1) == 0)
-		digest = nb_hash(nb_buf_cstr(&self), self.len) ^ self.len;
+		program = nb_hash(nb_buf_cstr(&self), self.len) ^ self.len;
 	nb_buf_release(&self);
-	return digest;
 }
 
-char *nb_build_stamp(const char *commit_hex, const char *theme)
+static uint64_t program_digest(void)
+{
+	pthread_once(&program_once, read_program);
+	return program;
+}
+
+/* The stamp of a build of commit_hex with a theme of that digest; it is
+ * kept beside the site, never in it. */
+static char *stamp_of(const char *commit_hex, uint64_t theme_digest)
 {
 	struct nb_buf b = NB_BUF_INIT;
 
 	nb_buf_printf(&b, "nocblog %s\ncommit %s\ntheme %016llx\nprogram %016llx\n", NB_VERSION,
-		      commit_hex, (unsigned long long)nb_theme_digest(theme),
+		      commit_hex, (unsigned long long)theme_digest,
 		      (unsigned long long)program_digest());
 	return nb_buf_detach(&b);
 }
 
+char *nb_build_stamp(const char *commit_hex, const char *theme)
+{
+	return stamp_of(commit_hex, nb_theme_digest(theme));
+}
+
 /* What shapes every output besides the content: this program and its
  * version, the theme, site.yaml. */
-static uint64_t shape_of(const char *theme, const struct nb_content *c)
+static uint64_t shape_of(uint64_t theme_digest, const struct nb_content *c)
 {
 	uint64_t h = nb_hash_add_str(NB_HASH_START, "nocblog " NB_VERSION);
 
 	h = nb_hash_add64(h, program_digest());
-	h = nb_hash_add64(h, nb_theme_digest(theme));
+	h = nb_hash_add64(h, theme_digest);
 	h = nb_hash_add64(h, c->site.text_hash);
 	return nb_hash_end(h);
 }
@@ -290,7 +302,7 @@ static struct nb_store *open_fragments(git_repository *repo)
 
 /* Renders and publishes the loaded content; 0, or a status. */
 static int publish(struct nb_loaded *l, const struct nb_build_options *o, const char *theme,
-		   struct nb_publish *pub, const char *stamp, int use_cache)
+		   uint64_t theme_digest, struct nb_publish *pub, const char *stamp, int use_cache)
 {
 	struct nb_model model;
 	int rc = 0;
@@ -302,7 +314,7 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 	if (nb_publish_begin(pub, pub->out, &l->diags) < 0)
 		return NB_BUILD_ENV;
 	nb_model_build(&model, &l->content);
-	model.shape = shape_of(theme, &l->content);
+	model.shape = shape_of(theme_digest, &l->content);
 	if (use_cache) {
 		model.fragments = open_fragments(l->repo);
 		nb_model_fragments_live(&model);
@@ -326,12 +338,13 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct nb_source src = o->src;
 	char *theme = NULL, *stamp = NULL, rev[GIT_OID_HEXSZ + 1];
+	uint64_t theme_digest;
 	int rc = NB_BUILD_ENV;
-
 	memset(r, 0, sizeof(*r));
 	if (nb_repo_open(&l->repo, src.repo, &l->diags) < 0)
 		goto cleanup;
 	theme = nb_theme_find(o->theme, l->repo);
+	theme_digest = nb_theme_digest(theme);
 	r->out = o->out ? nb_strdup(o->out) : default_out(l->repo);
 	/* The lock first: the commit a branch names is read under it, so of two
 	 * builds of a branch pushed twice, the later one builds the later push
@@ -341,7 +354,7 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 		goto cleanup;
 	if (!src.worktree && resolve_rev(l->repo, src.rev, rev) == 0) {
 		src.rev = rev;
-		stamp = nb_build_stamp(rev, theme);
+		stamp = stamp_of(rev, theme_digest);
 		if (nb_publish_is_current(r->out, stamp)) {
 			r->up_to_date = 1;
 			rc = 0;
@@ -350,7 +363,7 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 	}
 	rc = nb_build_load(l, &src);
 	if (rc == 0)
-		rc = publish(l, o, theme, &pub, stamp, src.use_cache);
+		rc = publish(l, o, theme, theme_digest, &pub, stamp, src.use_cache);
 	r->notices = l->content.count;
 	r->written = pub.written;
 	r->kept = pub.kept;

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "noticecache.h"
 #include "diag.h"
+#include "noticecache.h"
 #include "repo.h"
 #include "util.h"
 
