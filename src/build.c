@@ -291,12 +291,10 @@ static char *default_out(git_repository *repo)
  * holds the shape (program, theme, site.yaml), so one file serves all. */
 static struct nb_store *open_fragments(git_repository *repo)
 {
-	struct nb_buf path = NB_BUF_INIT;
-	struct nb_store *st;
+	char *path = nb_repo_git_path(repo, NB_FRAGMENTS_PATH);
+	struct nb_store *st = nb_store_open(path, NB_FRAGMENTS_HEADER, sizeof(uint64_t), 1);
 
-	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_FRAGMENTS_PATH);
-	st = nb_store_open(path.ptr, "nocblog-fragments 2", sizeof(uint64_t), 1);
-	nb_buf_release(&path);
+	free(path);
 	return st;
 }
 

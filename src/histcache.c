@@ -11,6 +11,7 @@
 #include "histcache.h"
 #include "history.h"
 #include "map.h"
+#include "repo.h"
 #include "util.h"
 
 /* Writes s as one field: bytes below '!' and '%' escaped, NULL as "-". */
@@ -285,14 +286,6 @@ void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
 	free(rank);
 }
 
-static char *cache_path(git_repository *repo)
-{
-	struct nb_buf b = NB_BUF_INIT;
-
-	nb_buf_printf(&b, "%s%s", git_repository_path(repo), NB_HISTCACHE_PATH);
-	return nb_buf_detach(&b);
-}
-
 /* ---- the file ---- */
 
 /*
@@ -413,12 +406,11 @@ static void put_segment(struct nb_buf *b, const struct nb_history *h)
 
 int nb_histcache_save(const struct nb_history *h, git_repository *repo)
 {
-	struct nb_buf text = NB_BUF_INIT, dir = NB_BUF_INIT;
-	char *path = cache_path(repo);
+	struct nb_buf text = NB_BUF_INIT;
+	char *path = nb_repo_git_path(repo, NB_HISTCACHE_PATH), *dir = nb_repo_git_path(repo, "nocblog");
 	int rc = -1;
 
-	nb_buf_printf(&dir, "%snocblog", git_repository_path(repo));
-	mkdir(dir.ptr, 0755);
+	mkdir(dir, 0755);
 	if (h->cache.read && h->cache.len - h->cache.base_len < h->cache.base_len / 2) {
 		FILE *f = fopen(path, "ab");
 		struct stat st;
@@ -437,7 +429,7 @@ int nb_histcache_save(const struct nb_history *h, git_repository *repo)
 		rc = nb_write_file(path, text.ptr, text.len, 0644, 1);
 	}
 	nb_buf_release(&text);
-	nb_buf_release(&dir);
+	free(dir);
 	free(path);
 	return rc;
 }
@@ -521,7 +513,7 @@ static char *dup_or_null(char *s)
 
 int nb_histcache_load(struct nb_history *h, git_repository *repo)
 {
-	char *path = cache_path(repo), *text = NULL, *line, *save = NULL;
+	char *path = nb_repo_git_path(repo, NB_HISTCACHE_PATH), *text = NULL, *line, *save = NULL;
 	struct nb_buf data = NB_BUF_INIT;
 	struct nb_hnotice *n = NULL;
 	char *f[16];

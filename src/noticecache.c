@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "map.h"
 #include "notice.h"
+#include "repo.h"
 #include "store.h"
 #include "util.h"
 
@@ -177,14 +178,14 @@ static void get_notice(struct reader *r, struct nb_notice *n)
 
 struct nb_noticecache *nb_noticecache_open(git_repository *repo, const char *zone)
 {
-	struct nb_buf path = NB_BUF_INIT, head = NB_BUF_INIT;
+	struct nb_buf head = NB_BUF_INIT;
+	char *path = nb_repo_git_path(repo, NB_NOTICECACHE_PATH);
 	struct nb_noticecache *nc;
 
-	nb_buf_printf(&path, "%s%s", git_repository_path(repo), NB_NOTICECACHE_PATH);
 	nb_buf_printf(&head, "nocblog-notices %d %s", NB_NOTICECACHE_FORMAT, zone);
 	nc = nb_calloc(1, sizeof(*nc));
-	nc->store = nb_store_open(path.ptr, head.ptr, GIT_OID_RAWSZ, 0);
-	nb_buf_release(&path);
+	nc->store = nb_store_open(path, head.ptr, GIT_OID_RAWSZ, 0);
+	free(path);
 	nb_buf_release(&head);
 	return nc;
 }

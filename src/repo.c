@@ -53,6 +53,14 @@ int nb_repo_open(git_repository **out, const char *dir, struct nb_diags *diags)
 	return 0;
 }
 
+char *nb_repo_git_path(git_repository *repo, const char *rel)
+{
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "%s%s", git_repository_path(repo), rel);
+	return nb_buf_detach(&b);
+}
+
 int nb_repo_reopen(git_repository **out, git_repository *repo)
 {
 	const char *path = git_repository_path(repo);

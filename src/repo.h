@@ -31,6 +31,9 @@ void nb_repo_close(git_repository *repo);
 int nb_repo_open_top(git_repository **out, const char *dir, struct nb_diags *diags);
 /* Makes an empty repository at dir (and dir); 0, or -1 with a problem. */
 int nb_repo_create(git_repository **out, const char *dir, struct nb_diags *diags);
+/* The path of rel in the repository's git folder (where nocblog keeps its
+ * caches, under nocblog/).  The caller frees it. */
+char *nb_repo_git_path(git_repository *repo, const char *rel);
 /* A second handle on the same repository, for another thread (a handle is
  * used by one thread at a time).  Free it with git_repository_free. */
 int nb_repo_reopen(git_repository **out, git_repository *repo);

@@ -21,8 +21,10 @@
 struct nb_buf;
 struct nb_store;
 
-/* The fragment cache's file, in the repository's git folder. */
+/* The fragment cache's file, in the repository's git folder, and its
+ * header: bump the number when what a fragment holds changes. */
 #define NB_FRAGMENTS_PATH "nocblog/fragments"
+#define NB_FRAGMENTS_HEADER "nocblog-fragments 2"
 
 /* The store at path whose header line is header (with no line end), whose
  * keys are key_len bytes, and whose records carry a 64-bit tag or not.
