@@ -221,71 +221,6 @@ static void put_notice(struct nb_buf *b, const struct nb_hnotice *n, const size_
 	free(rank);
 }
 
-void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
-{
-	size_t *names = nb_calloc(h->name_count + 1, sizeof(*names));
-	size_t *name_rank = nb_calloc(h->name_count + 1, sizeof(*name_rank));
-	size_t *order = nb_calloc(h->count + 1, sizeof(*order));
-	size_t *rank = nb_calloc(h->count + 1, sizeof(*rank));
-	char **paths = nb_calloc(h->paths.count + 1, sizeof(*paths));
-	char hex[GIT_OID_HEXSZ + 1] = "-";
-	size_t i, n = 0;
-
-	for (i = 0; i < h->name_count; i++)
-		names[i] = i;
-	nb_sort_r(names, h->name_count, sizeof(*names), name_order, (void *)h);
-	for (i = 0; i < h->name_count; i++)
-		name_rank[names[i]] = i;
-	for (i = 0; i < h->count; i++)
-		order[i] = i;
-	nb_sort_r(order, h->count, sizeof(*order), notice_order, (void *)h);
-	for (i = 0; i < h->count; i++)
-		rank[order[i]] = i;
-
-	if (h->has_tip)
-		git_oid_tostr(hex, sizeof(hex), &h->tip);
-	nb_buf_printf(out, "nocblog-history\t%d\n", NB_HISTCACHE_FORMAT);
-	nb_buf_printf(out, "tip\t%s\n", hex);
-	for (i = 0; i < h->name_count; i++) {
-		nb_buf_puts(out, "name");
-		put_field(out, h->names[names[i]]);
-		nb_buf_putc(out, '\n');
-	}
-	if (h->has_site_change) {
-		nb_buf_puts(out, "site");
-		put_sig(out, &h->site_change, name_rank);
-		nb_buf_putc(out, '\n');
-	}
-	for (i = 0; i < h->count; i++)
-		put_notice(out, &h->notices[order[i]], name_rank, NULL);
-	for (i = 0; i < h->paths.cap; i++) {
-		const struct nb_map_slot *s = &h->paths.slots[i];
-
-		if (!s->key)
-			continue;
-		paths[n] = nb_malloc(s->len + 32);
-		memcpy(paths[n], s->key, s->len);
-		paths[n][s->len] = '\0';
-		n++;
-	}
-	nb_sort(paths, n, sizeof(*paths), nb_str_order);
-	for (i = 0; i < n; i++) {
-		size_t idx = 0;
-
-		nb_map_gets(&h->paths, paths[i], &idx);
-		nb_buf_puts(out, "path");
-		put_field(out, paths[i]);
-		nb_buf_printf(out, "\t%zu\n", rank[idx]);
-		free(paths[i]);
-	}
-	nb_buf_puts(out, "end\n");
-	free(paths);
-	free(names);
-	free(name_rank);
-	free(order);
-	free(rank);
-}
-
 /* ---- the file ---- */
 
 /*
@@ -308,22 +243,24 @@ static void put_tip(struct nb_buf *b, const struct nb_history *h)
 	nb_buf_printf(b, "tip\t%s\n", hex);
 }
 
-static void put_names(struct nb_buf *b, const struct nb_history *h, size_t from)
+/* Names from, in order (NULL: as held). */
+static void put_names(struct nb_buf *b, const struct nb_history *h, size_t from,
+		      const size_t *order)
 {
 	size_t i;
 
 	for (i = from; i < h->name_count; i++) {
 		nb_buf_puts(b, "name");
-		put_field(b, h->names[i]);
+		put_field(b, h->names[order ? order[i] : i]);
 		nb_buf_putc(b, '\n');
 	}
 }
 
-static void put_site(struct nb_buf *b, const struct nb_history *h, const size_t *same)
+static void put_site(struct nb_buf *b, const struct nb_history *h, const size_t *name_rank)
 {
 	if (h->has_site_change) {
 		nb_buf_puts(b, "site");
-		put_sig(b, &h->site_change, same);
+		put_sig(b, &h->site_change, name_rank);
 		nb_buf_putc(b, '\n');
 	}
 }
@@ -336,7 +273,7 @@ static void put_path(struct nb_buf *b, const char *path, size_t idx)
 	nb_buf_putc(b, '\n');
 }
 
-/* Names as they are held: rank i is name i. */
+/* 0, 1, 2 ... count - 1 */
 static size_t *same_order(size_t count)
 {
 	size_t *same = nb_calloc(count + 1, sizeof(*same)), i;
@@ -346,28 +283,55 @@ static size_t *same_order(size_t count)
 	return same;
 }
 
-static void put_base(struct nb_buf *b, const struct nb_history *h)
+/*
+ * The whole history: canonical (names and notices sorted, so the same
+ * history gives the same bytes), or in the order it holds them (the
+ * file's first snapshot, which segments then extend).
+ */
+static void put_history(struct nb_buf *out, const struct nb_history *h, int canonical)
 {
-	size_t *same = same_order(h->name_count), i;
+	size_t *names = same_order(h->name_count), *name_rank = same_order(h->name_count);
+	size_t *order = same_order(h->count), *rank = same_order(h->count);
+	char **paths = nb_calloc(h->paths.count + 1, sizeof(*paths));
+	size_t i, n = 0;
 
-	nb_buf_printf(b, "nocblog-history\t%d\n", NB_HISTCACHE_FORMAT);
-	put_tip(b, h);
-	put_names(b, h, 0);
-	put_site(b, h, same);
-	for (i = 0; i < h->count; i++)
-		put_notice(b, &h->notices[i], same, NULL);
-	for (i = 0; i < h->paths.cap; i++) {
-		const struct nb_map_slot *s = &h->paths.slots[i];
-		char *path;
-
-		if (!s->key)
-			continue;
-		path = nb_strndup(s->key, s->len);
-		put_path(b, path, s->value);
-		free(path);
+	if (canonical) {
+		nb_sort_r(names, h->name_count, sizeof(*names), name_order, (void *)h);
+		for (i = 0; i < h->name_count; i++)
+			name_rank[names[i]] = i;
+		nb_sort_r(order, h->count, sizeof(*order), notice_order, (void *)h);
+		for (i = 0; i < h->count; i++)
+			rank[order[i]] = i;
 	}
-	nb_buf_puts(b, "end\n");
-	free(same);
+	nb_buf_printf(out, "nocblog-history\t%d\n", NB_HISTCACHE_FORMAT);
+	put_tip(out, h);
+	put_names(out, h, 0, names);
+	put_site(out, h, name_rank);
+	for (i = 0; i < h->count; i++)
+		put_notice(out, &h->notices[order[i]], name_rank, NULL);
+	for (i = 0; i < h->paths.cap; i++)
+		if (h->paths.slots[i].key)
+			paths[n++] = nb_strndup(h->paths.slots[i].key, h->paths.slots[i].len);
+	if (canonical)
+		nb_sort(paths, n, sizeof(*paths), nb_str_order);
+	for (i = 0; i < n; i++) {
+		size_t idx = 0;
+
+		nb_map_gets(&h->paths, paths[i], &idx);
+		put_path(out, paths[i], rank[idx]);
+		free(paths[i]);
+	}
+	nb_buf_puts(out, "end\n");
+	free(paths);
+	free(names);
+	free(name_rank);
+	free(order);
+	free(rank);
+}
+
+void nb_histcache_serialize(const struct nb_history *h, struct nb_buf *out)
+{
+	put_history(out, h, 1);
 }
 
 static void put_segment(struct nb_buf *b, const struct nb_history *h)
@@ -376,7 +340,7 @@ static void put_segment(struct nb_buf *b, const struct nb_history *h)
 
 	nb_buf_puts(b, "segment\n");
 	put_tip(b, h);
-	put_names(b, h, h->cache.names);
+	put_names(b, h, h->cache.names, NULL);
 	put_site(b, h, same);
 	for (i = 0; i < h->count; i++)
 		if (h->notices[i].dirty)
@@ -425,7 +389,7 @@ int nb_histcache_save(const struct nb_history *h, git_repository *repo)
 	}
 	if (rc < 0) {
 		nb_buf_truncate(&text, 0);
-		put_base(&text, h);
+		put_history(&text, h, 0);
 		rc = nb_write_file(path, text.ptr, text.len, 0644, 1);
 	}
 	nb_buf_release(&text);
