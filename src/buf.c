@@ -24,7 +24,7 @@ void nb_buf_grow(struct nb_buf *b, size_t extra)
 	b->alloc = alloc;
 }
 
-void nb_buf_put(struct nb_buf *b, const char *data, size_t len)
+void nb_buf_put(struct nb_buf *b, const void *data, size_t len)
 {
 	nb_buf_grow(b, len);
 	if (len)

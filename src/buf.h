@@ -14,7 +14,7 @@ struct nb_buf {
 #define NB_BUF_INIT { NULL, 0, 0 }
 
 void nb_buf_grow(struct nb_buf *b, size_t extra);
-void nb_buf_put(struct nb_buf *b, const char *data, size_t len);
+void nb_buf_put(struct nb_buf *b, const void *data, size_t len);
 void nb_buf_puts(struct nb_buf *b, const char *s);
 void nb_buf_putc(struct nb_buf *b, char c);
 void nb_buf_printf(struct nb_buf *b, const char *fmt, ...)

@@ -21,14 +21,9 @@ struct nb_noticecache {
 
 /* ---- writing a notice ---- */
 
-static void put_bytes(struct nb_buf *b, const void *p, size_t n)
-{
-	nb_buf_put(b, p, n);
-}
-
 static void put_i64(struct nb_buf *b, int64_t v)
 {
-	put_bytes(b, &v, sizeof(v));
+	nb_buf_put(b, &v, sizeof(v));
 }
 
 /* A string, or NULL: its length + 1 (0 for NULL), then its bytes. */
@@ -36,7 +31,7 @@ static void put_str(struct nb_buf *b, const char *s)
 {
 	put_i64(b, s ? (int64_t)strlen(s) + 1 : 0);
 	if (s)
-		put_bytes(b, s, strlen(s));
+		nb_buf_put(b, s, strlen(s));
 }
 
 static void put_notice(struct nb_buf *b, const struct nb_notice *n)
@@ -69,7 +64,7 @@ static void put_notice(struct nb_buf *b, const struct nb_notice *n)
 
 		put_i64(b, u->line);
 		put_str(b, u->stamp_text);
-		put_bytes(b, &u->stamp, sizeof(u->stamp));
+		nb_buf_put(b, &u->stamp, sizeof(u->stamp));
 		put_i64(b, u->day_floor);
 		put_str(b, u->markdown);
 		put_i64(b, u->time);

@@ -52,8 +52,8 @@ struct nb_store {
 	int anew;                 /* the files must be written whole */
 };
 
-/* A record's check: eight bytes a step (the byte-wise hash of map.h was a
- * tenth of a build's time over 40 MB of records), every byte counted. */
+/* A record's check: eight bytes a step, every byte counted (the byte-wise
+ * hash of map.h would be a tenth of a build over 40 MB of records). */
 static uint64_t checksum(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -70,14 +70,31 @@ static uint64_t checksum(uint64_t h, const void *data, size_t len)
 	return nb_hash_end(h);
 }
 
-static void put_bytes(struct nb_buf *b, const void *p, size_t n)
-{
-	nb_buf_put(b, p, n);
-}
-
 static size_t entry_len(const struct nb_store *st)
 {
 	return st->key_len + sizeof(uint64_t) + sizeof(uint32_t) + sizeof(uint64_t);
+}
+
+/* An index entry (key, offset, length, tag) at e: where its record is. */
+static struct where entry_at(const struct nb_store *st, const char *e)
+{
+	struct where w;
+
+	e += st->key_len;
+	memcpy(&w.off, e, sizeof(w.off));
+	memcpy(&w.len, e + sizeof(w.off), sizeof(w.len));
+	memcpy(&w.tag, e + sizeof(w.off) + sizeof(w.len), sizeof(w.tag));
+	return w;
+}
+
+/* Appends an index entry. */
+static void put_entry(struct nb_buf *idx, const struct nb_store *st, const void *key,
+		      const struct where *w)
+{
+	nb_buf_put(idx, key, st->key_len);
+	nb_buf_put(idx, &w->off, sizeof(w->off));
+	nb_buf_put(idx, &w->len, sizeof(w->len));
+	nb_buf_put(idx, &w->tag, sizeof(w->tag));
 }
 
 /* Reads the index; entries beyond the end of PATH are dropped. */
@@ -94,11 +111,8 @@ static void read_index(struct nb_store *st, off_t data_size)
 	}
 	for (; off + n <= idx.len; off += n) {
 		const char *e = idx.ptr + off;
-		struct where w;
+		struct where w = entry_at(st, e);
 
-		memcpy(&w.off, e + st->key_len, sizeof(w.off));
-		memcpy(&w.len, e + st->key_len + sizeof(w.off), sizeof(w.len));
-		memcpy(&w.tag, e + st->key_len + sizeof(w.off) + sizeof(w.len), sizeof(w.tag));
 		if (w.off < strlen(st->header) || w.len < st->tag_len ||
 		    w.off + st->head_len + w.len > (uint64_t)data_size) {
 			st->anew = 1;
@@ -194,12 +208,9 @@ int nb_store_get(struct nb_store *st, const void *key, struct nb_buf *out)
 		return 0;
 	pthread_mutex_lock(&st->lock);
 	if (nb_map_get(&st->fresh_at, key, st->key_len, &i)) {
-		struct where w;
-
+		struct where w = entry_at(st, st->fresh_idx.ptr + i);
 		uint64_t written = st->fresh_len - st->tail.len;
 
-		memcpy(&w.off, st->fresh_idx.ptr + i + st->key_len, sizeof(w.off));
-		memcpy(&w.len, st->fresh_idx.ptr + i + st->key_len + sizeof(w.off), sizeof(w.len));
 		if (w.off >= written)
 			found = record_value(st, st->tail.ptr + (w.off - written),
 					     (size_t)(st->fresh_len - w.off), key, &value, &len);
@@ -268,31 +279,30 @@ void nb_store_put(struct nb_store *st, const void *key, uint64_t tag, const void
 		  size_t len)
 {
 	struct nb_buf rec = NB_BUF_INIT;
-	uint32_t n;
+	struct where w;
 	uint64_t sum;
 
 	if (!st || len > UINT32_MAX - st->tag_len)
 		return;
-	n = (uint32_t)(len + st->tag_len);
-	put_bytes(&rec, &tag, st->tag_len);
-	put_bytes(&rec, value, len);
+	w.len = (uint32_t)(len + st->tag_len);
+	w.tag = tag;
+	nb_buf_put(&rec, &tag, st->tag_len);
+	nb_buf_put(&rec, value, len);
 	sum = checksum(NB_HASH_START, rec.ptr, rec.len);
 	nb_buf_truncate(&rec, 0);
-	put_bytes(&rec, key, st->key_len);
-	put_bytes(&rec, &n, sizeof(n));
-	put_bytes(&rec, &sum, sizeof(sum));
-	put_bytes(&rec, &tag, st->tag_len);
-	put_bytes(&rec, value, len);
+	nb_buf_put(&rec, key, st->key_len);
+	nb_buf_put(&rec, &w.len, sizeof(w.len));
+	nb_buf_put(&rec, &sum, sizeof(sum));
+	nb_buf_put(&rec, &tag, st->tag_len);
+	nb_buf_put(&rec, value, len);
 	pthread_mutex_lock(&st->lock);
 	if (st->spill < 0)
 		st->spill = nameless_file(st->path);
 	if (st->spill >= 0 && (st->tail.len < SPILL_STEP || spill_tail(st) == 0)) {
 		nb_map_set(&st->fresh_at, key, st->key_len, st->fresh_idx.len);
-		put_bytes(&st->fresh_idx, key, st->key_len);
-		put_bytes(&st->fresh_idx, &st->fresh_len, sizeof(st->fresh_len));
-		put_bytes(&st->fresh_idx, &n, sizeof(n));
-		put_bytes(&st->fresh_idx, &tag, sizeof(tag));
-		put_bytes(&st->tail, rec.ptr, rec.len);
+		w.off = st->fresh_len;
+		put_entry(&st->fresh_idx, st, key, &w);
+		nb_buf_put(&st->tail, rec.ptr, rec.len);
 		st->fresh_len += rec.len;
 		nb_map_set(&st->used, key, st->key_len, 1);
 	}
@@ -359,14 +369,10 @@ static void fresh_index(const struct nb_store *st, struct nb_buf *idx, uint64_t 
 	size_t n = entry_len(st), i;
 
 	for (i = 0; i + n <= st->fresh_idx.len; i += n) {
-		uint64_t off;
+		struct where w = entry_at(st, st->fresh_idx.ptr + i);
 
-		memcpy(&off, st->fresh_idx.ptr + i + st->key_len, sizeof(off));
-		off += base;
-		put_bytes(idx, st->fresh_idx.ptr + i, st->key_len);
-		put_bytes(idx, &off, sizeof(off));
-		put_bytes(idx, st->fresh_idx.ptr + i + st->key_len + sizeof(off),
-			  n - st->key_len - sizeof(off));
+		w.off += base;
+		put_entry(idx, st, st->fresh_idx.ptr + i, &w);
 	}
 }
 
@@ -387,20 +393,18 @@ static int write_anew(struct nb_store *st)
 	nb_buf_puts(&idx, st->header);
 	for (i = 0; i < st->by_key.cap; i++) {
 		const struct nb_map_slot *s = &st->by_key.slots[i];
-		const struct where *w;
+		struct where w;
 		const char *value;
 		uint32_t len;
 
 		if (!s->key)
 			continue;
-		w = &st->at[s->value];
-		if (!worth_keeping(st, s->key, w) || read_record(st, st->fd, w, &rec) < 0 ||
+		w = st->at[s->value];
+		if (!worth_keeping(st, s->key, &w) || read_record(st, st->fd, &w, &rec) < 0 ||
 		    !record_value(st, rec.ptr, rec.len, s->key, &value, &len))
 			continue;
-		put_bytes(&idx, s->key, st->key_len);
-		put_bytes(&idx, &at, sizeof(at));
-		put_bytes(&idx, &w->len, sizeof(w->len));
-		put_bytes(&idx, &w->tag, sizeof(w->tag));
+		w.off = at; /* where it goes in the new file */
+		put_entry(&idx, st, s->key, &w);
 		fwrite(rec.ptr, 1, rec.len, f);
 		at += rec.len;
 	}

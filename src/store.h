@@ -4,13 +4,15 @@
  * the key, the length of the value, a hash of it: a record damaged is not
  * taken, the value) and a file of where each is (PATH.idx), each with a
  * header line; numbers in this machine's byte order, for the files never
- * leave it.  Only the index is read whole; values are read as asked for.  A later record of a key replaces an
- * earlier one.  A record may carry a tag (a store's records all do, or none
- * do): what it was made for, such as one version of a notice.  A build
- * appends the records it made; when most of the file is records it neither
- * used nor tagged as live, it writes the file anew with only those.  A file with another header (format, zone, program) is ignored
- * and made anew; a record cut short (a build killed while appending) ends
- * the file.  Safe to use from several threads at once.
+ * leave it.  Only the index is read whole; values are read as asked for.
+ * A later record of a key replaces an earlier one.  A record may carry a
+ * tag (a store's records all do, or none do): what it was made for, such
+ * as one version of a notice.  A build appends the records it made; when
+ * most of the file is records it neither used nor tagged as live, it
+ * writes the file anew with only those.  A file with another header
+ * (format, zone, program) is ignored and made anew; a record cut short (a
+ * build killed while appending) ends the file.  Safe to use from several
+ * threads at once.
  */
 #ifndef NB_STORE_H
 #define NB_STORE_H
