@@ -346,13 +346,19 @@ struct entry_arg {
 	const void *what;
 };
 
+/* The key in the fragments of what kind of text was made from a tag. */
+static uint64_t fragment_key(uint64_t tag, const char *kind)
+{
+	return nb_hash_end(nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), kind));
+}
+
 static int put_entry(struct nb_buf *out, const struct scope *s, uint64_t tag, const char *kind,
 		     int depth, void (*write)(xmlTextWriterPtr w, const void *arg),
 		     const void *what)
 {
 	struct nb_store *st = s->m->fragments;
 	struct entry_arg a = { s, what };
-	uint64_t key = nb_hash_end(nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), kind));
+	uint64_t key = fragment_key(tag, kind);
 	size_t from = out->len;
 
 	if (tag && nb_store_get(st, &key, out))
@@ -963,7 +969,7 @@ static void put_notice_event(const struct scope *s, const struct nb_item *it, st
 {
 	struct nb_store *st = s->m->fragments;
 	uint64_t tag = nb_model_item_tag(s->m, it);
-	uint64_t key = nb_hash_end(nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), "vevent"));
+	uint64_t key = fragment_key(tag, "vevent");
 	size_t from = out->len;
 
 	if (nb_store_get(st, &key, out))

@@ -137,9 +137,6 @@ void nb_model_text(const struct nb_model *m, const struct nb_item *it)
 	pthread_mutex_unlock(&mm->text_lock);
 }
 
-/* Everything about an item a page or feed can show, hashed: its text and
- * path, every date, author and edit the history gave it, its status
- * changes and window moves, and what the model made of them. */
 const char *nb_model_card_summary(const struct nb_model *m, const struct nb_item *it)
 {
 	struct nb_model *mm = (struct nb_model *)m;
@@ -157,6 +154,9 @@ const char *nb_model_card_summary(const struct nb_model *m, const struct nb_item
 	return summary;
 }
 
+/* Everything about an item a page or feed can show, hashed: its text and
+ * path, every date, author and edit the history gave it, its status
+ * changes and window moves, and what the model made of them. */
 static uint64_t item_digest(const struct nb_item *it)
 {
 	const struct nb_notice *n = it->notice;

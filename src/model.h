@@ -126,7 +126,7 @@ struct nb_model {
 	size_t *event_order;     /* indexes into events, newest first */
 };
 
-/* Makes it's Markdown (HTML, summaries) if no page or feed has yet; from
+/* Makes its Markdown (HTML, summaries) if no page or feed has yet; from
  * any thread. */
 void nb_model_text(const struct nb_model *m, const struct nb_item *it);
 /* Its card's summary (its latest update's), made on first use: a card

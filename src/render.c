@@ -388,8 +388,6 @@ static void progress(struct ctx *x)
 		x->progress(x->done, x->total, x->payload);
 }
 
-/* Renders template `name` with data into the file rel, and starts the
- * next page's data afresh. */
 /* ---- what each page shows, as a key: a page whose key the live site has
  * is not rendered again ---- */
 
@@ -437,6 +435,8 @@ static int reused(struct ctx *x, const char *rel, uint64_t key)
 	return 1;
 }
 
+/* Renders template `name` with data into the file rel, made from what key
+ * (not yet ended) holds, and starts the next page's data afresh. */
 static int emit(struct ctx *x, const char *name, struct nb_tmpl_value *data, const char *rel,
 		uint64_t key)
 {
