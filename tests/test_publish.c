@@ -561,6 +561,19 @@ static void write_notice(struct fx_repo *r, const char *path, const char *title,
 	nb_buf_release(&text);
 }
 
+/* The maintenance notice content/2010/w.md, its window an hour from 22:00
+ * New York time on 2010-10-DAY. */
+static void write_window(struct fx_repo *r, int day)
+{
+	struct nb_buf text = NB_BUF_INIT;
+
+	nb_buf_printf(&text, "---\ntitle: Window\nservers: [LOUIECAS3]\nkind: maintenance\n"
+		      "status: scheduled\nwindow: {start: 2010-10-%02dT22:00-04:00, "
+		      "end: 2010-10-%02dT23:00-04:00}\n---\nWork.\n", day, day);
+	fx_write(r, "content/2010/w.md", text.ptr);
+	nb_buf_release(&text);
+}
+
 /*
  * After every kind of change an incremental build (pages and feeds whose
  * inputs did not change are linked, not rendered) publishes exactly what
@@ -591,9 +604,7 @@ static void test_incremental_equals_cold(void **state)
 		write_notice(&r, path, title, i % 3 ? "LOUIE" : "SCROOGE", i % 4 ? "resolved" :
 			     "investigating", "");
 	}
-	fx_write(&r, "content/2010/w.md", "---\ntitle: Window\nservers: [LOUIECAS3]\n"
-		 "kind: maintenance\nstatus: scheduled\n"
-		 "window: {start: 2010-10-20T22:00-04:00, end: 2010-10-20T23:00-04:00}\n---\nWork.\n");
+	write_window(&r, 20);
 	fx_commit(&r, "start", t, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "the first build");
 	write_notice(&r, "content/2010/n00.md", "Notice 00", "SCROOGE", "investigating",
@@ -615,9 +626,7 @@ static void test_incremental_equals_cold(void **state)
 	fx_remove(&r, "content/2010/n07.md");
 	fx_commit(&r, "withdraw", t += 3600, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "a deletion");
-	fx_write(&r, "content/2010/w.md", "---\ntitle: Window\nservers: [LOUIECAS3]\n"
-		 "kind: maintenance\nstatus: scheduled\n"
-		 "window: {start: 2010-10-21T22:00-04:00, end: 2010-10-21T23:00-04:00}\n---\nWork.\n");
+	write_window(&r, 21);
 	fx_commit(&r, "move the window", t += 3600, 0);
 	expect_incremental_is_cold(&r, theme.ptr, "a moved window");
 	/* time passes: the window is over (overdue), nothing else changed */
