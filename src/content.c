@@ -9,13 +9,6 @@
 #include "repo.h"
 #include "util.h"
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static int load_site(struct nb_content *c, git_repository *repo,
 		     const struct nb_repo_file *files, size_t count,
 		     struct nb_diags *diags)
@@ -172,7 +165,7 @@ int nb_content_load_files(struct nb_content *c, git_repository *repo,
 		nc = nb_noticecache_open(repo, c->site.timezone);
 	c->notices = nb_calloc(count, sizeof(*c->notices));
 	for (i = 0; i < count; i++) {
-		if (refuse_special(&files[i], diags) < 0 || !ends_with(files[i].path, ".md"))
+		if (refuse_special(&files[i], diags) < 0 || !nb_ends_with(files[i].path, ".md"))
 			continue;
 		load_notice(c, repo, &files[i], nc, diags);
 	}

@@ -369,7 +369,7 @@ void nb_treediff_reader_release(struct nb_treereader *tr)
 
 void nb_treediff_read_blobs(struct nb_treereader *tr, struct nb_changes *c, size_t max)
 {
-	size_t i, size, n;
+	size_t i, size;
 	git_object_t type;
 
 	if (!tr->odb && git_repository_odb(&tr->odb, tr->repo) < 0)
@@ -377,8 +377,7 @@ void nb_treediff_read_blobs(struct nb_treereader *tr, struct nb_changes *c, size
 	for (i = 0; i < c->count; i++) {
 		struct nb_change *ch = &c->items[i];
 
-		n = strlen(ch->path);
-		if (!ch->has_new || ch->blob || n < 3 || strcmp(ch->path + n - 3, ".md") != 0)
+		if (!ch->has_new || ch->blob || !nb_ends_with(ch->path, ".md"))
 			continue;
 		if (git_odb_read_header(&size, &type, tr->odb, &ch->new) < 0 ||
 		    type != GIT_OBJECT_BLOB || size > max ||

@@ -60,6 +60,13 @@ void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size)
 	*alloc = n;
 }
 
+int nb_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
 int nb_str_order(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -15,6 +15,8 @@ void *nb_realloc(void *p, size_t n);
 void nb_grow_array(void *items, size_t *alloc, size_t need, size_t size);
 /* qsort, also for an empty or NULL array. */
 void nb_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* 1 when s ends with suffix. */
+int nb_ends_with(const char *s, const char *suffix);
 /* Orders pointers to strings by strcmp (for nb_sort and bsearch). */
 int nb_str_order(const void *a, const void *b);
 /* The same with a payload for the comparator. */

@@ -834,9 +834,8 @@ void nb_walk_worktree(struct nb_history *h, git_repository *repo, const struct n
 		struct blob_ref to = { j < work_count ? &b[j].id : NULL,
 				       j < work_count ? b[j].data : NULL,
 				       j < work_count ? b[j].len : 0 };
-		size_t len = strlen(c <= 0 ? a[i].path : b[j].path);
 		const char *path = c <= 0 ? a[i].path : b[j].path;
-		int notice = len > 3 && strcmp(path + len - 3, ".md") == 0;
+		int notice = nb_ends_with(path, ".md");
 
 		if (c == 0 && notice && !git_oid_equal(&a[i].id, &b[j].id))
 			file_changed(&w, path, &from, &to, &sig);
