@@ -627,11 +627,6 @@ static void test_memo(void **state)
 	nb_tmpl_arena_free(a);
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The spec files, sorted; NULL when the folder cannot be read. */
 static char **spec_files(const char *dir, size_t *count)
 {
@@ -654,7 +649,7 @@ static char **spec_files(const char *dir, size_t *count)
 		files[(*count)++] = nb_buf_detach(&path);
 	}
 	closedir(d);
-	nb_sort(files, *count, sizeof(*files), by_name);
+	nb_sort(files, *count, sizeof(*files), nb_str_order);
 	return files;
 }
 
