@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api.h"
 #include "buf.h"
 #include "dating.h"
 #include "feed.h"
@@ -247,6 +248,8 @@ static void *feed_run(void *arg)
 	struct feed_job *job = arg;
 
 	job->rc = nb_feed_write_all(job->m, job->theme, job->pub, &job->diags);
+	if (job->rc == 0)
+		job->rc = nb_api_write_all(job->m, job->pub, &job->diags);
 	return NULL;
 }
 

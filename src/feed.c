@@ -498,22 +498,18 @@ static size_t *events_of(const struct scope *s, size_t *count)
 	return order;
 }
 
-/*
- * What an event says: its title after the notice's, its content as HTML
- * and as plain text for the summary.  Events other than the opening and
- * updates are one sentence of plain text.
- */
-static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf *plain,
-		       const struct scope *s, const struct nb_event *e)
+void nb_feed_event_text(const struct nb_model *m, const struct nb_event *e, int full,
+			struct nb_buf *title, struct nb_buf *html, struct nb_buf *plain)
 {
-	const struct nb_item *it = e->kind == NB_EVENT_WITHDRAWN ? NULL : &s->m->items[e->item];
+	const struct nb_site *site = &m->content->site;
+	const struct nb_item *it = e->kind == NB_EVENT_WITHDRAWN ? NULL : &m->items[e->item];
 	const struct nb_notice *n = it ? it->notice : NULL;
-	const char *zone = s->site->timezone;
-	char t[64], *win = NULL;
+	const char *zone = site->timezone;
+	char t[64], *win = NULL, *whole = NULL;
 
 	if (it)
-		nb_model_text(s->m, it);
-	when(t, sizeof(t), s->site, e->time);
+		nb_model_text(m, it);
+	when(t, sizeof(t), site, e->time);
 	switch (e->kind) {
 	case NB_EVENT_OPENED:
 		if (n->kind == NB_MAINTENANCE && n->has_window) {
@@ -527,20 +523,28 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 		} else {
 			nb_buf_puts(title, n->kind == NB_MAINTENANCE ? "maintenance announced" : "opened");
 		}
-		/* as it was published: its first status and window */
-		nb_buf_printf(html, "<p><strong>%s</strong></p>\n", nb_notice_status_label(first_status(n)));
-		nb_buf_printf(plain, "%s. ", nb_notice_status_label(first_status(n)));
+		/* as it was published: its first status (which whole text goes
+		 * without: it goes where a status has its own place) and window */
+		if (!full) {
+			nb_buf_printf(html, "<p><strong>%s</strong></p>\n",
+				      nb_notice_status_label(first_status(n)));
+			nb_buf_printf(plain, "%s. ", nb_notice_status_label(first_status(n)));
+		}
 		if (win) {
 			nb_buf_printf(html, "<p>Window: %s</p>\n", win);
 			nb_buf_printf(plain, "Window: %s. ", win);
 		}
 		nb_buf_printf(html, "%s\n", it->body_html);
-		nb_buf_puts(plain, it->body_summary);
+		if (full)
+			whole = nb_text_summary(n->body, SIZE_MAX / 2);
+		nb_buf_puts(plain, whole ? whole : it->body_summary);
 		break;
 	case NB_EVENT_UPDATE:
 		nb_buf_printf(title, "update %s", t);
 		nb_buf_printf(html, "%s\n", it->update_html[e->index]);
-		nb_buf_puts(plain, it->update_summary[e->index]);
+		if (full)
+			whole = nb_text_summary(n->updates[e->index].markdown, SIZE_MAX / 2);
+		nb_buf_puts(plain, whole ? whole : it->update_summary[e->index]);
 		break;
 	case NB_EVENT_MOVED: {
 		const struct nb_window_move *mv = &n->window_moves[e->index];
@@ -571,7 +575,7 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 		}
 		break;
 	case NB_EVENT_WITHDRAWN: {
-		const struct nb_withdrawn *w = &s->m->content->withdrawn[e->item];
+		const struct nb_withdrawn *w = &m->content->withdrawn[e->item];
 		int mnt = w->notice && w->notice->kind == NB_MAINTENANCE;
 
 		nb_buf_puts(title, mnt ? "maintenance cancelled: notice withdrawn" : "withdrawn");
@@ -586,6 +590,7 @@ static void event_text(struct nb_buf *title, struct nb_buf *html, struct nb_buf 
 		nb_buf_puts(html, "</p>\n");
 	}
 	free(win);
+	free(whole);
 }
 
 static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct nb_event *e)
@@ -601,7 +606,7 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 
 	nb_buf_printf(&id, "%s/%s", nid, e->key);
 	nb_buf_printf(&title, "%s \u2014 ", wd ? wd->title : n->title);
-	event_text(&title, &html, &sum, s, e);
+	nb_feed_event_text(s->m, e, 0, &title, &html, &sum);
 	if (it) {
 		nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
 		nb_buf_puts(&link, url.ptr);

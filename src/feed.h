@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nb_buf;
+struct nb_event;
 struct nb_model;
 struct nb_publish;
 struct nb_diags;
@@ -28,5 +30,16 @@ int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_pub
  * The caller frees it.
  */
 char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int64_t added);
+
+/*
+ * What an event says, as updates.xml has it: its title after the notice's
+ * ("update Sun 10 Oct 2010, 06:47 EDT"), its content as HTML and as plain
+ * text; the opening (with the status it opened with) and updates with a
+ * summary of their text; or, when full, with all of their text and the
+ * opening without its status, for formats that give a status its own
+ * field.  Events other than those are one sentence.
+ */
+void nb_feed_event_text(const struct nb_model *m, const struct nb_event *e, int full,
+			struct nb_buf *title, struct nb_buf *html, struct nb_buf *plain);
 
 #endif

@@ -1,0 +1,505 @@
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "content.h"
+#include "feed.h"
+#include "json.h"
+#include "map.h"
+#include "model.h"
+#include "notice.h"
+#include "publish.h"
+#include "site.h"
+#include "util.h"
+
+/* Incidents and maintenances in the full lists: the most recent, as many
+ * as Statuspage gives. */
+#define API_RECENT 50
+
+const char *const nb_api_files[] = {
+	"api/v2/summary.json",
+	"api/v2/status.json",
+	"api/v2/components.json",
+	"api/v2/incidents.json",
+	"api/v2/incidents/unresolved.json",
+	"api/v2/scheduled-maintenances.json",
+	"api/v2/scheduled-maintenances/upcoming.json",
+	"api/v2/scheduled-maintenances/active.json",
+	"index.json",
+	NULL,
+};
+
+struct api {
+	const struct nb_model *m;
+	const struct nb_site *site;
+	const char *zone;
+	char page_id[NB_JSON_ID];
+	char (*server_ids)[NB_JSON_ID]; /* by server view */
+	json_t **components;            /* by server view, made on first use */
+	uint64_t key;                   /* what every file shows (see api_key) */
+};
+
+/* Which notices a list holds. */
+enum pick { PICK_INCIDENTS, PICK_UNRESOLVED, PICK_MAINTENANCE, PICK_UPCOMING, PICK_ACTIVE };
+
+static json_t *str(const char *s)
+{
+	return nb_json_str(s);
+}
+
+static json_t *when(const struct api *a, int64_t t)
+{
+	return nb_json_time(a->zone, t);
+}
+
+/* ---- ids: made from the feeds' ids, so a rename keeps them ---- */
+
+static void feed_id_of(struct nb_buf *out, const struct api *a, const char *dir)
+{
+	nb_buf_printf(out, "%s%satom.xml", a->site->base_url, dir);
+}
+
+static void notice_id(char out[NB_JSON_ID], const struct api *a, const struct nb_notice *n)
+{
+	char *fid = nb_feed_notice_id(a->site, n->first_path ? n->first_path : n->path, n->added);
+
+	nb_json_id(out, fid);
+	free(fid);
+}
+
+static void update_id(char out[NB_JSON_ID], const struct api *a, const struct nb_notice *n,
+		      const struct nb_event *e)
+{
+	char *fid = nb_feed_notice_id(a->site, n->first_path ? n->first_path : n->path, n->added);
+	struct nb_buf b = NB_BUF_INIT;
+
+	nb_buf_printf(&b, "%s/%s", fid, e->key);
+	nb_json_id(out, b.ptr);
+	nb_buf_release(&b);
+	free(fid);
+}
+
+/* ---- the page and its status ---- */
+
+static json_t *page(const struct api *a)
+{
+	json_t *p = json_object();
+	struct nb_buf url = NB_BUF_INIT;
+
+	/* the site's address as Statuspage writes a page's: no final '/' */
+	nb_buf_puts(&url, a->site->base_url);
+	if (url.len > 1 && url.ptr[url.len - 1] == '/')
+		nb_buf_truncate(&url, url.len - 1);
+	nb_json_set(p, "id", str(a->page_id));
+	nb_json_set(p, "name", str(a->site->title));
+	nb_json_set(p, "url", str(url.ptr));
+	nb_json_set(p, "time_zone", str(a->zone));
+	nb_json_set(p, "updated_at", when(a, a->m->updated ? a->m->updated :
+					  a->m->content->commit_time));
+	nb_buf_release(&url);
+	return p;
+}
+
+/* The worst severity of the open incidents among idx (all open notices
+ * when idx is NULL); -1 when none is open. */
+static int worst_open(const struct nb_model *m, const size_t *idx, size_t count)
+{
+	int worst = -1;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		const struct nb_notice *n = m->items[idx ? idx[i] : m->open[i]].notice;
+
+		if (n->kind == NB_INCIDENT && nb_notice_status_is_open(n->status) &&
+		    (int)n->severity > worst)
+			worst = (int)n->severity;
+	}
+	return worst;
+}
+
+/* Statuspage's indicator follows the worst open incident: a minor one, or
+ * one of no severity, "minor"; maintenance in progress, with no incident
+ * open, "maintenance". */
+static json_t *status(const struct api *a)
+{
+	static const char *const names[][2] = {
+		{ "none", "All Systems Operational" },
+		{ "minor", "Minor Service Outage" },
+		{ "major", "Partial System Outage" },
+		{ "critical", "Major System Outage" },
+		{ "maintenance", "Service Under Maintenance" },
+	};
+	int worst = worst_open(a->m, NULL, a->m->open_count), k;
+	json_t *s = json_object();
+
+	if (worst >= 0)
+		k = worst == NB_CRITICAL ? 3 : worst == NB_MAJOR ? 2 : 1;
+	else
+		k = a->m->state == NB_STATE_MAINTENANCE ? 4 : 0;
+	nb_json_set(s, "indicator", str(names[k][0]));
+	nb_json_set(s, "description", str(names[k][1]));
+	return s;
+}
+
+/* ---- components: the servers, groups as component groups ---- */
+
+/* An outage is a major one while a critical incident is open, partial
+ * while a major one is. */
+static const char *component_status(const struct api *a, const struct nb_server_view *sv)
+{
+	switch (sv->state) {
+	case NB_OUTAGE:
+		return worst_open(a->m, sv->items, sv->count) == NB_CRITICAL ? "major_outage" :
+									     "partial_outage";
+	case NB_DEGRADED:
+		return "degraded_performance";
+	case NB_STATE_MAINTENANCE:
+		return "under_maintenance";
+	default:
+		return "operational";
+	}
+}
+
+/* When the server first appears: its oldest notice's publication, or, with
+ * none, when site.yaml last changed. */
+static int64_t component_created(const struct api *a, const struct nb_server_view *sv)
+{
+	const struct nb_content *c = a->m->content;
+
+	if (sv->count)
+		return a->m->items[sv->items[sv->count - 1]].notice->published;
+	return c->site_changed ? c->site_changed : c->commit_time;
+}
+
+static int64_t component_updated(const struct api *a, const struct nb_server_view *sv)
+{
+	int64_t t = component_created(a, sv);
+	size_t i;
+
+	for (i = 0; i < sv->count; i++)
+		if (a->m->items[sv->items[i]].updated > t)
+			t = a->m->items[sv->items[i]].updated;
+	return t;
+}
+
+static json_t *component(const struct api *a, size_t s)
+{
+	const struct nb_server_view *sv = &a->m->servers[s];
+	const struct nb_server *g = sv->server->group ?
+				    nb_site_server(a->site, sv->server->group) : NULL;
+	json_t *c = json_object();
+	size_t i;
+
+	nb_json_set(c, "created_at", when(a, component_created(a, sv)));
+	nb_json_set(c, "description", str(sv->server->description));
+	nb_json_set(c, "group", json_boolean(sv->member_count > 0));
+	nb_json_set(c, "group_id", g ? str(a->server_ids[g - a->site->servers]) : json_null());
+	nb_json_set(c, "id", str(a->server_ids[s]));
+	nb_json_set(c, "name", str(sv->server->name));
+	nb_json_set(c, "only_show_if_degraded", json_false());
+	nb_json_set(c, "page_id", str(a->page_id));
+	nb_json_set(c, "position", json_integer((json_int_t)s + 1));
+	nb_json_set(c, "showcase", json_true());
+	nb_json_set(c, "start_date", json_null());
+	nb_json_set(c, "status", str(component_status(a, sv)));
+	nb_json_set(c, "updated_at", when(a, component_updated(a, sv)));
+	if (sv->member_count) {
+		json_t *members = json_array();
+
+		for (i = 0; i < sv->member_count; i++)
+			json_array_append_new(members, str(a->server_ids[sv->members[i]]));
+		nb_json_set(c, "components", members);
+	}
+	return c;
+}
+
+/* The component of server view s (a new reference). */
+static json_t *component_ref(struct api *a, size_t s)
+{
+	if (!a->components[s])
+		a->components[s] = component(a, s);
+	return json_incref(a->components[s]);
+}
+
+static json_t *components(struct api *a)
+{
+	json_t *list = json_array();
+	size_t s;
+
+	for (s = 0; s < a->m->server_count; s++)
+		json_array_append_new(list, component_ref(a, s));
+	return list;
+}
+
+/* ---- incidents and maintenances ---- */
+
+/* Statuspage's name of a status: a cancelled maintenance is completed
+ * there (its updates say it was cancelled). */
+static const char *status_name(enum nb_status st)
+{
+	switch (st) {
+	case NB_INVESTIGATING: return "investigating";
+	case NB_IDENTIFIED: return "identified";
+	case NB_MONITORING: return "monitoring";
+	case NB_RESOLVED: return "resolved";
+	case NB_SCHEDULED: return "scheduled";
+	case NB_IN_PROGRESS: return "in_progress";
+	case NB_COMPLETED:
+	case NB_CANCELLED: return "completed";
+	}
+	return "investigating";
+}
+
+/* The notice's status at t, by its status changes. */
+static enum nb_status status_at(const struct nb_notice *n, int64_t t)
+{
+	enum nb_status st = n->status_change_count ? n->status_changes[0].status : n->status;
+	size_t i;
+
+	for (i = 1; i < n->status_change_count; i++)
+		if (n->status_changes[i].time <= t)
+			st = n->status_changes[i].status;
+	return st;
+}
+
+static int64_t monitoring_at(const struct nb_notice *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->status_change_count; i++)
+		if (n->status_changes[i].status == NB_MONITORING)
+			return n->status_changes[i].time;
+	return 0;
+}
+
+static json_t *incident_update(const struct api *a, const struct nb_item *it,
+			       const struct nb_event *e, const char *incident)
+{
+	const struct nb_notice *n = it->notice;
+	struct nb_buf title = NB_BUF_INIT, html = NB_BUF_INIT, plain = NB_BUF_INIT;
+	json_t *u = json_object();
+	char id[NB_JSON_ID];
+	enum nb_status st = e->kind == NB_EVENT_STATUS ? e->status :
+			    e->kind == NB_EVENT_OPENED ? status_at(n, n->published) :
+							 status_at(n, e->time);
+
+	nb_feed_event_text(a->m, e, 1, &title, &html, &plain);
+	while (html.len && html.ptr[html.len - 1] == '\n')
+		nb_buf_truncate(&html, html.len - 1);
+	update_id(id, a, n, e);
+	nb_json_set(u, "affected_components", json_null());
+	nb_json_set(u, "body", str(nb_buf_cstr(&plain)));
+	nb_json_set(u, "body_html", str(nb_buf_cstr(&html)));
+	nb_json_set(u, "created_at", when(a, e->time));
+	nb_json_set(u, "custom_tweet", json_null());
+	nb_json_set(u, "deliver_notifications", json_true());
+	nb_json_set(u, "display_at", when(a, e->time));
+	nb_json_set(u, "id", str(id));
+	nb_json_set(u, "incident_id", str(incident));
+	nb_json_set(u, "status", str(status_name(st)));
+	nb_json_set(u, "tweet_id", json_null());
+	nb_json_set(u, "updated_at", when(a, e->updated));
+	nb_buf_release(&title);
+	nb_buf_release(&html);
+	nb_buf_release(&plain);
+	return u;
+}
+
+static json_t *incident_updates(const struct api *a, const struct nb_item *it,
+				const char *incident)
+{
+	size_t *order = nb_calloc(it->event_count + 1, sizeof(*order)), i;
+	json_t *list = json_array();
+
+	for (i = 0; i < it->event_count; i++)
+		order[i] = it->first_event + i;
+	nb_sort_r(order, it->event_count, sizeof(*order), nb_model_event_newer, (void *)a->m);
+	for (i = 0; i < it->event_count; i++)
+		json_array_append_new(list, incident_update(a, it, &a->m->events[order[i]], incident));
+	free(order);
+	return list;
+}
+
+static const char *impact(const struct nb_notice *n)
+{
+	if (n->kind == NB_MAINTENANCE)
+		return "maintenance";
+	switch (n->severity) {
+	case NB_MINOR: return "minor";
+	case NB_MAJOR: return "major";
+	case NB_CRITICAL: return "critical";
+	default: return "none";
+	}
+}
+
+/* The components a notice names, in site.yaml order. */
+static json_t *affected(struct api *a, const struct nb_notice *n)
+{
+	json_t *list = json_array();
+	size_t s, i;
+
+	for (s = 0; s < a->m->server_count; s++)
+		for (i = 0; i < n->server_count; i++)
+			if (strcmp(n->servers[i], a->m->servers[s].server->id) == 0) {
+				json_array_append_new(list, component_ref(a, s));
+				break;
+			}
+	return list;
+}
+
+static json_t *incident(struct api *a, const struct nb_item *it)
+{
+	const struct nb_notice *n = it->notice;
+	int mnt = n->kind == NB_MAINTENANCE;
+	struct nb_buf link = NB_BUF_INIT;
+	json_t *o = json_object();
+	char id[NB_JSON_ID];
+
+	notice_id(id, a, n);
+	nb_buf_printf(&link, "%s%s", a->site->base_url, it->url);
+	nb_json_set(o, "components", affected(a, n));
+	nb_json_set(o, "created_at", when(a, n->published));
+	nb_json_set(o, "id", str(id));
+	nb_json_set(o, "impact", str(impact(n)));
+	nb_json_set(o, "incident_updates", incident_updates(a, it, id));
+	nb_json_set(o, "monitoring_at", when(a, monitoring_at(n)));
+	nb_json_set(o, "name", str(n->title));
+	nb_json_set(o, "page_id", str(a->page_id));
+	nb_json_set(o, "resolved_at", when(a, it->resolved));
+	if (mnt) {
+		/* a maintenance with no window: from its publication to its end */
+		nb_json_set(o, "scheduled_for", when(a, n->has_window ? n->window_start :
+							   n->published));
+		nb_json_set(o, "scheduled_until", when(a, n->has_window ? n->window_end :
+							     it->resolved));
+	}
+	nb_json_set(o, "shortlink", str(link.ptr));
+	nb_json_set(o, "started_at", when(a, n->published));
+	nb_json_set(o, "status", str(status_name(n->status)));
+	nb_json_set(o, "updated_at", when(a, it->updated));
+	nb_buf_release(&link);
+	return o;
+}
+
+static int picked(const struct nb_notice *n, enum pick pick)
+{
+	switch (pick) {
+	case PICK_INCIDENTS: return n->kind == NB_INCIDENT;
+	case PICK_UNRESOLVED: return n->kind == NB_INCIDENT && nb_notice_status_is_open(n->status);
+	case PICK_MAINTENANCE: return n->kind == NB_MAINTENANCE;
+	case PICK_UPCOMING: return n->kind == NB_MAINTENANCE && n->status == NB_SCHEDULED;
+	case PICK_ACTIVE: return n->kind == NB_MAINTENANCE && n->status == NB_IN_PROGRESS;
+	}
+	return 0;
+}
+
+/* The notices pick takes, newest published first; the full lists only
+ * the most recent. */
+static json_t *incidents(struct api *a, enum pick pick)
+{
+	size_t limit = pick == PICK_INCIDENTS || pick == PICK_MAINTENANCE ? API_RECENT : SIZE_MAX;
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < a->m->count && json_array_size(list) < limit; i++)
+		if (picked(a->m->items[i].notice, pick))
+			json_array_append_new(list, incident(a, &a->m->items[i]));
+	return list;
+}
+
+/* ---- the files ---- */
+
+static json_t *document(struct api *a, const char *file)
+{
+	json_t *d = json_object();
+
+	nb_json_set(d, "page", page(a));
+	if (strcmp(file, "summary.json") == 0) {
+		nb_json_set(d, "status", status(a));
+		nb_json_set(d, "components", components(a));
+		nb_json_set(d, "incidents", incidents(a, PICK_UNRESOLVED));
+		{
+			json_t *mnt = incidents(a, PICK_ACTIVE);
+
+			json_array_extend(mnt, incidents(a, PICK_UPCOMING));
+			nb_json_set(d, "scheduled_maintenances", mnt);
+		}
+	} else if (strcmp(file, "status.json") == 0) {
+		nb_json_set(d, "status", status(a));
+	} else if (strcmp(file, "components.json") == 0) {
+		nb_json_set(d, "components", components(a));
+	} else if (strcmp(file, "incidents.json") == 0) {
+		nb_json_set(d, "incidents", incidents(a, PICK_INCIDENTS));
+	} else if (strcmp(file, "incidents/unresolved.json") == 0) {
+		nb_json_set(d, "incidents", incidents(a, PICK_UNRESOLVED));
+	} else if (strcmp(file, "scheduled-maintenances.json") == 0) {
+		nb_json_set(d, "scheduled_maintenances", incidents(a, PICK_MAINTENANCE));
+	} else if (strcmp(file, "scheduled-maintenances/upcoming.json") == 0) {
+		nb_json_set(d, "scheduled_maintenances", incidents(a, PICK_UPCOMING));
+	} else {
+		nb_json_set(d, "scheduled_maintenances", incidents(a, PICK_ACTIVE));
+	}
+	return d;
+}
+
+/*
+ * What the files show, as a key: every notice (its digest covers its
+ * text, dates, address and state), the time a server with no notice takes,
+ * with the theme, program and site.yaml (the shape).
+ */
+static uint64_t api_key(const struct nb_model *m)
+{
+	uint64_t h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, m->shape), "api");
+	size_t i;
+
+	for (i = 0; i < m->count; i++)
+		h = nb_hash_add64(h, m->items[i].digest);
+	h = nb_hash_add64(h, m->count);
+	h = nb_hash_add64(h, (uint64_t)m->content->site_changed);
+	return nb_hash_add64(h, (uint64_t)(m->count ? 0 : m->content->commit_time));
+}
+
+static int write_file(struct api *a, const char *rel, struct nb_publish *pub,
+		      struct nb_diags *diags)
+{
+	uint64_t key = nb_hash_end(nb_hash_add_str(a->key, rel));
+
+	if (nb_publish_reuse(pub, rel, key))
+		return 0;
+	return nb_json_write(pub, rel, document(a, rel + strlen("api/v2/")), key, diags);
+}
+
+int nb_api_write_all(const struct nb_model *m, struct nb_publish *pub, struct nb_diags *diags)
+{
+	struct api a;
+	struct nb_buf b = NB_BUF_INIT;
+	size_t s;
+	int rc = 0;
+	const char *const *f;
+
+	memset(&a, 0, sizeof(a));
+	a.m = m;
+	a.site = &m->content->site;
+	a.zone = a.site->timezone ? a.site->timezone : "UTC";
+	a.key = api_key(m);
+	feed_id_of(&b, &a, "");
+	nb_json_id(a.page_id, b.ptr);
+	a.server_ids = nb_calloc(m->server_count + 1, sizeof(*a.server_ids));
+	a.components = nb_calloc(m->server_count + 1, sizeof(*a.components));
+	for (s = 0; s < m->server_count; s++) {
+		nb_buf_truncate(&b, 0);
+		feed_id_of(&b, &a, m->servers[s].url);
+		nb_json_id(a.server_ids[s], b.ptr);
+	}
+	for (f = nb_api_files; *f && rc == 0; f++)
+		if (strncmp(*f, "api/v2/", 7) == 0)
+			rc = write_file(&a, *f, pub, diags);
+	for (s = 0; s < m->server_count; s++)
+		json_decref(a.components[s]);
+	free(a.components);
+	free(a.server_ids);
+	nb_buf_release(&b);
+	return rc;
+}
