@@ -12,21 +12,25 @@
 #include "notice.h"
 #include "publish.h"
 #include "site.h"
+#include "tz.h"
 #include "util.h"
 
 /* Incidents and maintenances in the full lists: the most recent, as many
  * as Statuspage gives. */
 #define API_RECENT 50
+#define API_DIR "api/v2/"
+/* The cState release whose index.json (API 2.0) the file follows. */
+#define CSTATE_VERSION "6.0.1"
 
 const char *const nb_api_files[] = {
-	"api/v2/summary.json",
-	"api/v2/status.json",
-	"api/v2/components.json",
-	"api/v2/incidents.json",
-	"api/v2/incidents/unresolved.json",
-	"api/v2/scheduled-maintenances.json",
-	"api/v2/scheduled-maintenances/upcoming.json",
-	"api/v2/scheduled-maintenances/active.json",
+	API_DIR "summary.json",
+	API_DIR "status.json",
+	API_DIR "components.json",
+	API_DIR "incidents.json",
+	API_DIR "incidents/unresolved.json",
+	API_DIR "scheduled-maintenances.json",
+	API_DIR "scheduled-maintenances/upcoming.json",
+	API_DIR "scheduled-maintenances/active.json",
 	"index.json",
 	NULL,
 };
@@ -192,19 +196,19 @@ static json_t *component(const struct api *a, size_t s)
 	json_t *c = json_object();
 	size_t i;
 
-	nb_json_set(c, "created_at", when(a, component_created(a, sv)));
-	nb_json_set(c, "description", str(sv->server->description));
-	nb_json_set(c, "group", json_boolean(sv->member_count > 0));
-	nb_json_set(c, "group_id", g ? str(a->server_ids[g - a->site->servers]) : json_null());
 	nb_json_set(c, "id", str(a->server_ids[s]));
 	nb_json_set(c, "name", str(sv->server->name));
-	nb_json_set(c, "only_show_if_degraded", json_false());
-	nb_json_set(c, "page_id", str(a->page_id));
+	nb_json_set(c, "status", str(component_status(a, sv)));
+	nb_json_set(c, "created_at", when(a, component_created(a, sv)));
+	nb_json_set(c, "updated_at", when(a, component_updated(a, sv)));
 	nb_json_set(c, "position", json_integer((json_int_t)s + 1));
+	nb_json_set(c, "description", str(sv->server->description));
 	nb_json_set(c, "showcase", json_true());
 	nb_json_set(c, "start_date", json_null());
-	nb_json_set(c, "status", str(component_status(a, sv)));
-	nb_json_set(c, "updated_at", when(a, component_updated(a, sv)));
+	nb_json_set(c, "group_id", g ? str(a->server_ids[g - a->site->servers]) : json_null());
+	nb_json_set(c, "page_id", str(a->page_id));
+	nb_json_set(c, "group", json_boolean(sv->member_count > 0));
+	nb_json_set(c, "only_show_if_degraded", json_false());
 	if (sv->member_count) {
 		json_t *members = json_array();
 
@@ -289,18 +293,18 @@ static json_t *incident_update(const struct api *a, const struct nb_item *it,
 	while (html.len && html.ptr[html.len - 1] == '\n')
 		nb_buf_truncate(&html, html.len - 1);
 	update_id(id, a, n, e);
-	nb_json_set(u, "affected_components", json_null());
+	nb_json_set(u, "id", str(id));
+	nb_json_set(u, "status", str(status_name(st)));
 	nb_json_set(u, "body", str(nb_buf_cstr(&plain)));
 	nb_json_set(u, "body_html", str(nb_buf_cstr(&html)));
-	nb_json_set(u, "created_at", when(a, e->time));
-	nb_json_set(u, "custom_tweet", json_null());
-	nb_json_set(u, "deliver_notifications", json_true());
-	nb_json_set(u, "display_at", when(a, e->time));
-	nb_json_set(u, "id", str(id));
 	nb_json_set(u, "incident_id", str(incident));
-	nb_json_set(u, "status", str(status_name(st)));
-	nb_json_set(u, "tweet_id", json_null());
+	nb_json_set(u, "created_at", when(a, e->time));
 	nb_json_set(u, "updated_at", when(a, e->updated));
+	nb_json_set(u, "display_at", when(a, e->time));
+	nb_json_set(u, "affected_components", json_null());
+	nb_json_set(u, "deliver_notifications", json_true());
+	nb_json_set(u, "custom_tweet", json_null());
+	nb_json_set(u, "tweet_id", json_null());
 	nb_buf_release(&title);
 	nb_buf_release(&html);
 	nb_buf_release(&plain);
@@ -359,15 +363,19 @@ static json_t *incident(struct api *a, const struct nb_item *it)
 
 	notice_id(id, a, n);
 	nb_buf_printf(&link, "%s%s", a->site->base_url, it->url);
-	nb_json_set(o, "components", affected(a, n));
-	nb_json_set(o, "created_at", when(a, n->published));
 	nb_json_set(o, "id", str(id));
-	nb_json_set(o, "impact", str(impact(n)));
-	nb_json_set(o, "incident_updates", incident_updates(a, it, id));
-	nb_json_set(o, "monitoring_at", when(a, monitoring_at(n)));
 	nb_json_set(o, "name", str(n->title));
-	nb_json_set(o, "page_id", str(a->page_id));
+	nb_json_set(o, "status", str(status_name(n->status)));
+	nb_json_set(o, "created_at", when(a, n->published));
+	nb_json_set(o, "updated_at", when(a, it->updated));
+	nb_json_set(o, "monitoring_at", when(a, monitoring_at(n)));
 	nb_json_set(o, "resolved_at", when(a, it->resolved));
+	nb_json_set(o, "impact", str(impact(n)));
+	nb_json_set(o, "shortlink", str(link.ptr));
+	nb_json_set(o, "started_at", when(a, n->published));
+	nb_json_set(o, "page_id", str(a->page_id));
+	nb_json_set(o, "incident_updates", incident_updates(a, it, id));
+	nb_json_set(o, "components", affected(a, n));
 	if (mnt) {
 		/* a maintenance with no window: from its publication to its end */
 		nb_json_set(o, "scheduled_for", when(a, n->has_window ? n->window_start :
@@ -375,10 +383,6 @@ static json_t *incident(struct api *a, const struct nb_item *it)
 		nb_json_set(o, "scheduled_until", when(a, n->has_window ? n->window_end :
 							     it->resolved));
 	}
-	nb_json_set(o, "shortlink", str(link.ptr));
-	nb_json_set(o, "started_at", when(a, n->published));
-	nb_json_set(o, "status", str(status_name(n->status)));
-	nb_json_set(o, "updated_at", when(a, it->updated));
 	nb_buf_release(&link);
 	return o;
 }
@@ -409,23 +413,157 @@ static json_t *incidents(struct api *a, enum pick pick)
 	return list;
 }
 
+/* ---- cState's index.json ---- */
+
+/* cState's word for a state: its systems are "down", "disrupted", "notice"
+ * (maintenance, as its informational notices) or "ok". */
+static const char *cstate_status(enum nb_state st)
+{
+	switch (st) {
+	case NB_OUTAGE: return "down";
+	case NB_DEGRADED: return "disrupted";
+	case NB_STATE_MAINTENANCE: return "notice";
+	default: return "ok";
+	}
+}
+
+/* A time as cState writes one (Go's time.Time.String(), in the site's
+ * zone): "2010-10-16 01:24:00 -0400 EDT". */
+static json_t *cstate_time(const struct api *a, int64_t t)
+{
+	char out[64];
+
+	nb_tz_format(out, sizeof(out), "%Y-%m-%d %H:%M:%S %z %Z", a->zone, t);
+	return str(out);
+}
+
+static json_t *cstate_issue(const struct api *a, const struct nb_item *it)
+{
+	const struct nb_notice *n = it->notice;
+	const char *base = strrchr(n->path, '/');
+	struct nb_buf link = NB_BUF_INIT;
+	json_t *o = json_object(), *names = json_array();
+	size_t i;
+
+	for (i = 0; i < n->server_count; i++) {
+		const struct nb_server *sv = nb_site_server(a->site, n->servers[i]);
+
+		json_array_append_new(names, str(sv ? sv->name : n->servers[i]));
+	}
+	nb_buf_printf(&link, "%s%s", a->site->base_url, it->url);
+	nb_json_set(o, "is", str("issue"));
+	nb_json_set(o, "title", str(n->title));
+	nb_json_set(o, "createdAt", cstate_time(a, n->published));
+	nb_json_set(o, "lastMod", cstate_time(a, it->updated));
+	nb_json_set(o, "permalink", str(link.ptr));
+	nb_json_set(o, "severity", str(n->kind == NB_MAINTENANCE ? "notice" :
+				       n->severity >= NB_MAJOR ? "down" : "disrupted"));
+	nb_json_set(o, "resolved", json_false());
+	nb_json_set(o, "informational", json_boolean(n->kind == NB_MAINTENANCE));
+	/* what cState writes for an issue not yet resolved */
+	nb_json_set(o, "resolvedAt", str("<no value>"));
+	nb_json_set(o, "affected", names);
+	nb_json_set(o, "filename", str(base ? base + 1 : n->path));
+	nb_buf_release(&link);
+	return o;
+}
+
+/* The category a server is listed under: its group's name (a group's own
+ * for a group), or none. */
+static const char *category_of(const struct api *a, const struct nb_server_view *sv)
+{
+	const struct nb_server *g = sv->server->group ?
+				    nb_site_server(a->site, sv->server->group) : NULL;
+
+	if (g)
+		return g->name;
+	return sv->member_count ? sv->server->name : NULL;
+}
+
+static json_t *cstate_category(const char *name, const char *description, int hide)
+{
+	json_t *c = json_object();
+
+	nb_json_set(c, "name", str(name));
+	if (description)
+		nb_json_set(c, "description", str(description));
+	nb_json_set(c, "hideTitle", json_boolean(hide));
+	nb_json_set(c, "closedByDefault", json_false());
+	return c;
+}
+
+/* Groups as categories, in site.yaml order, then the servers in none. */
+#define CSTATE_NO_CATEGORY "Uncategorized"
+
+static json_t *cstate_index(struct api *a)
+{
+	const struct nb_model *m = a->m;
+	json_t *d = json_object(), *cats = json_array(), *systems = json_array();
+	struct nb_buf url = NB_BUF_INIT;
+	size_t s, i;
+	int loose = 0;
+
+	nb_buf_puts(&url, a->site->base_url);
+	if (url.len > 1 && url.ptr[url.len - 1] == '/')
+		nb_buf_truncate(&url, url.len - 1);
+	for (s = 0; s < m->server_count; s++) {
+		const struct nb_server_view *sv = &m->servers[s];
+		const char *cat = category_of(a, sv);
+		json_t *sys = json_object(), *issues = json_array();
+
+		if (sv->member_count)
+			json_array_append_new(cats, cstate_category(sv->server->name,
+								     sv->server->description, 0));
+		loose |= !cat;
+		for (i = 0; i < sv->count; i++)
+			if (nb_notice_status_is_open(m->items[sv->items[i]].notice->status))
+				json_array_append_new(issues, cstate_issue(a, &m->items[sv->items[i]]));
+		nb_json_set(sys, "name", str(sv->server->name));
+		if (sv->server->description)
+			nb_json_set(sys, "description", str(sv->server->description));
+		nb_json_set(sys, "category", str(cat ? cat : CSTATE_NO_CATEGORY));
+		nb_json_set(sys, "status", str(cstate_status(sv->state)));
+		nb_json_set(sys, "unresolvedIssues", issues);
+		json_array_append_new(systems, sys);
+	}
+	if (loose)
+		json_array_append_new(cats, cstate_category(CSTATE_NO_CATEGORY, NULL, 1));
+	nb_json_set(d, "is", str("index"));
+	nb_json_set(d, "cStateVersion", str(CSTATE_VERSION));
+	nb_json_set(d, "apiVersion", str("2.0"));
+	nb_json_set(d, "title", str(a->site->title));
+	nb_json_set(d, "languageCodeHTML", str("en"));
+	nb_json_set(d, "languageCode", str("en"));
+	nb_json_set(d, "baseURL", str(url.ptr));
+	nb_json_set(d, "description", str(a->site->title));
+	nb_json_set(d, "summaryStatus", str(cstate_status(m->state)));
+	nb_json_set(d, "categories", cats);
+	nb_json_set(d, "pinnedIssues", json_array());
+	nb_json_set(d, "systems", systems);
+	nb_buf_release(&url);
+	return d;
+}
+
 /* ---- the files ---- */
 
+/* Keys in the order Statuspage's pages serve them. */
 static json_t *document(struct api *a, const char *file)
 {
-	json_t *d = json_object();
+	json_t *d;
 
+	if (strcmp(file, "index.json") == 0)
+		return cstate_index(a);
+	d = json_object();
 	nb_json_set(d, "page", page(a));
 	if (strcmp(file, "summary.json") == 0) {
-		nb_json_set(d, "status", status(a));
+		json_t *mnt = incidents(a, PICK_ACTIVE), *upcoming = incidents(a, PICK_UPCOMING);
+
+		json_array_extend(mnt, upcoming);
+		json_decref(upcoming);
 		nb_json_set(d, "components", components(a));
 		nb_json_set(d, "incidents", incidents(a, PICK_UNRESOLVED));
-		{
-			json_t *mnt = incidents(a, PICK_ACTIVE);
-
-			json_array_extend(mnt, incidents(a, PICK_UPCOMING));
-			nb_json_set(d, "scheduled_maintenances", mnt);
-		}
+		nb_json_set(d, "scheduled_maintenances", mnt);
+		nb_json_set(d, "status", status(a));
 	} else if (strcmp(file, "status.json") == 0) {
 		nb_json_set(d, "status", status(a));
 	} else if (strcmp(file, "components.json") == 0) {
@@ -468,7 +606,9 @@ static int write_file(struct api *a, const char *rel, struct nb_publish *pub,
 
 	if (nb_publish_reuse(pub, rel, key))
 		return 0;
-	return nb_json_write(pub, rel, document(a, rel + strlen("api/v2/")), key, diags);
+	return nb_json_write(pub, rel, document(a, strncmp(rel, API_DIR, strlen(API_DIR)) == 0 ?
+						   rel + strlen(API_DIR) : rel),
+			     key, diags);
 }
 
 int nb_api_write_all(const struct nb_model *m, struct nb_publish *pub, struct nb_diags *diags)
@@ -494,8 +634,7 @@ int nb_api_write_all(const struct nb_model *m, struct nb_publish *pub, struct nb
 		nb_json_id(a.server_ids[s], b.ptr);
 	}
 	for (f = nb_api_files; *f && rc == 0; f++)
-		if (strncmp(*f, "api/v2/", 7) == 0)
-			rc = write_file(&a, *f, pub, diags);
+		rc = write_file(&a, *f, pub, diags);
 	for (s = 0; s < m->server_count; s++)
 		json_decref(a.components[s]);
 	free(a.components);

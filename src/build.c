@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "badge.h"
 #include "buf.h"
 #include "dating.h"
 #include "feed.h"
@@ -250,6 +251,8 @@ static void *feed_run(void *arg)
 	job->rc = nb_feed_write_all(job->m, job->theme, job->pub, &job->diags);
 	if (job->rc == 0)
 		job->rc = nb_api_write_all(job->m, job->pub, &job->diags);
+	if (job->rc == 0)
+		job->rc = nb_badge_write_all(job->m, job->pub, &job->diags);
 	return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "content.h"
 #include "diag.h"
+#include "json.h"
 #include "model.h"
 #include "notice.h"
 #include "publish.h"
@@ -41,8 +42,10 @@ struct scope {
 
 /* Each notice's thread in HTML, made once for all the feeds that carry it,
  * by the renderer the pages use.  With the fragments store, a notice's
- * Atom entry and RSS item are each made once in a build (the other feeds
- * copy them): its thread goes once both are made. */
+ * Atom entry, RSS item and JSON Feed item are each made once in a build
+ * (the other feeds copy them): its thread goes once all are made. */
+#define THREAD_USES 3
+
 struct threads {
 	struct nb_render_thread *renderer;
 	char **html;             /* by item; NULL until made, or once used */
@@ -207,7 +210,7 @@ static void thread_html(struct nb_buf *out, const struct scope *s, const struct 
 	}
 	nb_buf_puts(out, *made);
 	/* made again should it be asked for once more */
-	if (s->m->fragments && ++s->threads->uses[i] == 2) {
+	if (s->m->fragments && ++s->threads->uses[i] == THREAD_USES) {
 		free(*made);
 		*made = NULL;
 	}
@@ -777,6 +780,109 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 	return rc;
 }
 
+/* ---- JSON Feed 1.1 ---- */
+
+static json_t *json_item(const struct scope *s, const struct nb_item *it)
+{
+	const struct nb_notice *n = it->notice;
+	struct nb_buf url = NB_BUF_INIT, html = NB_BUF_INIT, sum = NB_BUF_INIT;
+	json_t *o = json_object(), *author = json_object(), *tags = json_array();
+	char *id = notice_id(s, n);
+	char t[32];
+	size_t j;
+
+	nb_buf_printf(&url, "%s%s", s->site->base_url, it->url);
+	thread_html(&html, s, it);
+	summary_text(&sum, s, it);
+	nb_json_set(o, "id", nb_json_str(id));
+	nb_json_set(o, "url", nb_json_str(url.ptr));
+	nb_json_set(o, "title", nb_json_str(n->title));
+	nb_json_set(o, "content_html", nb_json_str(html.ptr));
+	nb_json_set(o, "summary", nb_json_str(sum.ptr));
+	iso(t, sizeof(t), n->published);
+	nb_json_set(o, "date_published", nb_json_str(t));
+	iso(t, sizeof(t), it->updated);
+	nb_json_set(o, "date_modified", nb_json_str(t));
+	nb_json_set(author, "name", nb_json_str(n->author ? n->author : s->site->author));
+	nb_json_set(o, "authors", json_pack("[o]", author));
+	for (j = 0; j < n->server_count; j++)
+		json_array_append_new(tags, nb_json_str(n->servers[j]));
+	nb_json_set(o, "tags", tags);
+	free(id);
+	nb_buf_release(&url);
+	nb_buf_release(&html);
+	nb_buf_release(&sum);
+	return o;
+}
+
+/* A notice's item, from the fragments when made before (see put_entry). */
+static int put_json_item(struct nb_buf *out, const struct scope *s, const struct nb_item *it)
+{
+	uint64_t tag = nb_model_item_tag(s->m, it), key = fragment_key(tag, "json");
+	size_t from = out->len;
+	json_t *o;
+	int rc;
+
+	if (nb_store_get(s->m->fragments, &key, out))
+		return 0;
+	o = json_item(s, it);
+	rc = nb_json_put(out, o);
+	json_decref(o);
+	if (rc == 0)
+		nb_store_put(s->m->fragments, &key, tag, out->ptr + from, out->len - from);
+	return rc;
+}
+
+/*
+ * The same notices as atom.xml.  The feed's head is written by jansson,
+ * then the items, each written by jansson alone (or copied from the
+ * fragments), are put in its last member: the bytes jansson would write
+ * for the whole.
+ */
+static int json_feed(const struct scope *s, struct nb_publish *pub, struct nb_diags *diags)
+{
+	struct nb_buf rel = NB_BUF_INIT, url = NB_BUF_INIT, out = NB_BUF_INIT;
+	size_t count, i, *order = by_updated(s, &count, s->site->feed_entries);
+	json_t *head = json_object(), *author = json_object();
+	int rc = 0;
+
+	nb_buf_printf(&url, "%s%s", s->site->base_url, s->dir);
+	nb_json_set(head, "version", json_string("https://jsonfeed.org/version/1.1"));
+	nb_json_set(head, "title", nb_json_str(s->title));
+	nb_json_set(head, "home_page_url", nb_json_str(url.ptr));
+	nb_buf_puts(&url, "feed.json");
+	nb_json_set(head, "feed_url", nb_json_str(url.ptr));
+	nb_json_set(head, "language", json_string("en"));
+	nb_json_set(author, "name", nb_json_str(s->site->author));
+	nb_json_set(head, "authors", json_pack("[o]", author));
+	if (nb_json_put(&out, head) < 0 || !out.len || out.ptr[out.len - 1] != '}')
+		rc = -1;
+	if (rc == 0) {
+		nb_buf_truncate(&out, out.len - 1);
+		nb_buf_puts(&out, ",\"items\":[");
+	}
+	for (i = 0; i < count && rc == 0; i++) {
+		if (i)
+			nb_buf_putc(&out, ',');
+		rc = put_json_item(&out, s, &s->m->items[order[i]]);
+	}
+	nb_buf_printf(&rel, "%sfeed.json", s->dir);
+	if (rc == 0) {
+		nb_buf_puts(&out, "]}\n");
+		rc = nb_publish_write_key(pub, rel.ptr, out.ptr, out.len, file_key(s, "feed.json"),
+					  diags);
+	} else {
+		rc = nb_diags_add(diags, rel.ptr, 0, "this is a bug in nocblog; please report it",
+				  "cannot write the JSON feed");
+	}
+	json_decref(head);
+	nb_buf_release(&rel);
+	nb_buf_release(&url);
+	nb_buf_release(&out);
+	free(order);
+	return rc;
+}
+
 /* ---- iCalendar ---- */
 
 static struct icaltimetype utc_time(int64_t t)
@@ -1099,6 +1205,7 @@ static int write_scope(struct scope *s, struct nb_publish *pub, struct nb_diags 
 	s->calendar_key = scope_key(s, 1);
 	if ((!reused(s, pub, "atom.xml") && atom_notices(s, pub, diags) < 0) ||
 	    (!reused(s, pub, "rss.xml") && rss(s, pub, diags) < 0) ||
+	    (!reused(s, pub, "feed.json") && json_feed(s, pub, diags) < 0) ||
 	    (!reused(s, pub, "updates.xml") && atom_updates(s, pub, diags) < 0) ||
 	    (!reused(s, pub, "maintenance.ics") && calendar(s, pub, diags) < 0))
 		return -1;

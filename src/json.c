@@ -73,9 +73,13 @@ json_t *nb_json_time(const char *zone, int64_t t)
 	if (!t)
 		return json_null();
 	nb_tz_from_utc(zone, t, &c, &off);
-	snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.000%c%02d:%02d", c.year, c.month,
-		 c.day, c.hour, c.minute, c.second, off < 0 ? '-' : '+', abs(off) / 3600,
-		 abs(off) / 60 % 60);
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.000Z", c.year, c.month,
+			 c.day, c.hour, c.minute, c.second);
+	else
+		snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.000%c%02d:%02d", c.year,
+			 c.month, c.day, c.hour, c.minute, c.second, off < 0 ? '-' : '+',
+			 abs(off) / 3600, abs(off) / 60 % 60);
 	return json_string(out);
 }
 

@@ -27,7 +27,7 @@ int nb_json_write(struct nb_publish *pub, const char *rel, json_t *v, uint64_t k
  * a file cannot hold) as U+FFFD. */
 json_t *nb_json_str(const char *s);
 /* t in zone as RFC 3339 with the zone's offset then, to the millisecond:
- * "2010-10-16T01:24:00.000-04:00"; null for 0. */
+ * "2010-10-16T01:24:00.000-04:00" ("...Z" in UTC); null for 0. */
 json_t *nb_json_time(const char *zone, int64_t t);
 /* Sets key of obj to v (taking v's reference). */
 void nb_json_set(json_t *obj, const char *key, json_t *v);
