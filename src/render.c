@@ -49,7 +49,8 @@ struct ctx {
  * the data below sets must be here (checked as it is set).
  */
 static const char *const fields[] = {
-	"anchor", "anchor_href", "author", "base_url", "body", "by", "canonical", "count", "current",
+	"anchor", "anchor_href", "author", "badge", "badge_endpoint", "base_url", "body", "by",
+	"canonical", "count", "current",
 	"description", "duration", "edited", "end", "feeds", "first_page", "group",
 	"has_latest", "has_members", "has_notices", "has_open", "has_updates", "href",
 	"id", "incidents", "iso", "kind", "kind_label", "last_update", "latest",
@@ -338,6 +339,7 @@ static void d_feeds(struct ctx *x, struct nb_tmpl_value *list, const char *dir,
 	static const char *const feeds[][3] = {
 		{ "atom.xml", "application/atom+xml", "%s (Atom)" },
 		{ "rss.xml", "application/rss+xml", "%s (RSS)" },
+		{ "feed.json", "application/feed+json", "%s (JSON Feed)" },
 		{ "updates.xml", "application/atom+xml", "%s: every update (Atom)" },
 	};
 	size_t i;
@@ -603,6 +605,29 @@ static int redirect_pages(struct ctx *x)
 	return 0;
 }
 
+/* Where a folder's badge is, and its shields.io endpoint JSON's address as
+ * a query parameter (img.shields.io/endpoint?url=...). */
+static void badge_urls(struct ctx *x, struct nb_tmpl_value *v, const char *dir)
+{
+	struct nb_buf json = NB_BUF_INIT, query = NB_BUF_INIT;
+	const char *p;
+
+	d_strf(v, "badge", "%s%sbadge.svg", x->site->base_url, dir);
+	nb_buf_printf(&json, "%s%sbadge.json", x->site->base_url, dir);
+	for (p = json.ptr; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~", c))
+			nb_buf_putc(&query, (char)c);
+		else
+			nb_buf_printf(&query, "%%%02X", c);
+	}
+	d_str(v, "badge_endpoint", query.ptr);
+	nb_buf_release(&json);
+	nb_buf_release(&query);
+}
+
 static void ttr(struct nb_tmpl_value *v, const struct nb_server_view *s)
 {
 	struct nb_buf b = NB_BUF_INIT;
@@ -640,6 +665,7 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 		d_push(members, d_server_link(x, x->m->servers[sv->members[i]].server, root));
 	d_set(v, "members", members);
 	d_bool(v, "has_members", sv->member_count > 0);
+	badge_urls(x, v, sv->url);
 	return v;
 }
 

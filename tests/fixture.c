@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,4 +525,84 @@ void fx_expect_no_debris(const char *out)
 	}
 	closedir(d);
 	free(dir);
+}
+
+#define NGINX_WAIT_SECONDS 10
+
+int fx_nginx_start(const char *dir, const char *www, int port)
+{
+	struct nb_buf conf = NB_BUF_INIT, cmd = NB_BUF_INIT, url = NB_BUF_INIT;
+	char *site = NULL;
+	time_t end;
+	pid_t pid;
+	FILE *f;
+
+	/* the server block users copy, pointed at our folder and port */
+	nb_buf_printf(&cmd, "sed -e 's|listen 80;|listen 127.0.0.1:%d;|' -e 's|root /srv/noc/www;|root %s;|' "
+		      "'%s/contrib/nginx.conf'", port, www, fx_srcdir());
+	if (fx_sh(cmd.ptr, &site) != 0)
+		fail_msg("cannot read contrib/nginx.conf");
+	nb_buf_printf(&conf, "%s/nginx.conf", dir);
+	f = fopen(conf.ptr, "wb");
+	if (!f)
+		fail_msg("cannot write %s", conf.ptr);
+	fprintf(f, "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
+		"events { worker_connections 64; }\nhttp {\ninclude /etc/nginx/mime.types;\n"
+		"access_log off;\nclient_body_temp_path %s/t1;\nproxy_temp_path %s/t2;\n"
+		"fastcgi_temp_path %s/t3;\nuwsgi_temp_path %s/t4;\nscgi_temp_path %s/t5;\n%s}\n",
+		dir, dir, dir, dir, dir, dir, dir, site);
+	fclose(f);
+	free(site);
+	pid = fork();
+	if (pid < 0)
+		fail_msg("fork");
+	if (pid == 0) {
+		execlp("nginx", "nginx", "-c", conf.ptr, "-p", dir, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it answers */
+	nb_buf_printf(&url, "curl -s -o /dev/null http://127.0.0.1:%d/", port);
+	for (end = time(NULL) + NGINX_WAIT_SECONDS; time(NULL) < end; usleep(100000))
+		if (fx_sh(url.ptr, NULL) == 0)
+			break;
+	nb_buf_release(&conf);
+	nb_buf_release(&cmd);
+	nb_buf_release(&url);
+	return (int)pid;
+}
+
+void fx_nginx_stop(int pid)
+{
+	if (pid <= 0)
+		return;
+	kill((pid_t)pid, SIGTERM);
+	waitpid((pid_t)pid, NULL, 0);
+}
+
+int fx_port(int offset)
+{
+	return 20000 + (int)((getpid() + offset) % 20000);
+}
+
+char *fx_chromium_dom(const char *url, int budget_ms)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	char profile[] = "/tmp/nocblog-chromium-XXXXXX";
+	char *out = NULL;
+	int rc;
+
+	if (fx_sh("command -v chromium >/dev/null", NULL) != 0 || !mkdtemp(profile))
+		return NULL;
+	/* the flags a closed network needs: no background connections */
+	nb_buf_printf(&cmd, "timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic "
+		      "--no-first-run --disable-background-networking --disable-component-update "
+		      "--disable-sync --user-data-dir='%s' --virtual-time-budget=%d --dump-dom '%s' "
+		      "2>/dev/null; rm -rf '%s'", profile, budget_ms, url, profile);
+	rc = fx_sh(cmd.ptr, &out);
+	nb_buf_release(&cmd);
+	if (rc != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

@@ -15,10 +15,58 @@ struct nb_buf;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define FX_ASAN 1
+/*
+ * Starts nginx on 127.0.0.1:port serving www with the server block users
+ * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
+ * Returns its process id, for fx_nginx_stop (which accepts 0).
+ */
+int fx_nginx_start(const char *dir, const char *www, int port);
+void fx_nginx_stop(int pid);
+/* A free-looking TCP port for this test process (from its pid). */
+int fx_port(int offset);
+/*
+ * Loads url in headless Chromium (Debian's chromium), runs its scripts
+ * for at most budget_ms of virtual time, and returns the DOM then (the
+ * caller frees), or NULL when chromium cannot be run.
+ */
+char *fx_chromium_dom(const char *url, int budget_ms);
+
 #endif
+/*
+ * Starts nginx on 127.0.0.1:port serving www with the server block users
+ * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
+ * Returns its process id, for fx_nginx_stop (which accepts 0).
+ */
+int fx_nginx_start(const char *dir, const char *www, int port);
+void fx_nginx_stop(int pid);
+/* A free-looking TCP port for this test process (from its pid). */
+int fx_port(int offset);
+/*
+ * Loads url in headless Chromium (Debian's chromium), runs its scripts
+ * for at most budget_ms of virtual time, and returns the DOM then (the
+ * caller frees), or NULL when chromium cannot be run.
+ */
+char *fx_chromium_dom(const char *url, int budget_ms);
+
 #endif
 #ifndef FX_ASAN
 #define FX_ASAN 0
+/*
+ * Starts nginx on 127.0.0.1:port serving www with the server block users
+ * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
+ * Returns its process id, for fx_nginx_stop (which accepts 0).
+ */
+int fx_nginx_start(const char *dir, const char *www, int port);
+void fx_nginx_stop(int pid);
+/* A free-looking TCP port for this test process (from its pid). */
+int fx_port(int offset);
+/*
+ * Loads url in headless Chromium (Debian's chromium), runs its scripts
+ * for at most budget_ms of virtual time, and returns the DOM then (the
+ * caller frees), or NULL when chromium cannot be run.
+ */
+char *fx_chromium_dom(const char *url, int budget_ms);
+
 #endif
 
 struct fx_repo {
@@ -111,5 +159,21 @@ int fx_sh(const char *cmd, char **out);
 size_t fx_count_lines(const char *s);
 /* Where the source tree is ($SRCDIR, else "."). */
 const char *fx_srcdir(void);
+
+/*
+ * Starts nginx on 127.0.0.1:port serving www with the server block users
+ * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
+ * Returns its process id, for fx_nginx_stop (which accepts 0).
+ */
+int fx_nginx_start(const char *dir, const char *www, int port);
+void fx_nginx_stop(int pid);
+/* A free-looking TCP port for this test process (from its pid). */
+int fx_port(int offset);
+/*
+ * Loads url in headless Chromium (Debian's chromium), runs its scripts
+ * for at most budget_ms of virtual time, and returns the DOM then (the
+ * caller frees), or NULL when chromium cannot be run.
+ */
+char *fx_chromium_dom(const char *url, int budget_ms);
 
 #endif

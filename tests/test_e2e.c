@@ -23,8 +23,6 @@
 #include "buf.h"
 #include "fixture.h"
 
-#define WAIT_SECONDS 10
-
 struct e2e {
 	struct fx_repo top;      /* a temporary folder for everything */
 	struct fx_repo server;   /* the bare repository */
@@ -48,40 +46,7 @@ static void nocblog(const char *const *args, int want)
 
 static void start_nginx(struct e2e *e)
 {
-	struct nb_buf conf = NB_BUF_INIT, cmd = NB_BUF_INIT, url = NB_BUF_INIT;
-	char *site = NULL;
-	time_t end;
-	FILE *f;
-
-	/* the server block users copy, pointed at our folder and port */
-	nb_buf_printf(&cmd, "sed -e 's|listen 80;|listen 127.0.0.1:%d;|' -e 's|root /srv/noc/www;|root %s;|' "
-		      "'%s/contrib/nginx.conf'", e->port, e->www, fx_srcdir());
-	assert_int_equal(sh(cmd.ptr, &site), 0);
-	nb_buf_printf(&conf, "%s/nginx.conf", e->top.dir);
-	f = fopen(conf.ptr, "wb");
-	assert_non_null(f);
-	fprintf(f, "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
-		"events { worker_connections 64; }\nhttp {\ninclude /etc/nginx/mime.types;\n"
-		"access_log off;\nclient_body_temp_path %s/t1;\nproxy_temp_path %s/t2;\n"
-		"fastcgi_temp_path %s/t3;\nuwsgi_temp_path %s/t4;\nscgi_temp_path %s/t5;\n%s}\n",
-		e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir, e->top.dir,
-		site);
-	fclose(f);
-	free(site);
-	e->nginx = fork();
-	assert_true(e->nginx >= 0);
-	if (e->nginx == 0) {
-		execlp("nginx", "nginx", "-c", conf.ptr, "-p", e->top.dir, (char *)NULL);
-		_exit(127);
-	}
-	/* wait until it answers */
-	nb_buf_printf(&url, "curl -s -o /dev/null http://127.0.0.1:%d/", e->port);
-	for (end = time(NULL) + WAIT_SECONDS; time(NULL) < end; usleep(100000))
-		if (sh(url.ptr, NULL) == 0)
-			break;
-	nb_buf_release(&conf);
-	nb_buf_release(&cmd);
-	nb_buf_release(&url);
+	e->nginx = fx_nginx_start(e->top.dir, e->www, e->port);
 }
 
 static int setup(void **state)
@@ -106,10 +71,7 @@ static int teardown(void **state)
 {
 	struct e2e *e = *state;
 
-	if (e->nginx > 0) {
-		kill(e->nginx, SIGTERM);
-		waitpid(e->nginx, NULL, 0);
-	}
+	fx_nginx_stop(e->nginx);
 	free(e->server.dir);
 	free(e->work.dir);
 	fx_repo_free(&e->top);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Prints the advance widths of printable ASCII in DejaVu Sans at 11 px, in
-tenths of a pixel (rounded up), as the C table src/badge.c holds.  Reads the
+"""Prints the advance widths of U+0020 to U+024F (ASCII and the Latin
+letters of Western and Central European languages) in DejaVu Sans at 11 px,
+in tenths of a pixel (rounded up), as the C table src/badge.c holds.  Reads the
 font's own tables (cmap format 4, hmtx); standard library only.
 
 Usage: tools/badge-widths.py [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]
@@ -70,7 +71,7 @@ def main():
         return struct.unpack_from(">H", font, t["hmtx"][0] + 4 * g)[0]
 
     row = []
-    for code in range(32, 127):
+    for code in range(0x20, 0x250):
         tenths = math.ceil(advance(glyph(code)) * PX * 10 / units)
         row.append("%d," % tenths)
     for i in range(0, len(row), 16):
