@@ -87,15 +87,20 @@ static void update_id(char out[NB_JSON_ID], const struct api *a, const struct nb
 
 /* ---- the page and its status ---- */
 
+/* The site's address as Statuspage and cState write it: no final '/'. */
+static void site_url(struct nb_buf *out, const struct api *a)
+{
+	nb_buf_puts(out, a->site->base_url);
+	if (out->len > 1 && out->ptr[out->len - 1] == '/')
+		nb_buf_truncate(out, out->len - 1);
+}
+
 static json_t *page(const struct api *a)
 {
 	json_t *p = json_object();
 	struct nb_buf url = NB_BUF_INIT;
 
-	/* the site's address as Statuspage writes a page's: no final '/' */
-	nb_buf_puts(&url, a->site->base_url);
-	if (url.len > 1 && url.ptr[url.len - 1] == '/')
-		nb_buf_truncate(&url, url.len - 1);
+	site_url(&url, a);
 	nb_json_set(p, "id", str(a->page_id));
 	nb_json_set(p, "name", str(a->site->title));
 	nb_json_set(p, "url", str(url.ptr));
@@ -503,9 +508,7 @@ static json_t *cstate_index(struct api *a)
 	size_t s, i;
 	int loose = 0;
 
-	nb_buf_puts(&url, a->site->base_url);
-	if (url.len > 1 && url.ptr[url.len - 1] == '/')
-		nb_buf_truncate(&url, url.len - 1);
+	site_url(&url, a);
 	for (s = 0; s < m->server_count; s++) {
 		const struct nb_server_view *sv = &m->servers[s];
 		const char *cat = category_of(a, sv);

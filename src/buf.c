@@ -125,3 +125,16 @@ int nb_buf_read_file(struct nb_buf *b, const char *path, size_t max)
 	}
 	return 0;
 }
+
+void nb_buf_put_percent(struct nb_buf *b, const char *s, const char *keep)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p) || strchr(keep, *p))
+			nb_buf_putc(b, (char)*p);
+		else
+			nb_buf_printf(b, "%%%02X", *p);
+	}
+}

@@ -21,6 +21,9 @@ void nb_buf_printf(struct nb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nb_buf_vprintf(struct nb_buf *b, const char *fmt, va_list ap);
 void nb_buf_truncate(struct nb_buf *b, size_t len);
+/* Appends s percent-encoded (RFC 3986): every byte but letters, digits,
+ * "-._~" and those in keep as %XX. */
+void nb_buf_put_percent(struct nb_buf *b, const char *s, const char *keep);
 /* The contents, "" when empty; owned by the buffer. */
 const char *nb_buf_cstr(const struct nb_buf *b);
 /* Hands the contents to the caller (free() it) and resets the buffer. */

@@ -76,21 +76,12 @@ char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int6
 {
 	struct nb_buf id = NB_BUF_INIT;
 	char day[16];
-	const char *p;
 
 	nb_tz_format(day, sizeof(day), "%Y-%m-%d", "UTC", added);
 	nb_buf_puts(&id, "tag:");
 	host_of(&id, site->base_url);
 	nb_buf_printf(&id, ",%s:/", day);
-	for (p = first_path; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr("-._~/", c))
-			nb_buf_putc(&id, (char)c);
-		else
-			nb_buf_printf(&id, "%%%02X", c);
-	}
+	nb_buf_put_percent(&id, first_path, "/");
 	return nb_buf_detach(&id);
 }
 

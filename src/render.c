@@ -610,19 +610,10 @@ static int redirect_pages(struct ctx *x)
 static void badge_urls(struct ctx *x, struct nb_tmpl_value *v, const char *dir)
 {
 	struct nb_buf json = NB_BUF_INIT, query = NB_BUF_INIT;
-	const char *p;
 
 	d_strf(v, "badge", "%s%sbadge.svg", x->site->base_url, dir);
 	nb_buf_printf(&json, "%s%sbadge.json", x->site->base_url, dir);
-	for (p = json.ptr; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    strchr("-._~", c))
-			nb_buf_putc(&query, (char)c);
-		else
-			nb_buf_printf(&query, "%%%02X", c);
-	}
+	nb_buf_put_percent(&query, json.ptr, "");
 	d_str(v, "badge_endpoint", query.ptr);
 	nb_buf_release(&json);
 	nb_buf_release(&query);

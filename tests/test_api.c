@@ -26,17 +26,9 @@
 
 #define build fx_build
 
-/* LOUIE is a group with LOUIECAS3; DONALD's name is not ASCII. */
-static const char site_yaml[] =
-	"title: Test NOC\n"
-	"base_url: https://noc.example.com/\n"
-	"timezone: America/New_York\n"
-	"author: Test NOC\n"
-	"servers:\n"
-	"  LOUIE:     {name: LOUIE, description: Exchange 2010 network}\n"
-	"  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n"
-	"  SCROOGE:   {name: SCROOGE, description: Exchange 2007 mailbox server}\n"
-	"  DONALD:    {name: \"Dönald façade\"}\n";
+/* fixture.c's site (LOUIE a group with LOUIECAS3, SCROOGE), and DONALD,
+ * whose name is not ASCII. */
+#define DONALD "  DONALD:    {name: \"Dönald façade\"}\n"
 
 static void write_incident(struct fx_repo *r, const char *path, const char *title,
 			   const char *server, const char *severity, const char *status,
@@ -73,8 +65,12 @@ static void write_window(struct fx_repo *r, const char *path, const char *title,
  */
 static void fixture(struct fx_repo *r)
 {
+	struct nb_buf site = NB_BUF_INIT;
+
 	fx_repo_init(r);
-	fx_write(r, "content/site.yaml", site_yaml);
+	nb_buf_printf(&site, "%s" DONALD, fx_site_yaml);
+	fx_write(r, "content/site.yaml", site.ptr);
+	nb_buf_release(&site);
 	write_incident(r, "content/2010/old.md", "Old outage", "LOUIE", "major", "investigating", "");
 	fx_commit(r, "old", fx_utc(2010, 10, 10, 12, 0), EDT);
 	write_incident(r, "content/2010/old.md", "Old outage", "LOUIE", "major", "resolved",
