@@ -237,6 +237,8 @@ int nb_dating_apply(const struct nb_history *h, struct nb_content *c,
 		w->window_changes = hn->move_count;
 	}
 	c->site_changed = h->has_site_change ? h->site_change.time : 0;
+	for (i = 0; i < c->site.server_count; i++)
+		c->site.servers[i].since = nb_history_server_since(h, c->site.servers[i].id);
 	nb_sort(c->withdrawn, c->withdrawn_count, sizeof(*c->withdrawn), withdrawn_order);
 	free(live);
 	return diags->count > before ? -1 : 0;

@@ -265,6 +265,32 @@ static void put_site(struct nb_buf *b, const struct nb_history *h, const size_t 
 	}
 }
 
+/* Every server site.yaml declared, with the first commit that did: a
+ * handful, so a segment holds them all again. */
+static int server_order(const void *a, const void *b)
+{
+	return strcmp(((const struct nb_hserver *)a)->id, ((const struct nb_hserver *)b)->id);
+}
+
+static void put_servers(struct nb_buf *b, const struct nb_history *h, const size_t *name_rank,
+			int canonical)
+{
+	struct nb_hserver *list = nb_calloc(h->server_count + 1, sizeof(*list));
+	size_t i;
+
+	if (h->server_count)
+		memcpy(list, h->servers, h->server_count * sizeof(*list));
+	if (canonical)
+		nb_sort(list, h->server_count, sizeof(*list), server_order);
+	for (i = 0; i < h->server_count; i++) {
+		nb_buf_puts(b, "server");
+		put_field(b, list[i].id);
+		put_sig(b, &list[i].sig, name_rank);
+		nb_buf_putc(b, '\n');
+	}
+	free(list);
+}
+
 static void put_path(struct nb_buf *b, const char *path, size_t idx)
 {
 	nb_buf_puts(b, "path");
@@ -307,6 +333,7 @@ static void put_history(struct nb_buf *out, const struct nb_history *h, int cano
 	put_tip(out, h);
 	put_names(out, h, 0, names);
 	put_site(out, h, name_rank);
+	put_servers(out, h, name_rank, canonical);
 	for (i = 0; i < h->count; i++)
 		put_notice(out, &h->notices[order[i]], name_rank, NULL);
 	for (i = 0; i < h->paths.cap; i++)
@@ -342,6 +369,7 @@ static void put_segment(struct nb_buf *b, const struct nb_history *h)
 	put_tip(b, h);
 	put_names(b, h, h->cache.names, NULL);
 	put_site(b, h, same);
+	put_servers(b, h, same, 0);
 	for (i = 0; i < h->count; i++)
 		if (h->notices[i].dirty)
 			put_notice(b, &h->notices[i], same, &i);
@@ -559,6 +587,13 @@ int nb_histcache_load(struct nb_history *h, git_repository *repo)
 			if (read_sig(h, f[1], &sig) < 0)
 				goto cleanup;
 			nb_history_site_changed(h, &sig);
+		} else if (strcmp(f[0], "server") == 0 && nf == 3) {
+			char *id = unescape(f[1]);
+			struct nb_hsig sig;
+
+			if (!id || read_sig(h, f[2], &sig) < 0)
+				goto cleanup;
+			nb_history_server_declared(h, id, &sig);
 		} else if (strcmp(f[0], "move") == 0 && nf == 3 && n) {
 			struct nb_hmove m;
 			long long t[4];

@@ -14,7 +14,7 @@ struct nb_history;
 
 /* Bump when what the walk derives from a version changes: old caches
  * are then ignored and rebuilt. */
-#define NB_HISTCACHE_FORMAT 10
+#define NB_HISTCACHE_FORMAT 11
 #define NB_HISTCACHE_PATH "nocblog/history"
 
 /* Writes the cache for the commit walked: what changed since the cache

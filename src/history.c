@@ -92,6 +92,29 @@ void nb_history_site_changed(struct nb_history *h, const struct nb_hsig *sig)
 	h->has_site_change = 1;
 }
 
+void nb_history_server_declared(struct nb_history *h, const char *id, const struct nb_hsig *sig)
+{
+	size_t i;
+
+	if (nb_map_gets(&h->server_index, id, &i)) {
+		if (nb_history_sig_cmp(sig, &h->servers[i].sig) < 0)
+			h->servers[i].sig = *sig;
+		return;
+	}
+	nb_grow_array(&h->servers, &h->server_alloc, h->server_count + 1, sizeof(*h->servers));
+	h->servers[h->server_count].id = nb_strdup(id);
+	h->servers[h->server_count].sig = *sig;
+	nb_map_sets(&h->server_index, id, h->server_count);
+	h->server_count++;
+}
+
+int64_t nb_history_server_since(const struct nb_history *h, const char *id)
+{
+	size_t i;
+
+	return nb_map_gets(&h->server_index, id, &i) ? h->servers[i].sig.time : 0;
+}
+
 void nb_history_add_change(struct nb_hnotice *n, const struct nb_hsig *sig)
 {
 	nb_grow_array(&n->changes, &n->change_alloc, n->change_count + 1, sizeof(*n->changes));
@@ -140,6 +163,12 @@ void nb_history_clear(struct nb_history *h)
 	h->names = NULL;
 	h->name_count = h->name_alloc = 0;
 	nb_map_release(&h->name_index);
+	for (i = 0; i < h->server_count; i++)
+		free(h->servers[i].id);
+	free(h->servers);
+	h->servers = NULL;
+	h->server_count = h->server_alloc = 0;
+	nb_map_release(&h->server_index);
 	h->has_tip = 0;
 	h->has_site_change = 0;
 	memset(&h->cache, 0, sizeof(h->cache));

@@ -91,6 +91,12 @@ struct nb_history_stats {
 	size_t split_count, split_alloc;
 };
 
+/* A server id site.yaml declared, and the first commit that did. */
+struct nb_hserver {
+	char *id;
+	struct nb_hsig sig;
+};
+
 struct nb_history {
 	int has_tip;
 	git_oid tip;                 /* the commit it is up to */
@@ -102,6 +108,9 @@ struct nb_history {
 	struct nb_map name_index;
 	int has_site_change;
 	struct nb_hsig site_change;  /* the latest commit that changed site.yaml */
+	struct nb_hserver *servers;  /* every server site.yaml ever declared */
+	size_t server_count, server_alloc;
+	struct nb_map server_index;  /* id -> index into servers */
 	struct nb_history_stats stats;
 	/* the history cache it was read from: names then, and the bytes of its
 	 * first snapshot and of the whole file (see histcache.h) */
@@ -142,6 +151,11 @@ void nb_history_add_change(struct nb_hnotice *n, const struct nb_hsig *sig);
 void nb_history_notice_reset(struct nb_hnotice *n);
 /* Records a commit that changed site.yaml; the latest is kept. */
 void nb_history_site_changed(struct nb_history *h, const struct nb_hsig *sig);
+/* site.yaml declares server id in sig: kept when it is the first (by
+ * author time) to. */
+void nb_history_server_declared(struct nb_history *h, const char *id, const struct nb_hsig *sig);
+/* When site.yaml first declared id; 0 when no commit did. */
+int64_t nb_history_server_since(const struct nb_history *h, const char *id);
 /* Puts what the order of walking could change into one order. */
 void nb_history_normalize(struct nb_history *h);
 

@@ -23,6 +23,8 @@ struct nb_server {
 	char *group;       /* id of the server it belongs to, or NULL */
 	char *description; /* or NULL */
 	int group_line;    /* where group: is in site.yaml, for problems */
+	int64_t since;     /* when site.yaml first declared it (the history
+	                      walk's), 0 when unknown */
 };
 
 struct nb_site {

@@ -396,6 +396,31 @@ static void note_split(struct walk *w, struct nb_changes *ch, const struct nb_hs
 	sp->added = nb_strdup(added);
 }
 
+/* Notes the servers a version of site.yaml declares as declared in sig;
+ * a version that cannot be read declares none. */
+static void note_servers(struct walk *w, const git_oid *id, const struct nb_hsig *sig)
+{
+	git_blob *blob = NULL;
+	struct nb_yml *root = NULL;
+	struct nb_buf why = NB_BUF_INIT;
+	const struct nb_yml *servers;
+	int line = 0;
+	size_t i;
+
+	if (git_blob_lookup(&blob, w->repo, id) < 0)
+		return;
+	if (git_blob_rawsize(blob) <= NB_SITE_MAX_BYTES &&
+	    nb_yml_parse(&root, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), 1, &why,
+			 &line) == 0 && root && root->kind == NB_YML_MAP &&
+	    (servers = nb_yml_get(root, "servers")) && servers->kind == NB_YML_MAP)
+		for (i = 0; i + 1 < servers->count; i += 2)
+			if (servers->items[i]->kind == NB_YML_SCALAR)
+				nb_history_server_declared(w->h, servers->items[i]->scalar, sig);
+	nb_yml_free(root);
+	nb_buf_release(&why);
+	git_blob_free(blob);
+}
+
 static void apply_changes(struct walk *w, struct nb_changes *ch, const git_oid *old_tree,
 			  const git_oid *new_tree, const struct nb_hsig *sig)
 {
@@ -405,6 +430,8 @@ static void apply_changes(struct walk *w, struct nb_changes *ch, const git_oid *
 	for (i = 0; i < ch->count; i++) {
 		if (strcmp(ch->items[i].path, NB_SITE_PATH) == 0) {
 			nb_history_site_changed(w->h, sig);
+			if (ch->items[i].has_new)
+				note_servers(w, &ch->items[i].new, sig);
 			ch->items[i].done = 1;
 		}
 	}
