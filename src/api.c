@@ -1,8 +1,10 @@
 #include "api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "avail.h"
 #include "buf.h"
 #include "content.h"
 #include "feed.h"
@@ -193,6 +195,30 @@ static int64_t component_updated(const struct api *a, const struct nb_server_vie
 	return t;
 }
 
+/* An extra of nocblog's, which Statuspage's readers pass over: for each
+ * period ("30d", "90d", "365d"), the percentage available and the minutes
+ * in each state. */
+static json_t *availability(const struct nb_avail *av)
+{
+	json_t *o = json_object();
+	int p;
+
+	for (p = 0; p < NB_AVAIL_PERIODS; p++) {
+		const struct nb_avail_period *per = &av->period[p];
+		json_t *v = json_object();
+		char key[16];
+
+		snprintf(key, sizeof(key), "%dd", nb_avail_period_days[p]);
+		nb_json_set(v, "percent", json_real((double)per->hundredths / 100));
+		nb_json_set(v, "outage_minutes", json_integer(per->outage / 60));
+		nb_json_set(v, "degraded_minutes", json_integer(per->degraded / 60));
+		nb_json_set(v, "maintenance_minutes", json_integer(per->maintenance / 60));
+		nb_json_set(v, "counted_minutes", json_integer(per->counted / 60));
+		nb_json_set(o, key, v);
+	}
+	return o;
+}
+
 static json_t *component(const struct api *a, size_t s)
 {
 	const struct nb_server_view *sv = &a->m->servers[s];
@@ -214,6 +240,8 @@ static json_t *component(const struct api *a, size_t s)
 	nb_json_set(c, "page_id", str(a->page_id));
 	nb_json_set(c, "group", json_boolean(sv->member_count > 0));
 	nb_json_set(c, "only_show_if_degraded", json_false());
+	if (a->m->avail)
+		nb_json_set(c, "availability", availability(&a->m->avail[s]));
 	if (sv->member_count) {
 		json_t *members = json_array();
 
@@ -598,6 +626,8 @@ static uint64_t api_key(const struct nb_model *m)
 	for (i = 0; i < m->count; i++)
 		h = nb_hash_add64(h, m->items[i].digest);
 	h = nb_hash_add64(h, m->count);
+	for (i = 0; m->avail && i < m->server_count; i++)
+		h = nb_hash_add64(h, m->avail[i].digest);
 	h = nb_hash_add64(h, (uint64_t)m->content->site_changed);
 	return nb_hash_add64(h, (uint64_t)(m->count ? 0 : m->content->commit_time));
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "avail.h"
 #include "buf.h"
 #include "json.h"
 #include "map.h"
@@ -204,23 +205,24 @@ static int write_endpoint(struct nb_publish *pub, const char *rel, const char *l
 	return nb_json_write(pub, rel, o, key, diags);
 }
 
-/* A folder's two files, each made again only when what it says changed. */
+/* A folder's two files (STEM.svg, STEM.json), each made again only when
+ * what it says changed. */
 static int write_pair(const struct nb_model *m, struct nb_publish *pub, const char *dir,
-		      const char *label, enum nb_state st, struct nb_diags *diags)
+		      const char *stem, const char *label, const char *message, enum nb_state st,
+		      struct nb_diags *diags)
 {
-	const char *message = nb_model_state_name(st);
 	uint64_t h = nb_hash_add_str(nb_hash_add64(NB_HASH_START, m->shape), "badge");
 	struct nb_buf rel = NB_BUF_INIT;
 	uint64_t key;
 	int rc = 0;
 
-	h = nb_hash_add64(nb_hash_add_str(h, label), (uint64_t)st);
-	nb_buf_printf(&rel, "%sbadge.svg", dir);
+	h = nb_hash_add64(nb_hash_add_str(nb_hash_add_str(h, label), message), (uint64_t)st);
+	nb_buf_printf(&rel, "%s%s.svg", dir, stem);
 	key = nb_hash_end(nb_hash_add_str(h, rel.ptr));
 	if (!nb_publish_reuse(pub, rel.ptr, key))
 		rc = write_svg(pub, rel.ptr, label, message, st, key, diags);
 	nb_buf_truncate(&rel, 0);
-	nb_buf_printf(&rel, "%sbadge.json", dir);
+	nb_buf_printf(&rel, "%s%s.json", dir, stem);
 	key = nb_hash_end(nb_hash_add_str(h, rel.ptr));
 	if (rc == 0 && !nb_publish_reuse(pub, rel.ptr, key))
 		rc = write_endpoint(pub, rel.ptr, label, message, st, key, diags);
@@ -228,13 +230,35 @@ static int write_pair(const struct nb_model *m, struct nb_publish *pub, const ch
 	return rc;
 }
 
+/* A server's availability over 90 days ("99.97% 90d"), coloured as its
+ * state would be: 99.9% and over as operational, 99% as degraded, less as
+ * an outage. */
+static int write_uptime(const struct nb_model *m, struct nb_publish *pub, size_t s,
+			struct nb_diags *diags)
+{
+	const struct nb_avail_period *p = &m->avail[s].period[1];
+	char pct[16], message[32];
+
+	nb_avail_percent(pct, sizeof(pct), p->hundredths);
+	snprintf(message, sizeof(message), "%s %dd", pct, nb_avail_period_days[1]);
+	return write_pair(m, pub, m->servers[s].url, "uptime", m->servers[s].server->name, message,
+			  p->hundredths >= 9990 ? NB_OPERATIONAL :
+			  p->hundredths >= 9900 ? NB_DEGRADED : NB_OUTAGE, diags);
+}
+
 int nb_badge_write_all(const struct nb_model *m, struct nb_publish *pub, struct nb_diags *diags)
 {
 	size_t s;
-	int rc = write_pair(m, pub, "", SITE_LABEL, m->state, diags);
+	int rc = write_pair(m, pub, "", "badge", SITE_LABEL, nb_model_state_name(m->state), m->state,
+			    diags);
 
-	for (s = 0; s < m->server_count && rc == 0; s++)
-		rc = write_pair(m, pub, m->servers[s].url, m->servers[s].server->name,
-				m->servers[s].state, diags);
+	for (s = 0; s < m->server_count && rc == 0; s++) {
+		const struct nb_server_view *sv = &m->servers[s];
+
+		rc = write_pair(m, pub, sv->url, "badge", sv->server->name,
+				nb_model_state_name(sv->state), sv->state, diags);
+		if (rc == 0 && m->avail)
+			rc = write_uptime(m, pub, s, diags);
+	}
 	return rc;
 }

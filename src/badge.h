@@ -23,8 +23,9 @@ int nb_badge_width(const char *label, const char *message);
  * (DejaVu Sans, 11 px). */
 long nb_badge_text_width(const char *text);
 
-/* Writes badge.svg and badge.json for the site and every server into the
- * staging folder.  Returns 0, or -1. */
+/* Writes badge.svg and badge.json for the site and every server, and each
+ * server's availability over 90 days as uptime.svg and uptime.json, into
+ * the staging folder.  Returns 0, or -1. */
 int nb_badge_write_all(const struct nb_model *m, struct nb_publish *pub, struct nb_diags *diags);
 
 #endif

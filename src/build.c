@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "avail.h"
 #include "badge.h"
 #include "buf.h"
 #include "dating.h"
@@ -318,6 +319,7 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 	if (nb_publish_begin(pub, pub->out, &l->diags) < 0)
 		return NB_BUILD_ENV;
 	nb_model_build(&model, &l->content);
+	nb_avail_build(&model);
 	model.shape = shape_of(theme_digest, &l->content);
 	if (use_cache) {
 		model.fragments = open_fragments(l->repo);

@@ -11,7 +11,8 @@
 #include "tz.h"
 #include "util.h"
 
-#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
+/* numbers with up to ten significant digits: 99.97, not 99.969999999999999 */
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
 static int put_chunk(const char *data, size_t len, void *out)
 {

@@ -622,6 +622,7 @@ void nb_model_release(struct nb_model *m)
 {
 	size_t i;
 
+	free(m->avail);
 	for (i = 0; i < m->count; i++) {
 		struct nb_item *it = &m->items[i];
 		size_t j;

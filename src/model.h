@@ -16,6 +16,7 @@ struct nb_buf;
 struct nb_content;
 struct nb_store;
 struct nb_server;
+struct nb_avail;
 
 #define NB_MODEL_SUMMARY 300
 #define NB_MODEL_CARD 180
@@ -120,6 +121,7 @@ struct nb_model {
 	                            builds, by key (cards, calendar events), each
 	                            tagged with its item (nb_model_item_tag); set
 	                            by the builder, or NULL */
+	struct nb_avail *avail;  /* by server view, from nb_avail_build, or NULL */
 	struct nb_event *events; /* each item's in turn (see nb_item), then the
 	                            recent withdrawals */
 	size_t event_count;

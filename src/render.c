@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "avail.h"
 #include "buf.h"
 #include "content.h"
 #include "diag.h"
@@ -49,19 +50,20 @@ struct ctx {
  * the data below sets must be here (checked as it is set).
  */
 static const char *const fields[] = {
-	"anchor", "anchor_href", "author", "badge", "badge_endpoint", "base_url", "body", "by",
-	"canonical", "count", "current",
-	"description", "duration", "edited", "end", "feeds", "first_page", "group",
+	"anchor", "anchor_href", "as_of", "author", "availability", "badge", "badge_endpoint",
+	"base_url", "body", "by", "canonical", "count", "current", "days", "degraded",
+	"description", "duration", "edited", "end", "feeds", "first_page", "group", "h",
 	"has_latest", "has_members", "has_notices", "has_open", "has_updates", "href",
-	"id", "incidents", "iso", "kind", "kind_label", "last_update", "latest",
-	"latest_box", "maintenance", "member", "members", "name", "nav_archive",
+	"id", "incidents", "iso", "kind", "kind_label", "label", "last_update", "latest",
+	"latest_box", "linked", "maintenance", "member", "members", "name", "nav_archive",
 	"nav_home", "nav_servers", "newer", "notice", "notices", "older", "one",
-	"one_update", "open", "overall", "overall_label", "overall_text", "overdue",
-	"page_count", "page_number", "page_title", "pager", "published", "resolved",
+	"one_update", "open", "outage", "overall", "overall_label", "overall_text", "overdue",
+	"page_count", "page_number", "page_title", "pager", "percent", "period", "planned",
+	"published", "resolved",
 	"resolved_label", "root", "server", "servers", "severity", "severity_label",
 	"site", "start", "state", "state_label", "status", "status_label", "status_since",
-	"summary", "target", "text", "time", "timezone", "title", "ttr", "type",
-	"update_count", "updated", "updates", "url", "window", "year", "years",
+	"strip", "summary", "target", "text", "time", "timezone", "title", "ttr", "type",
+	"update_count", "updated", "updates", "url", "window", "x", "y", "year", "years",
 };
 
 static int known_field(const char *name, size_t len)
@@ -383,6 +385,25 @@ static const char *root_of(struct nb_tmpl_value *page)
 	return nb_tmpl_value_str(nb_tmpl_map_get(page, "root"));
 }
 
+/* When the data a page shows last changed: for a page that shows the
+ * state now, the commit built; else its newest notice's latest activity. */
+static void as_of(struct ctx *x, struct nb_tmpl_value *page, int64_t t)
+{
+	if (t)
+		d_set(page, "as_of", d_time(x, t));
+}
+
+static int64_t newest(const struct ctx *x, const size_t *idx, size_t count)
+{
+	int64_t t = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (x->m->items[idx[i]].updated > t)
+			t = x->m->items[idx[i]].updated;
+	return t;
+}
+
 static void progress(struct ctx *x)
 {
 	x->done++;
@@ -408,13 +429,22 @@ static uint64_t key_items(const struct ctx *x, uint64_t h, const size_t *idx, si
 	return nb_hash_add64(h, count);
 }
 
-/* What a server's line and page show of it. */
-static uint64_t key_server(uint64_t h, const struct nb_server_view *sv)
+/* What a server's line and page show of it: with its availability, which
+ * moves with the commit's time. */
+static uint64_t key_server(const struct ctx *x, uint64_t h, size_t s)
 {
+	const struct nb_server_view *sv = &x->m->servers[s];
 	uint64_t facts[] = { sv->state, sv->count, sv->open, sv->incidents, sv->maintenance,
-			     (uint64_t)sv->resolve_total, sv->resolved_count };
+			     (uint64_t)sv->resolve_total, sv->resolved_count,
+			     x->m->avail ? x->m->avail[s].digest : 0 };
 
 	return nb_hash_add(h, facts, sizeof(facts));
+}
+
+/* A page that shows the state now is as of the commit built. */
+static uint64_t key_now(const struct ctx *x, uint64_t h)
+{
+	return nb_hash_add64(h, (uint64_t)x->m->content->commit_time);
 }
 
 /* Cards made before, in the model's fragments. */
@@ -507,7 +537,7 @@ static int home_pages(struct ctx *x)
 		key = nb_hash_add64(nb_hash_add64(nb_hash_add64(key, p), pages), x->m->state);
 		key = key_items(x, key, x->m->closed + first, count);
 		if (p == 1)
-			key = key_items(x, key, x->m->open, x->m->open_count);
+			key = key_now(x, key_items(x, key, x->m->open, x->m->open_count));
 		if (reused(x, file.ptr, nb_hash_end(key))) {
 			nb_buf_release(&rel);
 			nb_buf_release(&file);
@@ -516,6 +546,7 @@ static int home_pages(struct ctx *x)
 		v = d_page(x, nb_buf_cstr(&rel), x->site->title);
 		d_bool(v, "nav_home", 1);
 		d_bool(v, "first_page", p == 1);
+		as_of(x, v, p == 1 ? x->m->content->commit_time : newest(x, x->m->closed + first, count));
 		if (p > 1)
 			d_strf(v, "page_number", "%zu", p);
 		if (pages > 1) {
@@ -570,6 +601,7 @@ static int notice_pages(struct ctx *x)
 		}
 		v = d_page(x, it->url, it->notice->title);
 		d_set(v, "notice", d_notice(x, it, root_of(v)));
+		as_of(x, v, it->updated);
 		rc = emit(x, "notice", v, file.ptr, key);
 		nb_buf_release(&file);
 		if (rc < 0)
@@ -631,6 +663,112 @@ static void ttr(struct nb_tmpl_value *v, const struct nb_server_view *s)
 	nb_buf_release(&b);
 }
 
+/* ---- availability ---- */
+
+static void d_minutes(struct nb_tmpl_value *v, const char *key, int64_t seconds)
+{
+	d_strf(v, key, "%lld min", (long long)(seconds / 60));
+}
+
+static struct nb_tmpl_value *d_availability(struct ctx *x, const struct nb_avail *a)
+{
+	struct nb_tmpl_value *list = d_list(x);
+	int p;
+
+	for (p = 0; p < NB_AVAIL_PERIODS; p++) {
+		struct nb_tmpl_value *v = d_map(x);
+		char pct[16];
+
+		nb_avail_percent(pct, sizeof(pct), a->period[p].hundredths);
+		d_strf(v, "period", "%d days", nb_avail_period_days[p]);
+		d_str(v, "percent", pct);
+		d_minutes(v, "outage", a->period[p].outage);
+		d_minutes(v, "degraded", a->period[p].degraded);
+		d_minutes(v, "planned", a->period[p].maintenance);
+		d_push(list, v);
+	}
+	return list;
+}
+
+/* A day's mark: the worse its day, the taller, so the strip reads without
+ * its colours; a day before the server was listed, the lowest. */
+#define STRIP_HEIGHT 24
+#define STRIP_STEP 5
+
+static int mark_height(const struct nb_avail_day *d)
+{
+	if (!d->counted)
+		return 4;
+	switch (d->worst) {
+	case NB_OUTAGE: return STRIP_HEIGHT;
+	case NB_DEGRADED: return 18;
+	case NB_STATE_MAINTENANCE: return 13;
+	default: return 8;
+	}
+}
+
+/* "Fri 15 Oct 2010: outage 2 h (120 min), degraded 30 min" */
+static void day_label(struct nb_buf *out, const struct nb_avail_day *d, const char *name)
+{
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const wdays[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	const char *sep = ": ";
+
+	nb_buf_printf(out, "%s %d %s %d", wdays[nb_tz_weekday(d->year, d->month, d->day)], d->day,
+		      months[d->month - 1], d->year);
+	if (!d->counted) {
+		nb_buf_printf(out, ": before %s was listed", name);
+		return;
+	}
+	if (d->outage) {
+		nb_buf_printf(out, "%soutage %lld min", sep, (long long)(d->outage / 60));
+		sep = ", ";
+	}
+	if (d->degraded) {
+		nb_buf_printf(out, "%sdegraded %lld min", sep, (long long)(d->degraded / 60));
+		sep = ", ";
+	}
+	if (d->maintenance) {
+		nb_buf_printf(out, "%smaintenance %lld min", sep, (long long)(d->maintenance / 60));
+		sep = ", ";
+	}
+	if (*sep == ':')
+		nb_buf_puts(out, ": operational");
+}
+
+static struct nb_tmpl_value *d_strip(struct ctx *x, const struct nb_avail *a, const char *name,
+				     const char *root)
+{
+	struct nb_tmpl_value *strip = d_map(x), *days = d_list(x);
+	int i;
+
+	d_strf(strip, "label", "%s, the last %d days", name, NB_AVAIL_DAYS);
+	for (i = 0; i < NB_AVAIL_DAYS; i++) {
+		const struct nb_avail_day *d = &a->days[i];
+		struct nb_tmpl_value *v = d_map(x);
+		struct nb_buf label = NB_BUF_INIT;
+		int h = mark_height(d), linked = d->counted && d->worst != NB_OPERATIONAL;
+
+		day_label(&label, d, name);
+		d_strf(v, "x", "%d", i * STRIP_STEP);
+		d_strf(v, "y", "%d", STRIP_HEIGHT - h);
+		d_strf(v, "h", "%d", h);
+		d_str(v, "state", d->counted ? nb_model_state_name(d->worst) : "unlisted");
+		d_str(v, "label", label.ptr);
+		/* to the notice behind the day's worst state */
+		d_bool(v, "linked", linked);
+		if (linked)
+			d_strf(v, "href", "%s%s", root, x->m->items[d->item].url);
+		else
+			d_str(v, "href", "");
+		d_push(days, v);
+		nb_buf_release(&label);
+	}
+	d_set(strip, "days", days);
+	return strip;
+}
+
 static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 {
 	const struct nb_server_view *sv = &x->m->servers[s];
@@ -657,6 +795,10 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 	d_set(v, "members", members);
 	d_bool(v, "has_members", sv->member_count > 0);
 	badge_urls(x, v, sv->url);
+	if (x->m->avail) {
+		d_set(v, "availability", d_availability(x, &x->m->avail[s]));
+		d_set(v, "strip", d_strip(x, &x->m->avail[s], sv->server->name, root));
+	}
 	return v;
 }
 
@@ -668,8 +810,8 @@ static int servers_index(struct ctx *x)
 	size_t s, g;
 
 	for (s = 0; s < x->m->server_count; s++)
-		key = key_server(key, &x->m->servers[s]);
-	key = key_items(x, key, x->m->open, x->m->open_count);
+		key = key_server(x, key, s);
+	key = key_now(x, key_items(x, key, x->m->open, x->m->open_count));
 	if (reused(x, NB_MODEL_SERVERS_URL "index.html", nb_hash_end(key)))
 		return 0;
 	v = d_page(x, NB_MODEL_SERVERS_URL, "Servers");
@@ -685,6 +827,7 @@ static int servers_index(struct ctx *x)
 			d_push(list, d_server(x, sv->members[g], root_of(v)));
 	}
 	d_set(v, "servers", list);
+	as_of(x, v, x->m->content->commit_time);
 	d_bool(v, "nav_servers", 1);
 	d_bool(v, "has_open", x->m->open_count > 0);
 	d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
@@ -702,8 +845,8 @@ static int server_pages(struct ctx *x)
 	for (s = 0; s < x->m->server_count; s++) {
 		const struct nb_server_view *sv = &x->m->servers[s];
 		struct nb_buf file = NB_BUF_INIT;
-		uint64_t key = key_items(x, key_server(key_start(x, "server"), sv), sv->items,
-					 sv->count);
+		uint64_t key = key_items(x, key_now(x, key_server(x, key_start(x, "server"), s)),
+					 sv->items, sv->count);
 
 		nb_buf_printf(&file, "%sindex.html", sv->url);
 		key = nb_hash_add64(key, s);
@@ -714,6 +857,7 @@ static int server_pages(struct ctx *x)
 		v = d_page(x, sv->url, sv->server->name);
 		d_feeds(x, nb_tmpl_map_get(v, "feeds"), sv->url, sv->server->name);
 		d_set(v, "server", d_server(x, s, root_of(v)));
+		as_of(x, v, x->m->content->commit_time);
 		d_bool(v, "nav_servers", 1);
 		d_bool(v, "has_notices", sv->count > 0);
 		d_set(v, "notices", d_cards(x, sv->items, sv->count, root_of(v)));
@@ -795,6 +939,7 @@ static int archive_pages(struct ctx *x)
 			d_strf(v, "count", "%zu", n);
 			d_bool(v, "one", n == 1);
 			d_set(v, "notices", d_cards(x, idx, n, root_of(v)));
+			as_of(x, v, newest(x, idx, n));
 			rc = emit(x, "archive", v, file.ptr, key);
 		}
 		free(idx);
