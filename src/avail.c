@@ -71,7 +71,8 @@ static int span_of(const struct nb_model *m, size_t i, int64_t now, struct span 
 	}
 	if (s->end > now)
 		s->end = now;
-	return s->start < s->end;
+	/* open as the commit is built: its day shows it, however short */
+	return s->start < s->end || (s->start == now && !it->resolved);
 }
 
 static int by_time(const void *a, const void *b)
@@ -214,6 +215,15 @@ static void server_avail(struct nb_avail *a, const struct nb_model *m,
 		if (span_of(m, sv->items[i], now, &spans[n]) && spans[n].end > oldest)
 			n++;
 	sweep(a, spans, n, now, since, bounds);
+	for (i = 0; i < n; i++) {
+		struct nb_avail_day *today = &a->days[NB_AVAIL_DAYS - 1];
+
+		if (spans[i].end == now && rank(spans[i].state) > rank(today->worst) &&
+		    now >= since) {
+			today->worst = spans[i].state;
+			today->item = spans[i].item;
+		}
+	}
 	for (p = 0; p < NB_AVAIL_PERIODS; p++) {
 		struct nb_avail_period *per = &a->period[p];
 		int64_t start = now - (int64_t)nb_avail_period_days[p] * DAY;

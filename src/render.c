@@ -733,7 +733,9 @@ static void day_label(struct nb_buf *out, const struct nb_avail_day *d, const ch
 		nb_buf_printf(out, "%smaintenance %lld min", sep, (long long)(d->maintenance / 60));
 		sep = ", ";
 	}
-	if (*sep == ':')
+	if (*sep == ':' && d->worst != NB_OPERATIONAL)
+		nb_buf_printf(out, ": %s, begun as this was built", nb_model_state_name(d->worst));
+	else if (*sep == ':')
 		nb_buf_puts(out, ": operational");
 }
 
@@ -769,7 +771,11 @@ static struct nb_tmpl_value *d_strip(struct ctx *x, const struct nb_avail *a, co
 	return strip;
 }
 
-static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
+/* The servers' index draws every server's strip up to this many servers
+ * (90 marks each); past it, each server's own page still does. */
+#define STRIPS_ON_INDEX 200
+
+static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root, int strip)
 {
 	const struct nb_server_view *sv = &x->m->servers[s];
 	struct nb_tmpl_value *v = d_server_link(x, sv->server, root), *members = d_list(x);
@@ -797,7 +803,10 @@ static struct nb_tmpl_value *d_server(struct ctx *x, size_t s, const char *root)
 	badge_urls(x, v, sv->url);
 	if (x->m->avail) {
 		d_set(v, "availability", d_availability(x, &x->m->avail[s]));
-		d_set(v, "strip", d_strip(x, &x->m->avail[s], sv->server->name, root));
+		if (strip)
+			d_set(v, "strip", d_strip(x, &x->m->avail[s], sv->server->name, root));
+		else
+			d_null(x, v, "strip");
 	}
 	return v;
 }
@@ -808,6 +817,7 @@ static int servers_index(struct ctx *x)
 	struct nb_tmpl_value *v, *list;
 	uint64_t key = key_start(x, "servers");
 	size_t s, g;
+	int strips = x->m->server_count <= STRIPS_ON_INDEX;
 
 	for (s = 0; s < x->m->server_count; s++)
 		key = key_server(x, key, s);
@@ -822,9 +832,9 @@ static int servers_index(struct ctx *x)
 
 		if (sv->server->group && nb_site_server(x->site, sv->server->group))
 			continue;
-		d_push(list, d_server(x, s, root_of(v)));
+		d_push(list, d_server(x, s, root_of(v), strips));
 		for (g = 0; g < sv->member_count; g++)
-			d_push(list, d_server(x, sv->members[g], root_of(v)));
+			d_push(list, d_server(x, sv->members[g], root_of(v), strips));
 	}
 	d_set(v, "servers", list);
 	as_of(x, v, x->m->content->commit_time);
@@ -856,7 +866,7 @@ static int server_pages(struct ctx *x)
 		}
 		v = d_page(x, sv->url, sv->server->name);
 		d_feeds(x, nb_tmpl_map_get(v, "feeds"), sv->url, sv->server->name);
-		d_set(v, "server", d_server(x, s, root_of(v)));
+		d_set(v, "server", d_server(x, s, root_of(v), 1));
 		as_of(x, v, x->m->content->commit_time);
 		d_bool(v, "nav_servers", 1);
 		d_bool(v, "has_notices", sv->count > 0);

@@ -142,13 +142,30 @@ static void check_attribute(const char *rel, xmlNode *el, xmlAttr *a)
 	xmlFree(value);
 }
 
+/* The theme's one drawing: a server's 90-day strip, an <svg> right inside
+ * <figure class="strip"> (its marks' links are checked like any other). */
+static int strip_svg(xmlNode *el)
+{
+	xmlNode *parent = el->parent;
+	xmlChar *cls;
+	int ok;
+
+	if (strcasecmp((const char *)el->name, "svg") != 0 || !parent ||
+	    parent->type != XML_ELEMENT_NODE || strcasecmp((const char *)parent->name, "figure") != 0)
+		return 0;
+	cls = xmlGetProp(parent, BAD_CAST "class");
+	ok = cls && strcmp((const char *)cls, "strip") == 0;
+	xmlFree(cls);
+	return ok;
+}
+
 static void check_element(const char *rel, xmlNode *el)
 {
 	xmlAttr *a;
 	size_t i;
 
 	for (i = 0; i < NB_ARRAY_LEN(live_elements); i++)
-		if (strcasecmp((const char *)el->name, live_elements[i]) == 0)
+		if (strcasecmp((const char *)el->name, live_elements[i]) == 0 && !strip_svg(el))
 			fail_msg("%s: a <%s> element", rel, el->name);
 	for (a = el->properties; a; a = a->next)
 		check_attribute(rel, el, a);
