@@ -22,7 +22,7 @@ NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRC = buf util diag map tz stamp yml site notice repo content store noticecache history versions treediff walk histcache dating model text avail feed api badge json scaffold hooks publish xml render tmpl theme build histview
-TESTS   = test_build test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_api test_publish test_faults test_escape test_hostile test_e2e
+TESTS   = test_build test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_api test_avail test_publish test_faults test_escape test_hostile test_e2e
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)
 ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
@@ -123,25 +123,29 @@ vnu:
 			vnu-jar@$(VNU_VERSION) >/dev/null 2>&1 || echo "vnu-jar not installed: pages are checked with tidy only"; \
 	fi
 
-# Third-party readers of the JSON files, where npm is at hand: Statuspage's
-# own status widget (run in Chromium against the API), and the JSON Feed 1.1
-# schema of the jsonfeed-schema package.
+# Third-party readers and checkers, where npm is at hand: Statuspage's own
+# status widget (run in Chromium against the API), the JSON Feed 1.1 schema
+# of the jsonfeed-schema package, and axe-core (accessibility, in Chromium).
 WIDGET_VERSION = 1.0.5
 JSONFEED_SCHEMA_VERSION = 0.5.0
+AXE_VERSION = 4.14.1
 NPM_DIR = build/npm
 WIDGET_JS = $(NPM_DIR)/node_modules/@statuspage/status-widget/dist/index.js
 JSONFEED_SCHEMA = $(NPM_DIR)/node_modules/jsonfeed-schema/schema-v1.1.json
+AXE_JS = $(NPM_DIR)/node_modules/axe-core/axe.min.js
 
 consumers:
-	@if { [ ! -f $(WIDGET_JS) ] || [ ! -f $(JSONFEED_SCHEMA) ]; } && command -v npm >/dev/null; then \
+	@if { [ ! -f $(WIDGET_JS) ] || [ ! -f $(JSONFEED_SCHEMA) ] || [ ! -f $(AXE_JS) ]; } && command -v npm >/dev/null; then \
 		mkdir -p $(NPM_DIR) && npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(NPM_DIR) \
 			@statuspage/status-widget@$(WIDGET_VERSION) jsonfeed-schema@$(JSONFEED_SCHEMA_VERSION) \
-			>/dev/null 2>&1 || echo "npm could not install the widget and schema: the API tests say what they skip"; \
+			axe-core@$(AXE_VERSION) \
+			>/dev/null 2>&1 || echo "npm could not install the widget, schema and axe: the tests say what they skip"; \
 	fi
 
 TEST_ENV = NOCBLOG_VNU=$(if $(wildcard $(VNU_JAR)),$(CURDIR)/$(VNU_JAR),) \
 	   NOCBLOG_WIDGET=$(if $(wildcard $(WIDGET_JS)),$(CURDIR)/$(WIDGET_JS),) \
-	   NOCBLOG_JSONFEED_SCHEMA=$(if $(wildcard $(JSONFEED_SCHEMA)),$(CURDIR)/$(JSONFEED_SCHEMA),)
+	   NOCBLOG_JSONFEED_SCHEMA=$(if $(wildcard $(JSONFEED_SCHEMA)),$(CURDIR)/$(JSONFEED_SCHEMA),) \
+	   NOCBLOG_AXE=$(if $(wildcard $(AXE_JS)),$(CURDIR)/$(AXE_JS),)
 
 test: nocblog $(TEST_BIN) vnu consumers
 	NOCBLOG=$(CURDIR)/nocblog $(TEST_ENV) tests/run.sh $(TEST_BIN)

@@ -53,7 +53,7 @@ static const char *const fields[] = {
 	"anchor", "anchor_href", "as_of", "author", "availability", "badge", "badge_endpoint",
 	"base_url", "body", "by", "canonical", "count", "current", "days", "degraded",
 	"description", "duration", "edited", "end", "feeds", "first_page", "group", "h",
-	"has_latest", "has_members", "has_notices", "has_open", "has_updates", "href",
+	"has_latest", "has_members", "has_notices", "has_open", "has_strips", "has_updates", "href",
 	"id", "incidents", "iso", "kind", "kind_label", "label", "last_update", "latest",
 	"latest_box", "linked", "maintenance", "member", "members", "name", "nav_archive",
 	"nav_home", "nav_servers", "newer", "notice", "notices", "older", "one",
@@ -840,6 +840,7 @@ static int servers_index(struct ctx *x)
 	as_of(x, v, x->m->content->commit_time);
 	d_bool(v, "nav_servers", 1);
 	d_bool(v, "has_open", x->m->open_count > 0);
+	d_bool(v, "has_strips", strips);
 	d_set(v, "open", d_cards(x, x->m->open, x->m->open_count, root_of(v)));
 	return emit(x, "servers", v, NB_MODEL_SERVERS_URL "index.html", key);
 }

@@ -499,21 +499,29 @@ struct served {
 	int nginx;
 };
 
-static void serve(struct served *s)
+static int serve(void **state)
 {
+	struct served *s = nb_calloc(1, sizeof(*s));
+
 	fixture(&s->r);
 	s->out = (struct nb_buf)NB_BUF_INIT;
 	nb_buf_printf(&s->out, "%s/out", s->r.dir);
 	build(&s->r, s->out.ptr);
 	s->port = fx_port(7);
 	s->nginx = fx_nginx_start(s->r.dir, s->out.ptr, s->port);
+	*state = s;
+	return 0;
 }
 
-static void unserve(struct served *s)
+static int unserve(void **state)
 {
+	struct served *s = *state;
+
 	fx_nginx_stop(s->nginx);
 	nb_buf_release(&s->out);
 	fx_repo_free(&s->r);
+	free(s);
+	return 0;
 }
 
 /* Puts a page of the test's own beside the site (nginx serves it), and
@@ -554,19 +562,17 @@ static char *out_of(const char *dom)
 static void test_statuspage_widget(void **state)
 {
 	const char *widget = getenv("NOCBLOG_WIDGET");
-	struct served s;
+	struct served *s = *state;
 	struct nb_buf html = NB_BUF_INIT, dst = NB_BUF_INIT;
 	char *dom, *text, *js;
 
-	(void)state;
 	if (!widget || !*widget) {
 		print_message("skipped: npm did not install @statuspage/status-widget (make consumers)\n");
 		skip();
 	}
-	serve(&s);
 	js = fx_slurp(widget);
 	assert_non_null(js);
-	fx_write(&(struct fx_repo){ s.out.ptr, NULL }, "check/status-widget.js", js);
+	fx_write(&(struct fx_repo){ s->out.ptr, NULL }, "check/status-widget.js", js);
 	free(js);
 	nb_buf_printf(&html,
 		      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>widget</title></head>"
@@ -579,15 +585,14 @@ static void test_statuspage_widget(void **state)
 		      " document.getElementById('out').textContent = (dot ? dot.className : 'no widget') +"
 		      "  '|' + (said ? said.textContent.trim() : '');"
 		      "}, 3000);</script></body></html>",
-		      s.port);
-	dom = run_page(&s, "widget.html", html.ptr);
+		      s->port);
+	dom = run_page(s, "widget.html", html.ptr);
 	text = out_of(dom);
 	assert_string_equal(text, "status-indicator critical|Major System Outage");
 	free(text);
 	free(dom);
 	nb_buf_release(&html);
 	nb_buf_release(&dst);
-	unserve(&s);
 }
 
 /*
@@ -629,13 +634,11 @@ static void test_badges_in_chromium(void **state)
 		"Promise.all(files.map(one)).then(function () {"
 		" document.getElementById('out').textContent = lines.sort().join('\\n') + '\\n';"
 		"});</script></body></html>";
-	struct served s;
+	struct served *s = *state;
 	char *dom, *text, *line;
 	int count = 0;
 
-	(void)state;
-	serve(&s);
-	dom = run_page(&s, "badges.html", page);
+	dom = run_page(s, "badges.html", page);
 	text = out_of(dom);
 	if (getenv("NOCBLOG_SHOW"))
 		print_message("%s", text);
@@ -662,7 +665,6 @@ static void test_badges_in_chromium(void **state)
 	assert_int_equal(count, 5);
 	free(text);
 	free(dom);
-	unserve(&s);
 }
 
 /* Widths the tests can say by hand: DejaVu Sans 11 px. */
@@ -689,8 +691,8 @@ int main(void)
 		cmocka_unit_test(test_fixture_cstate_feeds_badges),
 		cmocka_unit_test(test_ids_survive_rename),
 		cmocka_unit_test(test_checker_catches),
-		cmocka_unit_test(test_statuspage_widget),
-		cmocka_unit_test(test_badges_in_chromium),
+		cmocka_unit_test_setup_teardown(test_statuspage_widget, serve, unserve),
+		cmocka_unit_test_setup_teardown(test_badges_in_chromium, serve, unserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
