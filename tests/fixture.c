@@ -606,3 +606,53 @@ char *fx_chromium_dom(const char *url, int budget_ms)
 	}
 	return out;
 }
+
+int fx_serve(void **state, void (*make)(struct fx_repo *r), int port_offset)
+{
+	struct fx_served *s = nb_calloc(1, sizeof(*s));
+	struct nb_buf out = NB_BUF_INIT;
+
+	make(&s->r);
+	nb_buf_printf(&out, "%s/out", s->r.dir);
+	s->out = out.ptr;
+	fx_build(&s->r, s->out);
+	s->port = fx_port(port_offset);
+	s->nginx = fx_nginx_start(s->r.dir, s->out, s->port);
+	*state = s;
+	return 0;
+}
+
+int fx_unserve(void **state)
+{
+	struct fx_served *s = *state;
+
+	fx_nginx_stop(s->nginx);
+	free(s->out);
+	fx_repo_free(&s->r);
+	free(s);
+	return 0;
+}
+
+char *fx_served_run(struct fx_served *s, const char *name, const char *html, int budget_ms)
+{
+	struct nb_buf path = NB_BUF_INIT, url = NB_BUF_INIT;
+	const char *from, *to;
+	char *dom, *text;
+
+	nb_buf_printf(&path, "check/%s", name);
+	fx_write(&(struct fx_repo){ s->out, NULL }, path.ptr, html);
+	nb_buf_printf(&url, "http://127.0.0.1:%d/check/%s", s->port, name);
+	dom = fx_chromium_dom(url.ptr, budget_ms);
+	if (!dom)
+		fail_msg("chromium could not load %s", url.ptr);
+	from = strstr(dom, "<pre id=\"out\">");
+	if (!from)
+		fail_msg("no output in:\n%s", dom);
+	from += strlen("<pre id=\"out\">");
+	to = strstr(from, "</pre>");
+	text = nb_strndup(from, to ? (size_t)(to - from) : strlen(from));
+	free(dom);
+	nb_buf_release(&path);
+	nb_buf_release(&url);
+	return text;
+}

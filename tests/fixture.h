@@ -15,58 +15,10 @@ struct nb_buf;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define FX_ASAN 1
-/*
- * Starts nginx on 127.0.0.1:port serving www with the server block users
- * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
- * Returns its process id, for fx_nginx_stop (which accepts 0).
- */
-int fx_nginx_start(const char *dir, const char *www, int port);
-void fx_nginx_stop(int pid);
-/* A free-looking TCP port for this test process (from its pid). */
-int fx_port(int offset);
-/*
- * Loads url in headless Chromium (Debian's chromium), runs its scripts
- * for at most budget_ms of virtual time, and returns the DOM then (the
- * caller frees), or NULL when chromium cannot be run.
- */
-char *fx_chromium_dom(const char *url, int budget_ms);
-
 #endif
-/*
- * Starts nginx on 127.0.0.1:port serving www with the server block users
- * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
- * Returns its process id, for fx_nginx_stop (which accepts 0).
- */
-int fx_nginx_start(const char *dir, const char *www, int port);
-void fx_nginx_stop(int pid);
-/* A free-looking TCP port for this test process (from its pid). */
-int fx_port(int offset);
-/*
- * Loads url in headless Chromium (Debian's chromium), runs its scripts
- * for at most budget_ms of virtual time, and returns the DOM then (the
- * caller frees), or NULL when chromium cannot be run.
- */
-char *fx_chromium_dom(const char *url, int budget_ms);
-
 #endif
 #ifndef FX_ASAN
 #define FX_ASAN 0
-/*
- * Starts nginx on 127.0.0.1:port serving www with the server block users
- * copy (contrib/nginx.conf), its files in dir, and waits until it answers.
- * Returns its process id, for fx_nginx_stop (which accepts 0).
- */
-int fx_nginx_start(const char *dir, const char *www, int port);
-void fx_nginx_stop(int pid);
-/* A free-looking TCP port for this test process (from its pid). */
-int fx_port(int offset);
-/*
- * Loads url in headless Chromium (Debian's chromium), runs its scripts
- * for at most budget_ms of virtual time, and returns the DOM then (the
- * caller frees), or NULL when chromium cannot be run.
- */
-char *fx_chromium_dom(const char *url, int budget_ms);
-
 #endif
 
 struct fx_repo {
@@ -175,5 +127,26 @@ int fx_port(int offset);
  * caller frees), or NULL when chromium cannot be run.
  */
 char *fx_chromium_dom(const char *url, int budget_ms);
+
+/* A fixture's site, built and served by nginx for tests in Chromium. */
+struct fx_served {
+	struct fx_repo r;
+	char *out;             /* the built site, r.dir/out */
+	int port, nginx;
+};
+
+/*
+ * cmocka setup and teardown around a served site: make writes and commits
+ * the fixture, port_offset picks the port (fx_port).  *state is the
+ * struct fx_served; teardown stops nginx however the test ended.
+ */
+int fx_serve(void **state, void (*make)(struct fx_repo *r), int port_offset);
+int fx_unserve(void **state);
+/*
+ * Puts a page of the test's own at check/NAME beside the site, loads it in
+ * Chromium for budget_ms and returns the text of its <pre id="out"> (the
+ * caller frees); fails the test when Chromium gives none.
+ */
+char *fx_served_run(struct fx_served *s, const char *name, const char *html, int budget_ms);
 
 #endif

@@ -492,66 +492,9 @@ static void test_checker_catches(void **state)
 
 /* ---- real readers ---- */
 
-struct served {
-	struct fx_repo r;
-	struct nb_buf out;
-	int port;
-	int nginx;
-};
-
 static int serve(void **state)
 {
-	struct served *s = nb_calloc(1, sizeof(*s));
-
-	fixture(&s->r);
-	s->out = (struct nb_buf)NB_BUF_INIT;
-	nb_buf_printf(&s->out, "%s/out", s->r.dir);
-	build(&s->r, s->out.ptr);
-	s->port = fx_port(7);
-	s->nginx = fx_nginx_start(s->r.dir, s->out.ptr, s->port);
-	*state = s;
-	return 0;
-}
-
-static int unserve(void **state)
-{
-	struct served *s = *state;
-
-	fx_nginx_stop(s->nginx);
-	nb_buf_release(&s->out);
-	fx_repo_free(&s->r);
-	free(s);
-	return 0;
-}
-
-/* Puts a page of the test's own beside the site (nginx serves it), and
- * returns what Chromium made of it. */
-static char *run_page(struct served *s, const char *name, const char *html)
-{
-	struct nb_buf path = NB_BUF_INIT, url = NB_BUF_INIT;
-	char *dom;
-
-	nb_buf_printf(&path, "check/%s", name);
-	fx_write(&(struct fx_repo){ s->out.ptr, NULL }, path.ptr, html);
-	nb_buf_printf(&url, "http://127.0.0.1:%d/check/%s", s->port, name);
-	dom = fx_chromium_dom(url.ptr, 10000);
-	if (!dom)
-		fail_msg("chromium could not load %s", url.ptr);
-	nb_buf_release(&path);
-	nb_buf_release(&url);
-	return dom;
-}
-
-/* The text of <pre id="out"> in a dumped DOM. */
-static char *out_of(const char *dom)
-{
-	const char *from = strstr(dom, "<pre id=\"out\">"), *to;
-
-	if (!from)
-		fail_msg("no output in:\n%s", dom);
-	from += strlen("<pre id=\"out\">");
-	to = strstr(from, "</pre>");
-	return nb_strndup(from, to ? (size_t)(to - from) : strlen(from));
+	return fx_serve(state, fixture, 7);
 }
 
 /*
@@ -562,9 +505,9 @@ static char *out_of(const char *dom)
 static void test_statuspage_widget(void **state)
 {
 	const char *widget = getenv("NOCBLOG_WIDGET");
-	struct served *s = *state;
+	struct fx_served *s = *state;
 	struct nb_buf html = NB_BUF_INIT, dst = NB_BUF_INIT;
-	char *dom, *text, *js;
+	char *text, *js;
 
 	if (!widget || !*widget) {
 		print_message("skipped: npm did not install @statuspage/status-widget (make consumers)\n");
@@ -572,7 +515,7 @@ static void test_statuspage_widget(void **state)
 	}
 	js = fx_slurp(widget);
 	assert_non_null(js);
-	fx_write(&(struct fx_repo){ s->out.ptr, NULL }, "check/status-widget.js", js);
+	fx_write(&(struct fx_repo){ s->out, NULL }, "check/status-widget.js", js);
 	free(js);
 	nb_buf_printf(&html,
 		      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>widget</title></head>"
@@ -586,11 +529,9 @@ static void test_statuspage_widget(void **state)
 		      "  '|' + (said ? said.textContent.trim() : '');"
 		      "}, 3000);</script></body></html>",
 		      s->port);
-	dom = run_page(s, "widget.html", html.ptr);
-	text = out_of(dom);
+	text = fx_served_run(s, "widget.html", html.ptr, 10000);
 	assert_string_equal(text, "status-indicator critical|Major System Outage");
 	free(text);
-	free(dom);
 	nb_buf_release(&html);
 	nb_buf_release(&dst);
 }
@@ -634,12 +575,11 @@ static void test_badges_in_chromium(void **state)
 		"Promise.all(files.map(one)).then(function () {"
 		" document.getElementById('out').textContent = lines.sort().join('\\n') + '\\n';"
 		"});</script></body></html>";
-	struct served *s = *state;
-	char *dom, *text, *line;
+	struct fx_served *s = *state;
+	char *text, *line;
 	int count = 0;
 
-	dom = run_page(s, "badges.html", page);
-	text = out_of(dom);
+	text = fx_served_run(s, "badges.html", page, 10000);
 	if (getenv("NOCBLOG_SHOW"))
 		print_message("%s", text);
 	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
@@ -664,7 +604,6 @@ static void test_badges_in_chromium(void **state)
 	}
 	assert_int_equal(count, 5);
 	free(text);
-	free(dom);
 }
 
 /* Widths the tests can say by hand: DejaVu Sans 11 px. */
@@ -691,8 +630,8 @@ int main(void)
 		cmocka_unit_test(test_fixture_cstate_feeds_badges),
 		cmocka_unit_test(test_ids_survive_rename),
 		cmocka_unit_test(test_checker_catches),
-		cmocka_unit_test_setup_teardown(test_statuspage_widget, serve, unserve),
-		cmocka_unit_test_setup_teardown(test_badges_in_chromium, serve, unserve),
+		cmocka_unit_test_setup_teardown(test_statuspage_widget, serve, fx_unserve),
+		cmocka_unit_test_setup_teardown(test_badges_in_chromium, serve, fx_unserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -350,62 +350,9 @@ static void test_days(void **state)
 
 /* ---- in a browser ---- */
 
-struct served {
-	struct fx_repo r;
-	struct nb_buf out;
-	int port, nginx;
-};
-
 static int serve(void **state)
 {
-	struct served *s = nb_calloc(1, sizeof(*s));
-
-	fixture(&s->r);
-	s->out = (struct nb_buf)NB_BUF_INIT;
-	nb_buf_printf(&s->out, "%s/out", s->r.dir);
-	build(&s->r, s->out.ptr);
-	s->port = fx_port(11);
-	s->nginx = fx_nginx_start(s->r.dir, s->out.ptr, s->port);
-	*state = s;
-	return 0;
-}
-
-static int unserve(void **state)
-{
-	struct served *s = *state;
-
-	fx_nginx_stop(s->nginx);
-	nb_buf_release(&s->out);
-	fx_repo_free(&s->r);
-	free(s);
-	return 0;
-}
-
-static char *out_of(const char *dom)
-{
-	const char *from = dom ? strstr(dom, "<pre id=\"out\">") : NULL, *to;
-
-	if (!from)
-		fail_msg("no output in:\n%s", dom ? dom : "(chromium did not run)");
-	from += strlen("<pre id=\"out\">");
-	to = strstr(from, "</pre>");
-	return nb_strndup(from, to ? (size_t)(to - from) : strlen(from));
-}
-
-static char *run_page(struct served *s, const char *name, const char *html, int budget_ms)
-{
-	struct nb_buf path = NB_BUF_INIT, url = NB_BUF_INIT;
-	char *dom, *text;
-
-	nb_buf_printf(&path, "check/%s", name);
-	fx_write(&(struct fx_repo){ s->out.ptr, NULL }, path.ptr, html);
-	nb_buf_printf(&url, "http://127.0.0.1:%d/check/%s", s->port, name);
-	dom = fx_chromium_dom(url.ptr, budget_ms);
-	text = out_of(dom);
-	free(dom);
-	nb_buf_release(&path);
-	nb_buf_release(&url);
-	return text;
+	return fx_serve(state, fixture, 11);
 }
 
 /*
@@ -416,7 +363,7 @@ static void test_axe(void **state)
 {
 	static const char *const pages[] = { "/servers/SCROOGE/", "/servers/" };
 	const char *axe = getenv("NOCBLOG_AXE");
-	struct served *s = *state;
+	struct fx_served *s = *state;
 	size_t i;
 	char *js;
 
@@ -426,7 +373,7 @@ static void test_axe(void **state)
 	}
 	js = fx_slurp(axe);
 	assert_non_null(js);
-	fx_write(&(struct fx_repo){ s->out.ptr, NULL }, "check/axe.min.js", js);
+	fx_write(&(struct fx_repo){ s->out, NULL }, "check/axe.min.js", js);
 	free(js);
 	for (i = 0; i < NB_ARRAY_LEN(pages); i++) {
 		struct nb_buf html = NB_BUF_INIT;
@@ -450,7 +397,7 @@ static void test_axe(void **state)
 			      " doc.head.appendChild(s);"
 			      "};</script></body></html>",
 			      pages[i]);
-		said = run_page(s, "axe.html", html.ptr, 60000);
+		said = fx_served_run(s, "axe.html", html.ptr, 60000);
 		if (!strstr(said, " violations 0\n") || strncmp(said, "passes 0 ", 9) == 0)
 			fail_msg("axe on %s:\n%s", pages[i], said);
 		free(said);
@@ -503,7 +450,7 @@ static void test_phone_and_desktop(void **state)
 		"  ' window ' + win.innerWidth + ' strip ' + Math.round(box.width) + ' marks ' + marks.length +"
 		"  ' bad ' + bad.length + ' wide: ' + wide.join(', ');"
 		"};</script></body></html>";
-	struct served *s = *state;
+	struct fx_served *s = *state;
 	size_t i;
 
 	for (i = 0; i < NB_ARRAY_LEN(widths); i++) {
@@ -513,7 +460,7 @@ static void test_phone_and_desktop(void **state)
 		int pw, ww, sw, marks, bad;
 
 		nb_buf_printf(&html, page, widths[i]);
-		said = run_page(s, "fit.html", html.ptr, 5000);
+		said = fx_served_run(s, "fit.html", html.ptr, 5000);
 		if (sscanf(said, "page %d window %d strip %d marks %d bad %d", &pw, &ww, &sw, &marks,
 			   &bad) != 5)
 			fail_msg("cannot read '%s'", said);
@@ -580,8 +527,8 @@ int main(void)
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_valid_html),
-		cmocka_unit_test_setup_teardown(test_axe, serve, unserve),
-		cmocka_unit_test_setup_teardown(test_phone_and_desktop, serve, unserve),
+		cmocka_unit_test_setup_teardown(test_axe, serve, fx_unserve),
+		cmocka_unit_test_setup_teardown(test_phone_and_desktop, serve, fx_unserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
