@@ -8,11 +8,11 @@ ASAN_FLAGS ?= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 # Debian packages the build, the tests and the sample site need.
 DEBS = gcc make pkg-config git tzdata python3 tidy \
-       libgit2-dev libcmark-dev libxml2-dev libyaml-dev libjansson-dev \
-       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar python3-jsonschema chromium nginx curl groff valgrind \
+       libgit2-dev libcmark-dev libxml2-dev libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev \
+       libcmocka-dev libxml2-utils libical-dev sfeed python3-feedparser python3-icalendar python3-jsonschema python3-aiosmtpd chromium nginx curl groff valgrind \
        clang libclang-rt-14-dev
 
-PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical jansson
+PKGS = libgit2 libcmark libxml-2.0 yaml-0.1 libical jansson libcurl libcrypto
 
 # recursive (=): pkg-config is asked when a recipe runs, after `deps`
 NB_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
@@ -21,7 +21,7 @@ NB_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-LIB_SRC = buf util diag map tz stamp yml site notice repo content store noticecache history versions treediff walk histcache dating model text avail feed api badge json scaffold hooks publish xml render tmpl theme build histview
+LIB_SRC = buf util diag map tz stamp yml site notice repo content store noticecache history versions treediff walk histcache dating model text avail feed notify api badge json scaffold hooks publish xml render tmpl theme build histview
 TESTS   = test_build test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_api test_avail test_publish test_faults test_escape test_hostile test_e2e
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)

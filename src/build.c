@@ -16,6 +16,7 @@
 #include "map.h"
 #include "model.h"
 #include "notice.h"
+#include "notify.h"
 #include "publish.h"
 #include "repo.h"
 #include "store.h"
@@ -134,7 +135,8 @@ int nb_build_load(struct nb_loaded *l, const struct nb_source *src)
 		   nb_history_stats(l->history)->commits) {
 		/* only what the cache does not hold already */
 		l->walked = 1;
-		nb_histcache_save(l->history, l->repo);
+		if (!src->keep_cache)
+			nb_histcache_save(l->history, l->repo);
 	}
 	if (pending && (rc = load_uncommitted(l, src, commit)) != 0)
 		goto cleanup;
@@ -305,11 +307,13 @@ static struct nb_store *open_fragments(git_repository *repo)
 	return st;
 }
 
-/* Renders and publishes the loaded content; 0, or a status. */
+/* Renders and publishes the loaded content from model (built here, for
+ * the caller to release once it is not NULL); 0, or a status. */
 static int publish(struct nb_loaded *l, const struct nb_build_options *o, const char *theme,
-		   uint64_t theme_digest, struct nb_publish *pub, const char *stamp, int use_cache)
+		   uint64_t theme_digest, struct nb_publish *pub, const char *stamp, int use_cache,
+		   struct nb_model **model)
 {
-	struct nb_model model;
+	struct nb_model *m;
 	int rc = 0;
 
 	if (nb_theme_check(theme, &l->diags) < 0)
@@ -318,23 +322,24 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 		return NB_BUILD_CONTENT;
 	if (nb_publish_begin(pub, pub->out, &l->diags) < 0)
 		return NB_BUILD_ENV;
-	nb_model_build(&model, &l->content);
-	nb_avail_build(&model);
-	model.shape = shape_of(theme_digest, &l->content);
+	m = *model = nb_calloc(1, sizeof(*m));
+	nb_model_build(m, &l->content);
+	nb_avail_build(m);
+	m->shape = shape_of(theme_digest, &l->content);
 	if (use_cache) {
-		model.fragments = open_fragments(l->repo);
-		nb_model_fragments_live(&model);
+		m->fragments = open_fragments(l->repo);
+		nb_model_fragments_live(m);
 	}
-	if (write_site(&model, theme, pub, o->progress, o->payload, &l->diags) < 0)
+	if (write_site(m, theme, pub, o->progress, o->payload, &l->diags) < 0)
 		rc = pub->io_failed ? NB_BUILD_ENV : NB_BUILD_CONTENT;
 	else if (nb_publish_commit(pub, stamp, &l->diags) < 0)
 		rc = NB_BUILD_ENV;
 	if (rc)
 		nb_publish_abandon(pub, &l->diags);
 	else
-		nb_store_save(model.fragments);
-	nb_store_free(model.fragments);
-	nb_model_release(&model);
+		nb_store_save(m->fragments);
+	nb_store_free(m->fragments);
+	m->fragments = NULL;
 	return rc;
 }
 
@@ -342,7 +347,9 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 		  struct nb_build_result *r)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
+	struct nb_model *model = NULL;
 	struct nb_source src = o->src;
+	char *feeds = NULL;
 	char *theme = NULL, *stamp = NULL, rev[GIT_OID_HEXSZ + 1];
 	uint64_t theme_digest;
 	int rc = NB_BUILD_ENV;
@@ -369,13 +376,79 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 	}
 	rc = nb_build_load(l, &src);
 	if (rc == 0)
-		rc = publish(l, o, theme, theme_digest, &pub, stamp, src.use_cache);
+		rc = publish(l, o, theme, theme_digest, &pub, stamp, src.use_cache, &model);
 	r->notices = l->content.count;
 	r->written = pub.written;
 	r->kept = pub.kept;
 cleanup:
+	feeds = nb_buf_detach(&pub.feeds);
 	nb_publish_release(&pub);
+	/* the site is live and the lock let go: now tell who asked (the
+	 * commit already live, when deliveries wait to be tried again) */
+	if (rc == 0 && stamp && !o->no_notify && !model && r->up_to_date &&
+	    nb_notify_pending(l->repo) && nb_build_load(l, &src) == 0) {
+		model = nb_calloc(1, sizeof(*model));
+		nb_model_build(model, &l->content);
+	}
+	if (rc == 0 && model && stamp && !o->no_notify) {
+		git_oid id;
+
+		if (git_oid_fromstr(&id, rev) == 0 &&
+		    nb_notify_run(model, l->repo, &id, feeds, &r->notify) < 0)
+			r->notify.failed++;
+	}
+	free(feeds);
+	if (model)
+		nb_model_release(model);
+	free(model);
 	free(theme);
 	free(stamp);
+	return rc;
+}
+
+/* ---- nocblog notify ---- */
+
+int nb_build_notify(struct nb_loaded *l, const struct nb_source *src, const char *since,
+		    struct nb_buf *preview, struct nb_notify_result *r)
+{
+	struct nb_loaded old;
+	struct nb_source old_src;
+	struct nb_model m, before;
+	char rev[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(&old, 0, sizeof(old));
+	rc = nb_build_load(l, src);
+	if (rc)
+		return rc;
+	if (resolve_rev(l->repo, src->rev, rev) < 0 || git_oid_fromstr(&id, rev) < 0) {
+		nb_diags_add(&l->diags, NULL, 0, "name a commit", "no commit '%s'", src->rev);
+		return NB_BUILD_ENV;
+	}
+	nb_model_build(&m, &l->content);
+	if (!preview) {
+		if (nb_notify_run(&m, l->repo, &id, NULL, r) < 0)
+			rc = NB_BUILD_ENV;
+	} else if (since) {
+		old_src = *src;
+		old_src.repo = NULL;
+		old_src.rev = since;
+		old_src.keep_cache = 1;
+		old.repo = l->repo;  /* borrowed: given back before release */
+		rc = nb_build_load(&old, &old_src);
+		if (rc == 0) {
+			nb_model_build(&before, &old.content);
+			nb_notify_preview(&m, l->repo, &before, preview);
+			nb_model_release(&before);
+		}
+		nb_diags_move(&l->diags, &old.diags);
+		old.repo = NULL;
+		nb_build_release(&old);
+	} else {
+		nb_notify_preview(&m, l->repo, NULL, preview);
+	}
+	nb_model_release(&m);
 	return rc;
 }

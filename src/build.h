@@ -13,6 +13,7 @@
 
 #include "content.h"
 #include "diag.h"
+#include "notify.h"
 #include "render.h"
 
 struct nb_buf;
@@ -30,6 +31,7 @@ struct nb_source {
 	int worktree;        /* the work tree's changes over it, dated now */
 	int index;           /* the index's changes over it */
 	int use_cache;       /* start the walk from the history cache */
+	int keep_cache;      /* leave the cache as it is (a look at an older commit) */
 };
 
 /* What every command works on. */
@@ -70,12 +72,14 @@ struct nb_build_options {
 	const char *theme;           /* NULL: found by nb_theme_find */
 	nb_progress_fn progress;     /* or NULL */
 	void *payload;
+	int no_notify;               /* tell no webhook (the record is left as it is) */
 };
 
 struct nb_build_result {
 	char *out;                   /* the folder built (the caller frees it) */
 	int up_to_date;              /* the live site was built from the same */
 	size_t notices, written, kept;
+	struct nb_notify_result notify; /* after publishing (release its report) */
 };
 
 /*
@@ -85,5 +89,14 @@ struct nb_build_result {
  */
 int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 		  struct nb_build_result *r);
+
+/*
+ * nocblog notify: with preview, writes into it what the next notification
+ * of src's commit would tell (since: what that commit did not have);
+ * without, tells it now, as a build does after publishing (r says how it
+ * went).  Returns 0, NB_BUILD_CONTENT or NB_BUILD_ENV.
+ */
+int nb_build_notify(struct nb_loaded *l, const struct nb_source *src, const char *since,
+		    struct nb_buf *preview, struct nb_notify_result *r);
 
 #endif

@@ -291,6 +291,8 @@ static void feed_head(xmlTextWriterPtr w, const struct scope *s, const char *fil
 	iso(t, sizeof(t), updated);
 	nb_xml_element(w, "updated", t);
 	atom_link(w, "self", self.ptr, "application/atom+xml");
+	if (s->site->hub)
+		atom_link(w, "hub", s->site->hub, NULL);
 	atom_link(w, "alternate", alt.ptr, "text/html");
 	person(w, "author", s->site->author);
 	nb_xml_element(w, "generator", "nocblog");
@@ -751,6 +753,12 @@ static int rss(const struct scope *s, struct nb_publish *pub, struct nb_diags *d
 		nb_xml_attribute(x.w, "rel", "self");
 		nb_xml_attribute(x.w, "type", "application/rss+xml");
 		xmlTextWriterEndElement(x.w);
+		if (s->site->hub) {
+			xmlTextWriterStartElementNS(x.w, BAD_CAST "atom", BAD_CAST "link", NULL);
+			nb_xml_attribute(x.w, "href", s->site->hub);
+			nb_xml_attribute(x.w, "rel", "hub");
+			xmlTextWriterEndElement(x.w);
+		}
 		xmlTextWriterEndElement(x.w);
 		xmlTextWriterEndElement(x.w);
 	}
@@ -844,6 +852,13 @@ static int json_feed(const struct scope *s, struct nb_publish *pub, struct nb_di
 	nb_buf_puts(&url, "feed.json");
 	nb_json_set(head, "feed_url", nb_json_str(url.ptr));
 	nb_json_set(head, "language", json_string("en"));
+	if (s->site->hub) {
+		json_t *hub = json_object();
+
+		nb_json_set(hub, "type", json_string("WebSub"));
+		nb_json_set(hub, "url", nb_json_str(s->site->hub));
+		nb_json_set(head, "hubs", json_pack("[o]", hub));
+	}
 	nb_json_set(author, "name", nb_json_str(s->site->author));
 	nb_json_set(head, "authors", json_pack("[o]", author));
 	if (nb_json_put(&out, head) < 0 || !out.len || out.ptr[out.len - 1] != '}')

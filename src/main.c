@@ -31,14 +31,15 @@ static const char usage_text[] =
 	"       nocblog hooks install [--repo DIR] (--pre-commit | --pre-receive |\n"
 	"                             --post-receive OUTDIR)\n"
 	"       nocblog build [--repo DIR] [--rev REV] [-o|--out DIR] [-t|--theme DIR]\n"
-	"                     [--worktree] [--no-cache] [-q|--quiet]\n"
+	"                     [--worktree] [--no-cache] [--no-notify] [-q|--quiet]\n"
 	"       nocblog check [--repo DIR] [--rev REV] [--worktree | --index] [--no-cache]\n"
 	"                     [-t|--theme DIR]\n"
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
+	"       nocblog notify [--repo DIR] [--rev REV] [--no-cache] [--dry-run [--since REV]]\n"
 	"       nocblog -h|--help | -V|--version\n";
 
-enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY };
+enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY, CMD_NOTIFY };
 
 struct options {
 	const char *repo;
@@ -51,6 +52,9 @@ struct options {
 	int no_cache;
 	int tsv;
 	int dump_cache;
+	int no_notify;     /* build: tell no webhook */
+	int dry_run;       /* notify: only say what would be told */
+	const char *since; /* notify --dry-run: the commit to compare with */
 	char **paths;      /* history: the notices to show; none: all */
 	int path_count;
 };
@@ -77,6 +81,9 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		{ "no-cache", no_argument, NULL, 'n' },
 		{ "tsv", no_argument, NULL, 'T' },
 		{ "cache", no_argument, NULL, 'C' },
+		{ "no-notify", no_argument, NULL, 'N' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "since", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,7 +99,10 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		case 'o': if (cmd != CMD_BUILD) goto other; o->out = optarg; break;
 		case 't': if (cmd != CMD_BUILD && cmd != CMD_CHECK) goto other; o->theme = optarg; break;
 		case 'q': if (cmd != CMD_BUILD) goto other; o->quiet = 1; break;
-		case 'w': o->worktree = 1; break;
+		case 'w': if (cmd == CMD_NOTIFY) goto other; o->worktree = 1; break;
+		case 'N': if (cmd != CMD_BUILD) goto other; o->no_notify = 1; break;
+		case 'D': if (cmd != CMD_NOTIFY) goto other; o->dry_run = 1; break;
+		case 'S': if (cmd != CMD_NOTIFY) goto other; o->since = optarg; break;
 		case 'i': if (cmd != CMD_CHECK) goto other; o->index = 1; break;
 		case 'n': o->no_cache = 1; break;
 		case 'T': if (cmd != CMD_HISTORY) goto other; o->tsv = 1; break;
@@ -105,6 +115,10 @@ static int parse_options(struct options *o, int argc, char **argv, enum command 
 		o->paths = argv + optind;
 		o->path_count = argc - optind;
 		return 0;
+	}
+	if (o->since && !o->dry_run) {
+		fputs("nocblog: --since goes with --dry-run\n", stderr);
+		goto bad;
 	}
 	if (optind == argc)
 		return 0;
@@ -167,6 +181,23 @@ static int cmd_check(int argc, char **argv)
 	return rc;
 }
 
+/* After a build or nocblog notify: what was told, and what went wrong. */
+static void print_notify(struct nb_notify_result *r, int quiet)
+{
+	if (r->ran && r->first && !quiet)
+		fputs("nocblog: notifications start from this commit: what the site holds now is "
+		      "marked as told\n", stderr);
+	else if (r->ran && !quiet && (r->sent || r->failed || r->waiting))
+		fprintf(stderr, "nocblog: notified %zu %s (%zu new %s), %zu failed, %zu waiting\n",
+			r->sent, nb_plural(r->sent, "delivery", "deliveries"), r->news,
+			nb_plural(r->news, "event", "events"), r->failed, r->waiting);
+	if (r->pinged && !quiet)
+		fprintf(stderr, "nocblog: told the WebSub hub of %zu %s\n", r->pinged,
+			nb_plural(r->pinged, "feed", "feeds"));
+	fputs(nb_buf_cstr(&r->report), stderr);
+	nb_buf_release(&r->report);
+}
+
 struct progress {
 	size_t last;     /* done at the last redraw */
 };
@@ -204,6 +235,7 @@ static int cmd_build(int argc, char **argv)
 	bo.src = source_of(&o);
 	bo.out = o.out;
 	bo.theme = o.theme;
+	bo.no_notify = o.no_notify;
 	if (!o.quiet && isatty(2)) {
 		bo.progress = show_progress;
 		bo.payload = &bar;
@@ -215,8 +247,35 @@ static int cmd_build(int argc, char **argv)
 		fprintf(stderr, "nocblog: %zu %s, %zu %s (%zu written, %zu unchanged) in %s\n",
 			r.notices, nb_plural(r.notices, "notice", "notices"), r.written + r.kept,
 			nb_plural(r.written + r.kept, "file", "files"), r.written, r.kept, r.out);
+	print_notify(&r.notify, o.quiet);
 	finish(&l, o.quiet);
 	free(r.out);
+	return rc;
+}
+
+static int cmd_notify(int argc, char **argv)
+{
+	struct nb_buf preview = NB_BUF_INIT;
+	struct nb_notify_result r;
+	struct nb_source src;
+	struct nb_loaded l;
+	struct options o;
+	int rc;
+
+	if (parse_options(&o, argc, argv, CMD_NOTIFY) < 0)
+		return EXIT_USAGE;
+	memset(&l, 0, sizeof(l));
+	src = source_of(&o);
+	rc = nb_build_notify(&l, &src, o.since, o.dry_run ? &preview : NULL, &r);
+	if (preview.len)
+		fwrite(preview.ptr, 1, preview.len, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = EXIT_ENV;
+	if (!o.dry_run && rc == 0 && !r.ran && !l.content.site.hook_count)
+		fputs("nocblog: site.yaml names no webhook (notify: webhooks:)\n", stderr);
+	print_notify(&r, 0);
+	finish(&l, 0);
+	nb_buf_release(&preview);
 	return rc;
 }
 
@@ -483,6 +542,8 @@ static int run(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1);
 	if (strcmp(argv[1], "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
+	if (strcmp(argv[1], "notify") == 0)
+		return cmd_notify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "new") == 0)
 		return cmd_new(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hooks") == 0)

@@ -28,10 +28,11 @@ struct nb_publish {
 	pthread_mutex_t lock;    /* pages and feeds are written from two threads */
 	struct nb_map live_keys; /* the live site's files by the key of what made them */
 	struct nb_map keys;      /* this build's */
+	struct nb_buf feeds;     /* the feeds written anew (not linked), a path a line */
 };
 
 #define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0, \
-			   PTHREAD_MUTEX_INITIALIZER, NB_MAP_INIT, NB_MAP_INIT }
+			   PTHREAD_MUTEX_INITIALIZER, NB_MAP_INIT, NB_MAP_INIT, NB_BUF_INIT }
 
 /* The list of a site's files, kept in it so the next build knows what to
  * remove without walking the folder. */

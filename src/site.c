@@ -12,10 +12,14 @@
 
 static const char *const site_keys[] = {
 	"title", "base_url", "timezone", "author", "servers", "unsafe_html",
-	"feed_entries", "feed_updates", "tombstone_days",
+	"feed_entries", "feed_updates", "tombstone_days", "notify",
 };
 
 static const char *const server_keys[] = { "name", "group", "description" };
+static const char *const notify_keys[] = { "hub", "webhooks" };
+static const char *const hook_keys[] = {
+	"url", "url_env", "url_file", "secret_env", "secret_file", "format", "servers",
+};
 
 struct loader {
 	const char *path;
@@ -242,6 +246,147 @@ static void load_count(struct loader *ld, const struct nb_yml *v, const char *ke
 	*out = n;
 }
 
+/* ---- notify: ---- */
+
+static int http_url(const char *url)
+{
+	return (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0) &&
+	       url_chars_ok(url);
+}
+
+/* The servers a hook is scoped to: a list of declared ids (checked once
+ * every server is read). */
+static void load_hook_servers(struct loader *ld, struct nb_hook *h, const struct nb_yml *v)
+{
+	size_t i;
+
+	if (v->kind != NB_YML_SEQ) {
+		problem(ld, v->line, "write servers: [SCROOGE, LOUIE]",
+			"a webhook's 'servers' must be a list of server ids%s", "");
+		return;
+	}
+	h->servers = nb_calloc(v->count + 1, sizeof(*h->servers));
+	for (i = 0; i < v->count; i++) {
+		char *id = text_value(ld, v->items[i], "servers");
+
+		if (id)
+			h->servers[h->server_count++] = id;
+	}
+}
+
+static void load_hook(struct loader *ld, struct nb_site *site, const struct nb_yml *v)
+{
+	struct nb_hook *h;
+	size_t i;
+
+	if (v->kind != NB_YML_MAP) {
+		problem(ld, v->line, "write '- url: https://...' (and secret_env: NAME to sign)",
+			"a webhook must be a mapping%s", "");
+		return;
+	}
+	h = &site->hooks[site->hook_count++];
+	memset(h, 0, sizeof(*h));
+	h->line = v->line;
+	for (i = 0; i + 1 < v->count; i += 2) {
+		const struct nb_yml *k = v->items[i], *val = v->items[i + 1];
+		const char *key = k->scalar;
+
+		if (strcmp(key, "url") == 0)
+			h->url = text_value(ld, val, key);
+		else if (strcmp(key, "url_env") == 0)
+			h->url_env = text_value(ld, val, key);
+		else if (strcmp(key, "url_file") == 0)
+			h->url_file = text_value(ld, val, key);
+		else if (strcmp(key, "secret_env") == 0)
+			h->secret_env = text_value(ld, val, key);
+		else if (strcmp(key, "secret_file") == 0)
+			h->secret_file = text_value(ld, val, key);
+		else if (strcmp(key, "servers") == 0)
+			load_hook_servers(ld, h, val);
+		else if (strcmp(key, "secret") == 0)
+			problem(ld, k->line,
+				"put the key in an environment variable or a file outside the "
+				"repository and name it with secret_env: or secret_file:",
+				"a webhook's secret must not be written in site.yaml%s", "");
+		else if (strcmp(key, "format") != 0)
+			unknown_key(ld, k, hook_keys, NB_ARRAY_LEN(hook_keys), "webhook");
+	}
+	v = nb_yml_get(v, "format");
+	if (v && v->kind == NB_YML_SCALAR && strcmp(v->scalar, "slack") == 0)
+		h->format = NB_HOOK_SLACK;
+	else if (v && v->kind == NB_YML_SCALAR && strcmp(v->scalar, "teams") == 0)
+		h->format = NB_HOOK_TEAMS;
+	else if (v && !(v->kind == NB_YML_SCALAR && strcmp(v->scalar, "json") == 0))
+		problem(ld, v->line, "write json (the default), slack or teams",
+			"unknown webhook format '%s'", v->kind == NB_YML_SCALAR ? v->scalar : "");
+	if (!!h->url + !!h->url_env + !!h->url_file != 1)
+		problem(ld, h->line, "give one of url:, url_env: (a variable) or url_file: (a file)",
+			"a webhook needs exactly one URL%s", "");
+	else if (h->url && !http_url(h->url))
+		problem(ld, h->line, "write the full http(s) URL, %-encoded",
+			"webhook URL '%s' is not an http(s) URL", h->url);
+	if (h->secret_env && h->secret_file)
+		problem(ld, h->line, "keep one of secret_env: and secret_file:",
+			"a webhook has two secrets%s", "");
+}
+
+static void load_notify(struct loader *ld, struct nb_site *site, const struct nb_yml *v)
+{
+	size_t i;
+
+	if (v->kind != NB_YML_MAP) {
+		problem(ld, v->line, "write 'notify:' then indented 'hub:' and 'webhooks:' lines",
+			"'notify' must be a mapping%s", "");
+		return;
+	}
+	for (i = 0; i + 1 < v->count; i += 2) {
+		const struct nb_yml *k = v->items[i], *val = v->items[i + 1];
+		size_t j;
+
+		if (strcmp(k->scalar, "hub") == 0) {
+			site->hub = text_value(ld, val, "hub");
+			if (site->hub && !http_url(site->hub))
+				problem(ld, val->line, "write the hub's full http(s) URL",
+					"hub '%s' is not an http(s) URL", site->hub);
+		} else if (strcmp(k->scalar, "webhooks") == 0) {
+			if (val->kind != NB_YML_SEQ) {
+				problem(ld, val->line, "write one '- url: ...' item per webhook",
+					"'webhooks' must be a list%s", "");
+				continue;
+			}
+			site->hooks = nb_calloc(val->count + 1, sizeof(*site->hooks));
+			for (j = 0; j < val->count; j++)
+				load_hook(ld, site, val->items[j]);
+		} else {
+			unknown_key(ld, k, notify_keys, NB_ARRAY_LEN(notify_keys), "notify");
+		}
+	}
+}
+
+/* Each webhook's servers are declared ones. */
+static void check_hook_servers(struct loader *ld, struct nb_site *site)
+{
+	size_t i, j;
+
+	for (i = 0; i < site->hook_count; i++)
+		for (j = 0; j < site->hooks[i].server_count; j++) {
+			const char *id = site->hooks[i].servers[j];
+			const char *near;
+			struct nb_buf hint = NB_BUF_INIT;
+
+			if (nb_site_server(site, id))
+				continue;
+			near = nb_site_suggest_server(site, id);
+			if (near)
+				nb_buf_printf(&hint, "did you mean '%s'?", near);
+			else
+				nb_buf_puts(&hint, "name servers declared under servers:");
+			problem(ld, site->hooks[i].line, hint.ptr,
+				"a webhook names server '%s', which is not declared", id);
+			nb_buf_release(&hint);
+		}
+}
+
 static void load_key(struct loader *ld, struct nb_site *site,
 		     const struct nb_yml *k, const struct nb_yml *v)
 {
@@ -265,6 +410,8 @@ static void load_key(struct loader *ld, struct nb_site *site,
 		load_count(ld, v, key, &site->feed_updates);
 	else if (strcmp(key, "tombstone_days") == 0)
 		load_count(ld, v, key, &site->tombstone_days);
+	else if (strcmp(key, "notify") == 0)
+		load_notify(ld, site, v);
 	else
 		unknown_key(ld, k, site_keys, NB_ARRAY_LEN(site_keys), "site.yaml");
 }
@@ -354,6 +501,7 @@ int nb_site_load(struct nb_site *site, const char *text, size_t len,
 	for (i = 0; i + 1 < root->count; i += 2)
 		load_key(&ld, site, root->items[i], root->items[i + 1]);
 	check_required(&ld, site, root);
+	check_hook_servers(&ld, site);
 	if (site->base_url && site->base_url[0] &&
 	    site->base_url[strlen(site->base_url) - 1] != '/') {
 		size_t n = strlen(site->base_url);
@@ -382,6 +530,21 @@ void nb_site_release(struct nb_site *site)
 	}
 	free(site->servers);
 	nb_map_release(&site->index);
+	for (i = 0; i < site->hook_count; i++) {
+		struct nb_hook *h = &site->hooks[i];
+		size_t j;
+
+		free(h->url);
+		free(h->url_env);
+		free(h->url_file);
+		free(h->secret_env);
+		free(h->secret_file);
+		for (j = 0; j < h->server_count; j++)
+			free(h->servers[j]);
+		free(h->servers);
+	}
+	free(site->hooks);
+	free(site->hub);
 	free(site->title);
 	free(site->base_url);
 	free(site->timezone);

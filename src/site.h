@@ -27,6 +27,27 @@ struct nb_server {
 	                      walk's), 0 when unknown */
 };
 
+/* How a webhook's body is shaped: nocblog's own JSON (signed when a secret
+ * is given), or the text Slack's or Microsoft Teams' incoming webhooks take. */
+enum nb_hook_format { NB_HOOK_JSON, NB_HOOK_SLACK, NB_HOOK_TEAMS };
+
+/*
+ * A webhook that hears of every new notice, update and status change
+ * (site.yaml's notify: webhooks:).  Secrets are never written in site.yaml:
+ * a URL that is one (Slack's, Teams') and the signing key are read, when
+ * sending, from the environment variable or file named here.
+ */
+struct nb_hook {
+	char *url;           /* given in site.yaml, or NULL */
+	char *url_env, *url_file;        /* else where the URL is */
+	char *secret_env, *secret_file;  /* where the HMAC key is; none: unsigned */
+	enum nb_hook_format format;
+	char **servers;      /* only notices naming one of these (a group: or one
+	                        of its members); none: every notice */
+	size_t server_count;
+	int line;            /* where it is in site.yaml */
+};
+
 struct nb_site {
 	char *title;
 	char *base_url;    /* always ends with '/' */
@@ -39,6 +60,9 @@ struct nb_site {
 	struct nb_server *servers; /* in site.yaml order */
 	size_t server_count;
 	struct nb_map index;       /* id -> index into servers */
+	char *hub;                 /* notify: hub: the WebSub hub, or NULL */
+	struct nb_hook *hooks;     /* notify: webhooks: */
+	size_t hook_count;
 	uint64_t text_hash;        /* what identifies site.yaml's bytes */
 };
 
