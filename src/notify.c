@@ -631,6 +631,9 @@ static void deliver(struct run *run, const struct nb_hook *h, size_t hook, const
 					      "webhook %zu (site.yaml line %d): gave up on %s after %d tries: %s\n",
 					      hook + 1, h->line, q->id, q->tries, why.ptr);
 				free(q->id);
+				/* given up: the next is the first to try now */
+				stopped = 0;
+				nb_buf_truncate(&why, 0);
 				continue;
 			}
 			nb_buf_printf(&run->r->report, "webhook %zu (site.yaml line %d): %s; the next "

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """A webhook receiver and WebSub hub for the notification tests, on 127.0.0.1.
 
-Usage: receiver.py LOG PORTFILE
+Usage: receiver.py LOG PORTFILE [SITE]
 
-Every POST is appended to LOG as one JSON line: its path, its headers and
-its body, then answered by its path:
+Every POST is appended to LOG as one JSON line: its path, its headers, its
+body and, given SITE (a built site's folder), what SITE/updates.xml held
+as it arrived; then it is answered by its path:
   /hook, /hub   200
   /flaky        500 the first time, 200 after
   /down         503 always
@@ -19,6 +20,7 @@ import threading
 import time
 
 log_path, port_file = sys.argv[1], sys.argv[2]
+site = sys.argv[3] if len(sys.argv) > 3 else None
 lock = threading.Lock()
 seen_flaky = [0]
 
@@ -27,10 +29,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length).decode("utf-8", "replace")
+        live = None
+        if site:
+            try:
+                with open(os.path.join(site, "updates.xml"), encoding="utf-8") as f:
+                    live = f.read()
+            except OSError:
+                live = ""
         with lock:
             with open(log_path, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"path": self.path, "headers": dict(self.headers),
-                                    "body": body, "at": time.time()}) + "\n")
+                                    "body": body, "live": live}) + "\n")
             status = 200
             if self.path == "/flaky":
                 seen_flaky[0] += 1
