@@ -145,15 +145,6 @@ static void categories(xmlTextWriterPtr w, const struct scope *s, const struct n
 	nb_buf_release(&scheme);
 }
 
-/* Text as HTML character data. */
-static void put_escaped(struct nb_buf *out, const char *text)
-{
-	char *esc = (char *)xmlEncodeSpecialChars(NULL, BAD_CAST text);
-
-	nb_buf_puts(out, esc ? esc : "");
-	xmlFree(esc);
-}
-
 /* "Scheduled", or "Scheduled, overdue" once the window has passed. */
 static void status_text(struct nb_buf *out, const struct nb_item *it)
 {
@@ -582,7 +573,7 @@ void nb_feed_event_text(const struct nb_model *m, const struct nb_event *e, int 
 	}
 	if (!html->len) {
 		nb_buf_puts(html, "<p>");
-		put_escaped(html, nb_buf_cstr(plain));
+		nb_xml_escape_into(html, nb_buf_cstr(plain));
 		nb_buf_puts(html, "</p>\n");
 	}
 	free(win);

@@ -271,8 +271,8 @@ static int cmd_notify(int argc, char **argv)
 		fwrite(preview.ptr, 1, preview.len, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		rc = EXIT_ENV;
-	if (!o.dry_run && rc == 0 && !r.ran && !l.content.site.hook_count)
-		fputs("nocblog: site.yaml names no webhook (notify: webhooks:)\n", stderr);
+	if (!o.dry_run && rc == 0 && !r.ran && !l.content.site.hook_count && !l.content.site.email)
+		fputs("nocblog: site.yaml names no webhook or e-mail list (notify:)\n", stderr);
 	print_notify(&r, 0);
 	finish(&l, 0);
 	nb_buf_release(&preview);

@@ -22,6 +22,7 @@
 #include "repo.h"
 #include "site.h"
 #include "util.h"
+#include "xml.h"
 
 #define DAY 86400
 #define HEADER "nocblog notified 1\n"
@@ -253,39 +254,75 @@ static int record_save(const struct record *rec, const char *path, int64_t keep_
 
 /* ---- channels ---- */
 
-/* What identifies a webhook in the record: its kind, where its URL is and
- * its scope, so that a changed webhook starts afresh. */
-static void channel_key(char out[17], const struct nb_hook *h)
+/* Where news go: a webhook, or an e-mail list. */
+struct channel {
+	char key[17];            /* in the record: what it is and its scope, so
+	                            that a changed one starts afresh */
+	char label[64];          /* "webhook 2 (site.yaml line 12)" */
+	char *const *servers;    /* its scope; none: every notice */
+	size_t server_count;
+	const struct nb_hook *hook;
+	const struct nb_mail_list *list;
+};
+
+static void hook_channel(struct channel *c, const struct nb_hook *h, size_t i)
 {
 	uint64_t k = NB_HASH_START;
-	size_t i;
+	size_t j;
 
+	memset(c, 0, sizeof(*c));
 	k = nb_hash_add64(k, (uint64_t)h->format);
 	k = nb_hash_add_str(k, h->url ? h->url : "");
 	k = nb_hash_add_str(k, h->url_env ? h->url_env : "");
 	k = nb_hash_add_str(k, h->url_file ? h->url_file : "");
-	for (i = 0; i < h->server_count; i++)
-		k = nb_hash_add_str(k, h->servers[i]);
-	snprintf(out, 17, "%016llx", (unsigned long long)nb_hash_end(k));
+	for (j = 0; j < h->server_count; j++)
+		k = nb_hash_add_str(k, h->servers[j]);
+	snprintf(c->key, sizeof(c->key), "%016llx", (unsigned long long)nb_hash_end(k));
+	snprintf(c->label, sizeof(c->label), "webhook %zu (site.yaml line %d)", i + 1, h->line);
+	c->servers = h->servers;
+	c->server_count = h->server_count;
+	c->hook = h;
 }
 
-/* Whether a hook scoped to servers hears of n: n names one of them, or a
- * member of a group among them, or the group of one of them. */
-static int in_scope(const struct nb_site *site, const struct nb_hook *h,
+static void list_channel(struct channel *c, const struct nb_email *e, size_t i)
+{
+	const struct nb_mail_list *l = &e->lists[i];
+	uint64_t k = NB_HASH_START;
+	size_t j;
+
+	memset(c, 0, sizeof(*c));
+	k = nb_hash_add_str(k, "email");
+	k = nb_hash_add_str(k, e->smtp ? e->smtp : "");
+	for (j = 0; j < l->to_count; j++)
+		k = nb_hash_add_str(k, l->to[j]);
+	k = nb_hash_add64(k, l->server_count);
+	for (j = 0; j < l->server_count; j++)
+		k = nb_hash_add_str(k, l->servers[j]);
+	snprintf(c->key, sizeof(c->key), "%016llx", (unsigned long long)nb_hash_end(k));
+	snprintf(c->label, sizeof(c->label), "e-mail list %zu (site.yaml line %d)", i + 1,
+		 l->line);
+	c->servers = l->servers;
+	c->server_count = l->server_count;
+	c->list = l;
+}
+
+/* Whether a channel scoped to servers hears of n: n names one of them, or a
+ * member of a group among them. */
+static int in_scope(const struct nb_site *site, const struct channel *c,
 		    const struct nb_notice *n)
 {
 	size_t i, j;
 
-	if (!h->server_count)
+	if (!c->server_count)
 		return 1;
 	if (!n)
 		return 0;
 	for (i = 0; i < n->server_count; i++) {
 		const struct nb_server *sv = nb_site_server(site, n->servers[i]);
 
-		for (j = 0; j < h->server_count; j++)
-			if (strcmp(n->servers[i], h->servers[j]) == 0 ||
-			    (sv && sv->group && strcmp(sv->group, h->servers[j]) == 0))
+		for (j = 0; j < c->server_count; j++)
+			if (strcmp(n->servers[i], c->servers[j]) == 0 ||
+			    (sv && sv->group && strcmp(sv->group, c->servers[j]) == 0))
 				return 1;
 	}
 	return 0;
@@ -527,6 +564,207 @@ static int post(CURL *c, const char *url, const struct nb_buf *body, const char 
 	return 0;
 }
 
+/* ---- e-mail ---- */
+
+/* The bare address of "Name <a@b>" or "a@b", into out. */
+static void bare_address(struct nb_buf *out, const char *a)
+{
+	const char *lt = strchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+
+	if (lt && gt)
+		nb_buf_put(out, lt + 1, (size_t)(gt - lt - 1));
+	else
+		nb_buf_puts(out, a);
+}
+
+/* data as base64 in lines of 76, CRLF-ended. */
+static void put_base64(struct nb_buf *out, const char *data, size_t len)
+{
+	unsigned char line[80];
+	size_t at;
+
+	for (at = 0; at < len; at += 57) {
+		size_t n = len - at < 57 ? len - at : 57;
+		int w = EVP_EncodeBlock(line, (const unsigned char *)data + at, (int)n);
+
+		nb_buf_put(out, (const char *)line, (size_t)w);
+		nb_buf_puts(out, "\r\n");
+	}
+}
+
+/* A header's text: as it is when printable ASCII, else an RFC 2047
+ * encoded word (base64, in pieces that keep UTF-8 characters whole). */
+static void put_header_text(struct nb_buf *out, const char *s)
+{
+	const unsigned char *p;
+	size_t len = strlen(s), at = 0;
+
+	for (p = (const unsigned char *)s; *p && *p >= 0x20 && *p < 0x7f; p++)
+		;
+	if (!*p) {
+		nb_buf_puts(out, s);
+		return;
+	}
+	while (at < len) {
+		unsigned char enc[64];
+		size_t n = len - at < 39 ? len - at : 39;
+		int w;
+
+		while (at + n < len && ((unsigned char)s[at + n] & 0xc0) == 0x80)
+			n--;
+		w = EVP_EncodeBlock(enc, (const unsigned char *)s + at, (int)n);
+		nb_buf_printf(out, "%s=?UTF-8?B?%.*s?=", at ? "\r\n " : "", w, enc);
+		at += n;
+	}
+}
+
+/* The site's host, for Message-ID and List-Id. */
+static void site_host(struct nb_buf *out, const char *base_url)
+{
+	const char *p = strstr(base_url, "://");
+
+	p = p ? p + 3 : base_url;
+	nb_buf_put(out, p, strcspn(p, ":/"));
+}
+
+/* The message for one event to one list: plain text and HTML. */
+static void make_mail(const struct nb_model *m, const struct news *x, const struct nb_email *e,
+		      const struct nb_mail_list *l, const char *channel, struct nb_buf *out)
+{
+	const struct nb_site *site = &m->content->site;
+	struct nb_buf title = NB_BUF_INIT, html = NB_BUF_INIT, plain = NB_BUF_INIT;
+	struct nb_buf url = NB_BUF_INIT, host = NB_BUF_INIT, part = NB_BUF_INIT;
+	struct nb_buf from = NB_BUF_INIT;
+	char date[64], boundary[40];
+	uint64_t mid = nb_hash_add_str(nb_hash_add_str(NB_HASH_START, x->id), channel);
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	news_text(m, x, &title, &html, &plain);
+	if (x->it)
+		nb_buf_printf(&url, "%s%s", site->base_url, x->it->url);
+	site_host(&host, site->base_url);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	snprintf(boundary, sizeof(boundary), "nocblog-%016llx",
+		 (unsigned long long)nb_hash_end(mid));
+	nb_buf_printf(out, "From: %s\r\nTo: ", e->from);
+	for (i = 0; i < l->to_count; i++)
+		nb_buf_printf(out, "%s%s", i ? ",\r\n " : "", l->to[i]);
+	nb_buf_puts(out, "\r\nSubject: ");
+	put_header_text(out, title.ptr);
+	nb_buf_printf(out, "\r\nDate: %s\r\n", date);
+	nb_buf_printf(out, "Message-ID: <%016llx.%s@%s>\r\n",
+		      (unsigned long long)nb_hash_end(mid), channel, host.ptr);
+	nb_buf_printf(out, "List-Id: <notices.%s>\r\n", host.ptr);
+	if (l->unsubscribe) {
+		nb_buf_printf(out, "List-Unsubscribe: <%s>\r\n", l->unsubscribe);
+	} else {
+		bare_address(&from, e->from);
+		nb_buf_printf(out, "List-Unsubscribe: <mailto:%s?subject=unsubscribe>\r\n",
+			      from.ptr);
+	}
+	nb_buf_printf(out, "Auto-Submitted: auto-generated\r\nX-Nocblog-Event: %s\r\n"
+		      "MIME-Version: 1.0\r\n"
+		      "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
+		      kind_name(x->e->kind), boundary);
+	nb_buf_printf(&part, "%s\n\n%s\n", title.ptr, plain.ptr);
+	if (url.len)
+		nb_buf_printf(&part, "\n%s\n", url.ptr);
+	nb_buf_printf(out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	put_base64(out, part.ptr, part.len);
+	nb_buf_truncate(&part, 0);
+	nb_buf_puts(&part, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n<h1>");
+	nb_xml_escape_into(&part, title.ptr);
+	nb_buf_printf(&part, "</h1>\n%s", html.ptr);
+	if (url.len) {
+		nb_buf_puts(&part, "<p><a href=\"");
+		nb_xml_escape_into(&part, url.ptr);
+		nb_buf_puts(&part, "\">Read it on the status page</a></p>\n");
+	}
+	nb_buf_puts(&part, "</body></html>\n");
+	nb_buf_printf(out, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
+		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	put_base64(out, part.ptr, part.len);
+	nb_buf_printf(out, "--%s--\r\n", boundary);
+	nb_buf_release(&title);
+	nb_buf_release(&html);
+	nb_buf_release(&plain);
+	nb_buf_release(&url);
+	nb_buf_release(&host);
+	nb_buf_release(&part);
+	nb_buf_release(&from);
+}
+
+struct reader {
+	const struct nb_buf *b;
+	size_t at;
+};
+
+static size_t read_mail(char *ptr, size_t size, size_t n, void *payload)
+{
+	struct reader *r = payload;
+	size_t left = r->b->len - r->at, want = size * n;
+
+	if (want > left)
+		want = left;
+	memcpy(ptr, r->b->ptr + r->at, want);
+	r->at += want;
+	return want;
+}
+
+/* Sends a message to a list over SMTP; 0, or -1 and why. */
+static int send_mail(CURL *c, const struct nb_email *e, const struct nb_mail_list *l,
+		     const char *password, const struct nb_buf *msg, long timeout_ms,
+		     struct nb_buf *why)
+{
+	struct curl_slist *rcpt = NULL;
+	struct nb_buf from = NB_BUF_INIT, a = NB_BUF_INIT;
+	struct reader r = { msg, 0 };
+	char err[CURL_ERROR_SIZE] = "";
+	CURLcode rc;
+	size_t i;
+
+	bare_address(&from, e->from);
+	for (i = 0; i < l->to_count; i++) {
+		nb_buf_truncate(&a, 0);
+		bare_address(&a, l->to[i]);
+		rcpt = curl_slist_append(rcpt, a.ptr);
+	}
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, e->smtp);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.ptr);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_mail);
+	curl_easy_setopt(c, CURLOPT_READDATA, &r);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	if (strncmp(e->smtp, "smtp://", 7) == 0 && e->starttls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (e->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, e->ca_file);
+	if (e->user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, e->user);
+		if (password)
+			curl_easy_setopt(c, CURLOPT_PASSWORD, password);
+	}
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 5000 ? timeout_ms : 5000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	rc = curl_easy_perform(c);
+	curl_slist_free_all(rcpt);
+	nb_buf_release(&from);
+	nb_buf_release(&a);
+	if (rc != CURLE_OK) {
+		nb_buf_printf(why, "%s", *err ? err : curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -548,29 +786,29 @@ struct run {
 };
 
 /*
- * One webhook's deliveries, in order: what earlier builds left due, then
+ * One channel's deliveries, in order: what earlier builds left due, then
  * the news in its scope.  At the first failure the rest wait for the next
  * build (so they arrive in order); a delivery tried NB_NOTIFY_TRIES times
  * is given up.
  */
-static void deliver(struct run *run, const struct nb_hook *h, size_t hook, const size_t *fresh,
+static void deliver(struct run *run, const struct channel *c, const size_t *fresh,
 		    size_t fresh_count)
 {
 	const struct nb_site *site = &run->m->content->site;
-	char ch[17];
+	const struct nb_hook *h = c->hook;
+	const struct nb_email *e = site->email;
 	struct due *queue = NULL;
 	size_t qn = 0, qalloc = 0, i;
 	char *url = NULL, *key = NULL;
 	struct nb_buf why = NB_BUF_INIT;
 	int stopped = 0, usable;
 
-	channel_key(ch, h);
 	/* the queue: what was due, still news, then the news */
 	for (i = 0; i < run->rec->due_count; i++) {
 		struct due *d = &run->rec->due[i];
 		size_t at;
 
-		if (!d->id || strcmp(d->channel, ch) != 0)
+		if (!d->id || strcmp(d->channel, c->key) != 0)
 			continue;
 		if (nb_map_gets(&run->by_id, d->id, &at)) {
 			nb_grow_array(&queue, &qalloc, qn + 1, sizeof(*queue));
@@ -581,16 +819,22 @@ static void deliver(struct run *run, const struct nb_hook *h, size_t hook, const
 		d->id = NULL;  /* taken: put back below if still due */
 	}
 	for (i = 0; i < fresh_count; i++)
-		if (in_scope(site, h, run->cand[fresh[i]].n)) {
+		if (in_scope(site, c, run->cand[fresh[i]].n)) {
 			nb_grow_array(&queue, &qalloc, qn + 1, sizeof(*queue));
 			queue[qn++] = (struct due){ NULL, 0, nb_strdup(run->cand[fresh[i]].id) };
 		}
 	if (!qn)
 		goto done;
-	url = h->url ? nb_strdup(h->url) : read_secret(h->url_env, h->url_file, &why);
-	if (url && (h->secret_env || h->secret_file))
-		key = read_secret(h->secret_env, h->secret_file, &why);
-	usable = url && (key || !(h->secret_env || h->secret_file));
+	if (h) {
+		url = h->url ? nb_strdup(h->url) : read_secret(h->url_env, h->url_file, &why);
+		if (url && (h->secret_env || h->secret_file))
+			key = read_secret(h->secret_env, h->secret_file, &why);
+		usable = url && (key || !(h->secret_env || h->secret_file));
+	} else {
+		if (e->password_env || e->password_file)
+			key = read_secret(e->password_env, e->password_file, &why);
+		usable = key || !(e->password_env || e->password_file);
+	}
 	for (i = 0; i < qn; i++) {
 		struct due *q = &queue[i];
 		int failed_here = 0;
@@ -606,15 +850,20 @@ static void deliver(struct run *run, const struct nb_hook *h, size_t hook, const
 				struct nb_buf body = NB_BUF_INIT;
 				const struct news *x;
 				size_t at = 0;
+				long budget = left < NB_NOTIFY_TIMEOUT_MS ? (long)left : NB_NOTIFY_TIMEOUT_MS;
 				int ok;
 
 				nb_map_gets(&run->by_id, q->id, &at);
 				x = &run->cand[at];
-				make_body(run->m, x, h->format, &body);
-				ok = post(run->curl, url, &body, "application/json",
-					  h->format == NB_HOOK_JSON ? kind_name(x->e->kind) : NULL, key,
-					  left < NB_NOTIFY_TIMEOUT_MS ? left : NB_NOTIFY_TIMEOUT_MS,
-					  &why) == 0;
+				if (h) {
+					make_body(run->m, x, h->format, &body);
+					ok = post(run->curl, url, &body, "application/json",
+						  h->format == NB_HOOK_JSON ? kind_name(x->e->kind) : NULL,
+						  key, budget, &why) == 0;
+				} else {
+					make_mail(run->m, x, e, c->list, c->key, &body);
+					ok = send_mail(run->curl, e, c->list, key, &body, budget, &why) == 0;
+				}
 				nb_buf_release(&body);
 				if (ok) {
 					run->r->sent++;
@@ -627,21 +876,20 @@ static void deliver(struct run *run, const struct nb_hook *h, size_t hook, const
 		if (failed_here) {
 			run->r->failed++;
 			if (++q->tries >= NB_NOTIFY_TRIES) {
-				nb_buf_printf(&run->r->report,
-					      "webhook %zu (site.yaml line %d): gave up on %s after %d tries: %s\n",
-					      hook + 1, h->line, q->id, q->tries, why.ptr);
+				nb_buf_printf(&run->r->report, "%s: gave up on %s after %d tries: %s\n",
+					      c->label, q->id, q->tries, why.ptr);
 				free(q->id);
 				/* given up: the next is the first to try now */
 				stopped = 0;
 				nb_buf_truncate(&why, 0);
 				continue;
 			}
-			nb_buf_printf(&run->r->report, "webhook %zu (site.yaml line %d): %s; the next "
-				      "build tries again\n", hook + 1, h->line, why.ptr);
+			nb_buf_printf(&run->r->report, "%s: %s; the next build tries again\n", c->label,
+				      why.ptr);
 		} else {
 			run->r->waiting++;
 		}
-		record_due(run->rec, ch, q->tries, q->id);
+		record_due(run->rec, c->key, q->tries, q->id);
 		free(q->id);
 	}
 done:
@@ -751,7 +999,7 @@ int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid 
 		curl_easy_cleanup(c);
 		curl_global_cleanup();
 	}
-	if (!site->hook_count)
+	if (!site->hook_count && !(site->email && site->email->list_count))
 		return 0;
 	fd = lock_record(repo);
 	if (fd < 0)
@@ -793,13 +1041,20 @@ int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid 
 	if (!rec.exists) {
 		r->first = 1;
 	} else if (fresh_count || rec.due_count) {
+		struct channel c;
 		size_t h;
 
 		run.deadline = now_ms() + NB_NOTIFY_BUDGET_MS;
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		run.curl = curl_easy_init();
-		for (h = 0; h < site->hook_count; h++)
-			deliver(&run, &site->hooks[h], h, fresh, fresh_count);
+		for (h = 0; h < site->hook_count; h++) {
+			hook_channel(&c, &site->hooks[h], h);
+			deliver(&run, &c, fresh, fresh_count);
+		}
+		for (h = 0; site->email && h < site->email->list_count; h++) {
+			list_channel(&c, site->email, h);
+			deliver(&run, &c, fresh, fresh_count);
+		}
 		curl_easy_cleanup(run.curl);
 		curl_global_cleanup();
 	}

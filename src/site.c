@@ -16,7 +16,11 @@ static const char *const site_keys[] = {
 };
 
 static const char *const server_keys[] = { "name", "group", "description" };
-static const char *const notify_keys[] = { "hub", "webhooks" };
+static const char *const notify_keys[] = { "hub", "webhooks", "email" };
+static const char *const email_keys[] = {
+	"smtp", "from", "starttls", "user", "password_env", "password_file", "ca_file", "lists",
+};
+static const char *const list_keys[] = { "to", "servers", "unsubscribe" };
 static const char *const hook_keys[] = {
 	"url", "url_env", "url_file", "secret_env", "secret_file", "format", "servers",
 };
@@ -254,23 +258,23 @@ static int http_url(const char *url)
 	       url_chars_ok(url);
 }
 
-/* The servers a hook is scoped to: a list of declared ids (checked once
- * every server is read). */
-static void load_hook_servers(struct loader *ld, struct nb_hook *h, const struct nb_yml *v)
+/* A list of one-line texts (a scope's server ids, a list's addresses);
+ * one text alone is a list of one. */
+static void load_texts(struct loader *ld, const struct nb_yml *v, const char *key,
+		       const char *example, char ***out, size_t *count)
 {
-	size_t i;
+	size_t i, n = v->kind == NB_YML_SEQ ? v->count : 1;
 
-	if (v->kind != NB_YML_SEQ) {
-		problem(ld, v->line, "write servers: [SCROOGE, LOUIE]",
-			"a webhook's 'servers' must be a list of server ids%s", "");
+	if (v->kind == NB_YML_MAP) {
+		problem(ld, v->line, example, "'%s' must be a list", key);
 		return;
 	}
-	h->servers = nb_calloc(v->count + 1, sizeof(*h->servers));
-	for (i = 0; i < v->count; i++) {
-		char *id = text_value(ld, v->items[i], "servers");
+	*out = nb_calloc(n + 1, sizeof(**out));
+	for (i = 0; i < n; i++) {
+		char *t = text_value(ld, v->kind == NB_YML_SEQ ? v->items[i] : v, key);
 
-		if (id)
-			h->servers[h->server_count++] = id;
+		if (t)
+			(*out)[(*count)++] = t;
 	}
 }
 
@@ -302,7 +306,8 @@ static void load_hook(struct loader *ld, struct nb_site *site, const struct nb_y
 		else if (strcmp(key, "secret_file") == 0)
 			h->secret_file = text_value(ld, val, key);
 		else if (strcmp(key, "servers") == 0)
-			load_hook_servers(ld, h, val);
+			load_texts(ld, val, key, "write servers: [SCROOGE, LOUIE]", &h->servers,
+				   &h->server_count);
 		else if (strcmp(key, "secret") == 0)
 			problem(ld, k->line,
 				"put the key in an environment variable or a file outside the "
@@ -328,6 +333,116 @@ static void load_hook(struct loader *ld, struct nb_site *site, const struct nb_y
 	if (h->secret_env && h->secret_file)
 		problem(ld, h->line, "keep one of secret_env: and secret_file:",
 			"a webhook has two secrets%s", "");
+}
+
+/* An address as SMTP takes it: "noc@example.com" or "Name <noc@example.com>",
+ * with nothing that could end a header line. */
+static int address_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	return at && at != a && at[1] && !strpbrk(a, "\r\n\t,;") &&
+	       (!strchr(a, '<') || (strchr(a, '>') && strchr(a, '<') < at));
+}
+
+static void load_list(struct loader *ld, struct nb_email *e, const struct nb_yml *v)
+{
+	struct nb_mail_list *l;
+	size_t i;
+
+	if (v->kind != NB_YML_MAP) {
+		problem(ld, v->line, "write '- to: [partners@example.com]'",
+			"an e-mail list must be a mapping%s", "");
+		return;
+	}
+	l = &e->lists[e->list_count++];
+	memset(l, 0, sizeof(*l));
+	l->line = v->line;
+	for (i = 0; i + 1 < v->count; i += 2) {
+		const struct nb_yml *k = v->items[i], *val = v->items[i + 1];
+
+		if (strcmp(k->scalar, "to") == 0)
+			load_texts(ld, val, "to", "write to: [partners@example.com]", &l->to,
+				   &l->to_count);
+		else if (strcmp(k->scalar, "servers") == 0)
+			load_texts(ld, val, "servers", "write servers: [SCROOGE, LOUIE]",
+				   &l->servers, &l->server_count);
+		else if (strcmp(k->scalar, "unsubscribe") == 0)
+			l->unsubscribe = text_value(ld, val, "unsubscribe");
+		else
+			unknown_key(ld, k, list_keys, NB_ARRAY_LEN(list_keys), "e-mail list");
+	}
+	if (!l->to_count)
+		problem(ld, l->line, "add to: [partners@example.com]",
+			"an e-mail list has no address%s", "");
+	for (i = 0; i < l->to_count; i++)
+		if (!address_ok(l->to[i]))
+			problem(ld, l->line, "write one address a line, such as noc@example.com",
+				"'%s' is not an e-mail address", l->to[i]);
+	if (l->unsubscribe && !(strncmp(l->unsubscribe, "mailto:", 7) == 0 ||
+				http_url(l->unsubscribe)))
+		problem(ld, l->line, "write a mailto: or https:// URL",
+			"unsubscribe '%s' is not a mailto: or http(s) URL", l->unsubscribe);
+}
+
+static void load_email(struct loader *ld, struct nb_site *site, const struct nb_yml *v)
+{
+	struct nb_email *e;
+	size_t i, j;
+
+	if (v->kind != NB_YML_MAP) {
+		problem(ld, v->line, "write 'email:' then indented 'smtp:', 'from:' and 'lists:'",
+			"'email' must be a mapping%s", "");
+		return;
+	}
+	e = site->email = nb_calloc(1, sizeof(*e));
+	e->line = v->line;
+	e->starttls = 1;
+	for (i = 0; i + 1 < v->count; i += 2) {
+		const struct nb_yml *k = v->items[i], *val = v->items[i + 1];
+		const char *key = k->scalar;
+
+		if (strcmp(key, "smtp") == 0)
+			e->smtp = text_value(ld, val, key);
+		else if (strcmp(key, "from") == 0)
+			e->from = text_value(ld, val, key);
+		else if (strcmp(key, "starttls") == 0)
+			load_bool(ld, val, key, &e->starttls);
+		else if (strcmp(key, "user") == 0)
+			e->user = text_value(ld, val, key);
+		else if (strcmp(key, "password_env") == 0)
+			e->password_env = text_value(ld, val, key);
+		else if (strcmp(key, "password_file") == 0)
+			e->password_file = text_value(ld, val, key);
+		else if (strcmp(key, "ca_file") == 0)
+			e->ca_file = text_value(ld, val, key);
+		else if (strcmp(key, "password") == 0)
+			problem(ld, k->line,
+				"put it in an environment variable or a file outside the repository "
+				"and name it with password_env: or password_file:",
+				"the SMTP password must not be written in site.yaml%s", "");
+		else if (strcmp(key, "lists") == 0 && val->kind == NB_YML_SEQ) {
+			e->lists = nb_calloc(val->count + 1, sizeof(*e->lists));
+			for (j = 0; j < val->count; j++)
+				load_list(ld, e, val->items[j]);
+		} else if (strcmp(key, "lists") == 0)
+			problem(ld, val->line, "write one '- to: [...]' item per list",
+				"'lists' must be a list%s", "");
+		else
+			unknown_key(ld, k, email_keys, NB_ARRAY_LEN(email_keys), "email");
+	}
+	if (!e->smtp || !(strncmp(e->smtp, "smtp://", 7) == 0 || strncmp(e->smtp, "smtps://", 8) == 0))
+		problem(ld, e->line, "write smtp: smtp://mail.example.com:587 (or smtps://...:465)",
+			"email needs an smtp:// or smtps:// server%s", "");
+	if (!e->from || !address_ok(e->from))
+		problem(ld, e->line, "write from: NOC <noc@example.com>",
+			"email needs a from: address%s", "");
+	if (e->password_env && e->password_file)
+		problem(ld, e->line, "keep one of password_env: and password_file:",
+			"email has two passwords%s", "");
+	if ((e->password_env || e->password_file) && !e->user)
+		problem(ld, e->line, "add user: with the account's name",
+			"email has a password but no user%s", "");
 }
 
 static void load_notify(struct loader *ld, struct nb_site *site, const struct nb_yml *v)
@@ -357,34 +472,49 @@ static void load_notify(struct loader *ld, struct nb_site *site, const struct nb
 			site->hooks = nb_calloc(val->count + 1, sizeof(*site->hooks));
 			for (j = 0; j < val->count; j++)
 				load_hook(ld, site, val->items[j]);
+		} else if (strcmp(k->scalar, "email") == 0) {
+			load_email(ld, site, val);
 		} else {
 			unknown_key(ld, k, notify_keys, NB_ARRAY_LEN(notify_keys), "notify");
 		}
 	}
 }
 
-/* Each webhook's servers are declared ones. */
+/* A scope's servers are declared ones. */
+static void check_scope(struct loader *ld, struct nb_site *site, char *const *ids, size_t n,
+			int line, const char *what)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		const char *near;
+		struct nb_buf hint = NB_BUF_INIT, msg = NB_BUF_INIT;
+
+		if (nb_site_server(site, ids[j]))
+			continue;
+		near = nb_site_suggest_server(site, ids[j]);
+		if (near)
+			nb_buf_printf(&hint, "did you mean '%s'?", near);
+		else
+			nb_buf_puts(&hint, "name servers declared under servers:");
+		nb_buf_printf(&msg, "%s names server '%s', which is not declared", what, ids[j]);
+		problem(ld, line, hint.ptr, "%s", msg.ptr);
+		nb_buf_release(&hint);
+		nb_buf_release(&msg);
+	}
+}
+
 static void check_hook_servers(struct loader *ld, struct nb_site *site)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < site->hook_count; i++)
-		for (j = 0; j < site->hooks[i].server_count; j++) {
-			const char *id = site->hooks[i].servers[j];
-			const char *near;
-			struct nb_buf hint = NB_BUF_INIT;
-
-			if (nb_site_server(site, id))
-				continue;
-			near = nb_site_suggest_server(site, id);
-			if (near)
-				nb_buf_printf(&hint, "did you mean '%s'?", near);
-			else
-				nb_buf_puts(&hint, "name servers declared under servers:");
-			problem(ld, site->hooks[i].line, hint.ptr,
-				"a webhook names server '%s', which is not declared", id);
-			nb_buf_release(&hint);
-		}
+		check_scope(ld, site, site->hooks[i].servers, site->hooks[i].server_count,
+			    site->hooks[i].line, "a webhook");
+	for (i = 0; site->email && i < site->email->list_count; i++)
+		check_scope(ld, site, site->email->lists[i].servers,
+			    site->email->lists[i].server_count, site->email->lists[i].line,
+			    "an e-mail list");
 }
 
 static void load_key(struct loader *ld, struct nb_site *site,
@@ -545,6 +675,30 @@ void nb_site_release(struct nb_site *site)
 	}
 	free(site->hooks);
 	free(site->hub);
+	if (site->email) {
+		struct nb_email *e = site->email;
+
+		for (i = 0; i < e->list_count; i++) {
+			struct nb_mail_list *l = &e->lists[i];
+			size_t j;
+
+			for (j = 0; j < l->to_count; j++)
+				free(l->to[j]);
+			for (j = 0; j < l->server_count; j++)
+				free(l->servers[j]);
+			free(l->to);
+			free(l->servers);
+			free(l->unsubscribe);
+		}
+		free(e->lists);
+		free(e->smtp);
+		free(e->from);
+		free(e->user);
+		free(e->password_env);
+		free(e->password_file);
+		free(e->ca_file);
+		free(e);
+	}
 	free(site->title);
 	free(site->base_url);
 	free(site->timezone);

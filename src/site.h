@@ -48,6 +48,34 @@ struct nb_hook {
 	int line;            /* where it is in site.yaml */
 };
 
+/* An e-mail list (site.yaml's notify: email: lists:): each new event is
+ * one message to its addresses. */
+struct nb_mail_list {
+	char **to;           /* addresses */
+	size_t to_count;
+	char **servers;      /* scope, as a webhook's */
+	size_t server_count;
+	char *unsubscribe;   /* List-Unsubscribe's URL (mailto: or https:), or
+	                        NULL: mailto:FROM?subject=unsubscribe */
+	int line;
+};
+
+/* How e-mail goes out (site.yaml's notify: email:): an SMTP server, with
+ * STARTTLS required unless the URL is smtps:// or starttls: false (a relay
+ * on the same host); the password, like every secret, from a variable or a
+ * file. */
+struct nb_email {
+	char *smtp;          /* smtp://host:587 or smtps://host:465 */
+	char *from;          /* an address, optionally "Name <address>" */
+	int starttls;
+	char *user;          /* for AUTH, or NULL */
+	char *password_env, *password_file;
+	char *ca_file;       /* a CA bundle to trust instead of the system's */
+	struct nb_mail_list *lists;
+	size_t list_count;
+	int line;
+};
+
 struct nb_site {
 	char *title;
 	char *base_url;    /* always ends with '/' */
@@ -63,6 +91,7 @@ struct nb_site {
 	char *hub;                 /* notify: hub: the WebSub hub, or NULL */
 	struct nb_hook *hooks;     /* notify: webhooks: */
 	size_t hook_count;
+	struct nb_email *email;    /* notify: email:, or NULL */
 	uint64_t text_hash;        /* what identifies site.yaml's bytes */
 };
 

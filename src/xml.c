@@ -156,3 +156,11 @@ cleanup:
 		xmlBufferFree(buf);
 	return rc;
 }
+
+void nb_xml_escape_into(struct nb_buf *out, const char *text)
+{
+	char *esc = (char *)xmlEncodeSpecialChars(NULL, BAD_CAST text);
+
+	nb_buf_puts(out, esc ? esc : "");
+	xmlFree(esc);
+}

@@ -44,5 +44,7 @@ int nb_xml_fragment(struct nb_buf *out, int depth,
 void nb_xml_element(xmlTextWriterPtr w, const char *name, const char *text);
 void nb_xml_attribute(xmlTextWriterPtr w, const char *name, const char *value);
 void nb_xml_text(xmlTextWriterPtr w, const char *text);
+/* Appends text to out as HTML or XML character data (& < > " escaped). */
+void nb_xml_escape_into(struct nb_buf *out, const char *text);
 
 #endif

@@ -39,6 +39,19 @@ struct receiver {
 	char *log;
 };
 
+/* A server the test starts holds none of the test's output open (a test
+ * that fails before stopping it must not keep its reader waiting). */
+static void quiet_child(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+}
+
 static void start_receiver(struct receiver *rc, const char *dir, const char *site)
 {
 	struct nb_buf log = NB_BUF_INIT, portfile = NB_BUF_INIT, script = NB_BUF_INIT;
@@ -52,6 +65,7 @@ static void start_receiver(struct receiver *rc, const char *dir, const char *sit
 	if (rc->pid < 0)
 		fail_msg("fork");
 	if (rc->pid == 0) {
+		quiet_child();
 		execl("/usr/bin/python3", "python3", script.ptr, log.ptr, portfile.ptr, site,
 		      (char *)NULL);
 		_exit(127);
@@ -498,6 +512,108 @@ static void test_config_errors(void **state)
 	}
 }
 
+/*
+ * E-mail: an SMTP server that requires STARTTLS and AUTH (tests/smtpsink.py,
+ * aiosmtpd, with a certificate made for the test and trusted through
+ * ca_file), two lists, one scoped to SCROOGE.  Each event is one message
+ * per list, read back with Python's MIME parser: the subject (a title that
+ * is not ASCII), List-Unsubscribe, the plain text and the HTML's link.
+ */
+static void test_email(void **state)
+{
+	struct fx_repo r;
+	struct nb_buf out = NB_BUF_INIT, yaml = NB_BUF_INIT, cmd = NB_BUF_INIT;
+	struct nb_buf log = NB_BUF_INIT, portfile = NB_BUF_INIT;
+	char *said = NULL, *port = NULL;
+	pid_t sink;
+	int i;
+
+	(void)state;
+	fx_repo_init(&r);
+	nb_buf_printf(&out, "%s/out", r.dir);
+	nb_buf_printf(&log, "%s/mail", r.dir);
+	nb_buf_printf(&portfile, "%s/smtpport", r.dir);
+	nb_buf_printf(&cmd, "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+		      "-addext subjectAltName=IP:127.0.0.1 -days 2 -keyout key.pem -out cert.pem "
+		      ">/dev/null 2>&1", r.dir);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	setenv("NB_TEST_SMTP_PASSWORD", "open sesame", 1);
+	sink = fork();
+	if (sink == 0) {
+		struct nb_buf script = NB_BUF_INIT, cert = NB_BUF_INIT, key = NB_BUF_INIT;
+
+		nb_buf_printf(&script, "%s/tests/smtpsink.py", fx_srcdir());
+		nb_buf_printf(&cert, "%s/cert.pem", r.dir);
+		nb_buf_printf(&key, "%s/key.pem", r.dir);
+		quiet_child();
+		execl("/usr/bin/python3", "python3", script.ptr, log.ptr, portfile.ptr, cert.ptr,
+		      key.ptr, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200 && !(port = fx_slurp(portfile.ptr)); i++)
+		usleep(50000);
+	if (!port) {
+		kill(sink, SIGTERM);
+		waitpid(sink, NULL, 0);
+		fail_msg("the SMTP sink did not start");
+	}
+	nb_buf_printf(&yaml, "%snotify:\n  email:\n"
+		      "    smtp: smtp://127.0.0.1:%s\n"
+		      "    from: Test NOC <noc@example.com>\n"
+		      "    user: noc\n"
+		      "    password_env: NB_TEST_SMTP_PASSWORD\n"
+		      "    ca_file: %s/cert.pem\n"
+		      "    lists:\n"
+		      "      - to: [partners@example.net, \"Ops <ops@example.org>\"]\n"
+		      "      - to: scrooge-users@example.net\n"
+		      "        servers: [SCROOGE]\n"
+		      "        unsubscribe: https://noc.example.com/unsubscribe\n"
+		      "      - to: louie-users@example.net\n"
+		      "        servers: [LOUIE]\n", fx_site_yaml, port, r.dir);
+	fx_write(&r, "content/site.yaml", yaml.ptr);
+	fx_commit(&r, "site", fx_utc(2010, 10, 20, 12, 0), EDT);
+	free(build(&r, out.ptr));
+	fx_write(&r, "content/2010/scrooge-mail.md", "---\ntitle: SCROOGE délai\nservers: [SCROOGE]\n"
+		 "status: investigating\n---\nMail to SCROOGE is late.\n");
+	fx_commit(&r, "open", fx_utc(2010, 10, 20, 14, 0), EDT);
+	free(build(&r, out.ptr));
+	fx_write(&r, "content/2010/scrooge-mail.md", "---\ntitle: SCROOGE délai\nservers: [SCROOGE]\n"
+		 "status: investigating\n---\nMail to SCROOGE is late.\n\n"
+		 "Update 10:20 AM: The queue is draining.\n");
+	fx_commit(&r, "update", fx_utc(2010, 10, 20, 14, 30), EDT);
+	free(build(&r, out.ptr));
+	free(build(&r, out.ptr));
+	kill(sink, SIGTERM);
+	waitpid(sink, NULL, 0);
+
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' '%s'", fx_srcdir(), log.ptr);
+	assert_int_equal(fx_sh(cmd.ptr, &said), 0);
+	expect_text(said,
+		"partners@example.net,ops@example.org | tls auth | SCROOGE d\u00e9lai \u2014 opened | "
+		"<mailto:noc@example.com?subject=unsubscribe> | SCROOGE d\u00e9lai \u2014 opened | "
+		"https://noc.example.com/2010/10/scrooge-mail/\n"
+		"scrooge-users@example.net | tls auth | SCROOGE d\u00e9lai \u2014 opened | "
+		"<https://noc.example.com/unsubscribe> | SCROOGE d\u00e9lai \u2014 opened | "
+		"https://noc.example.com/2010/10/scrooge-mail/\n"
+		"partners@example.net,ops@example.org | tls auth | SCROOGE d\u00e9lai \u2014 update "
+		"Wed 20 Oct 2010, 10:20 EDT | <mailto:noc@example.com?subject=unsubscribe> | "
+		"SCROOGE d\u00e9lai \u2014 update Wed 20 Oct 2010, 10:20 EDT | "
+		"https://noc.example.com/2010/10/scrooge-mail/\n"
+		"scrooge-users@example.net | tls auth | SCROOGE d\u00e9lai \u2014 update "
+		"Wed 20 Oct 2010, 10:20 EDT | <https://noc.example.com/unsubscribe> | "
+		"SCROOGE d\u00e9lai \u2014 update Wed 20 Oct 2010, 10:20 EDT | "
+		"https://noc.example.com/2010/10/scrooge-mail/\n");
+	free(said);
+	free(port);
+	nb_buf_release(&out);
+	nb_buf_release(&yaml);
+	nb_buf_release(&cmd);
+	nb_buf_release(&log);
+	nb_buf_release(&portfile);
+	fx_repo_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_receiver_down, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_dry_run, world_up, world_down),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_email),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
