@@ -512,6 +512,98 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* The hub's pings, their feed URLs in order ("https://.../atom.xml"). */
+static char *pings(const struct receiver *rc)
+{
+	json_t *all = received(rc), *v;
+	struct nb_buf out = NB_BUF_INIT;
+	size_t i;
+
+	json_array_foreach(all, i, v) {
+		const char *body = field(v, "body");
+
+		if (strcmp(field(v, "path"), "/hub") != 0)
+			continue;
+		if (strncmp(body, "hub.mode=publish&hub.url=", 25) != 0)
+			fail_msg("a ping that is not hub.mode=publish: %s", body);
+		nb_buf_printf(&out, "%s\n", body + 25);
+	}
+	json_decref(all);
+	nb_buf_puts(&out, "");
+	return nb_buf_detach(&out);
+}
+
+/*
+ * WebSub: every feed names the hub, the Atom feeds still pass the schema,
+ * feedparser finds the hub, JSON Feed lists it; a push pings the hub for
+ * the feeds it changed: SCROOGE's and the site's, not LOUIE's.
+ */
+static void test_websub(void **state)
+{
+	struct world *w = *state;
+	struct nb_buf cmd = NB_BUF_INIT, want = NB_BUF_INIT, path = NB_BUF_INIT;
+	char *said, *got, *json;
+	const char *feeds[] = { "atom.xml", "updates.xml", "servers/SCROOGE/atom.xml",
+				"servers/LOUIE/updates.xml" };
+	size_t i, before;
+
+	nb_buf_printf(&want, "http://127.0.0.1:%d/hub", w->rc.port);
+	for (i = 0; i < NB_ARRAY_LEN(feeds); i++) {
+		nb_buf_truncate(&cmd, 0);
+		nb_buf_printf(&cmd, "xmllint --noout --relaxng '%s/tests/data/schemas/atom-thr.rng' "
+			      "'%s/%s' 2>&1 && /usr/bin/python3 -c 'import feedparser, sys; "
+			      "d = feedparser.parse(sys.argv[1]); "
+			      "print(\" \".join(l.href for l in d.feed.links if l.rel == \"hub\"))' "
+			      "'%s/%s'", fx_srcdir(), w->out, feeds[i], w->out, feeds[i]);
+		said = NULL;
+		if (fx_sh(cmd.ptr, &said) != 0 || !strstr(said, want.ptr))
+			fail_msg("%s: %s", feeds[i], said);
+		free(said);
+	}
+	nb_buf_printf(&path, "%s/servers/SCROOGE/rss.xml", w->out);
+	said = fx_slurp(path.ptr);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "<atom:link href=\"%s\" rel=\"hub\"/>", want.ptr);
+	assert_non_null(strstr(said, cmd.ptr));
+	free(said);
+	nb_buf_truncate(&path, 0);
+	nb_buf_printf(&path, "%s/feed.json", w->out);
+	json = fx_slurp(path.ptr);
+	nb_buf_truncate(&cmd, 0);
+	nb_buf_printf(&cmd, "\"hubs\":[{\"type\":\"WebSub\",\"url\":\"%s\"}]", want.ptr);
+	assert_non_null(strstr(json, cmd.ptr));
+	free(json);
+
+	got = pings(&w->rc);
+	before = fx_count_lines(got);
+	free(got);
+	notice(&w->r, "investigating", "");
+	fx_commit(&w->r, "open", fx_utc(2010, 10, 21, 9, 0), EDT);
+	free(build(&w->r, w->out));
+	got = pings(&w->rc);
+	/* the feeds written anew, in path order, %-encoded */
+	{
+		const char *p = got;
+		size_t k;
+
+		for (k = 0; k < before; k++)
+			p = strchr(p, '\n') + 1;
+		expect_text(p,
+			    "https%3A%2F%2Fnoc.example.com%2Fatom.xml\n"
+			    "https%3A%2F%2Fnoc.example.com%2Ffeed.json\n"
+			    "https%3A%2F%2Fnoc.example.com%2Frss.xml\n"
+			    "https%3A%2F%2Fnoc.example.com%2Fservers%2FSCROOGE%2Fatom.xml\n"
+			    "https%3A%2F%2Fnoc.example.com%2Fservers%2FSCROOGE%2Ffeed.json\n"
+			    "https%3A%2F%2Fnoc.example.com%2Fservers%2FSCROOGE%2Frss.xml\n"
+			    "https%3A%2F%2Fnoc.example.com%2Fservers%2FSCROOGE%2Fupdates.xml\n"
+			    "https%3A%2F%2Fnoc.example.com%2Fupdates.xml\n");
+	}
+	free(got);
+	nb_buf_release(&cmd);
+	nb_buf_release(&want);
+	nb_buf_release(&path);
+}
+
 /*
  * E-mail: an SMTP server that requires STARTTLS and AUTH (tests/smtpsink.py,
  * aiosmtpd, with a certificate made for the test and trusted through
@@ -620,6 +712,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exactly_once, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_receiver_down, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_dry_run, world_up, world_down),
+		cmocka_unit_test_setup_teardown(test_websub, world_up, world_down),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_email),
 	};
