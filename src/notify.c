@@ -180,25 +180,17 @@ static void record_release(struct record *rec)
  */
 static int record_load(struct record *rec, const char *path)
 {
-	char *text = NULL, *line, *next;
-	size_t len;
-	FILE *f = fopen(path, "rb");
+	struct nb_buf b = NB_BUF_INIT;
+	char *text, *line, *next;
 	int rc = 0;
 
 	memset(rec, 0, sizeof(*rec));
-	if (!f)
+	if (nb_buf_read_file(&b, path, SIZE_MAX - 1) < 0) {
+		nb_buf_release(&b);
 		return errno == ENOENT ? 0 : -1;
-	{
-		struct nb_buf b = NB_BUF_INIT;
-		char chunk[8192];
-
-		while ((len = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			nb_buf_put(&b, chunk, len);
-		rc = ferror(f) ? -1 : 0;
-		text = nb_buf_detach(&b);
 	}
-	fclose(f);
-	if (rc < 0 || !text || strncmp(text, HEADER, strlen(HEADER)) != 0) {
+	text = nb_buf_detach(&b);
+	if (!text || strncmp(text, HEADER, strlen(HEADER)) != 0) {
 		free(text);
 		return -1;
 	}
@@ -343,17 +335,12 @@ static char *read_secret(const char *env, const char *file, struct nb_buf *why)
 	}
 	if (file) {
 		struct nb_buf b = NB_BUF_INIT;
-		char chunk[4096];
-		size_t len;
-		FILE *f = fopen(file, "rb");
 
-		if (!f) {
+		if (nb_buf_read_file(&b, file, 65536) < 0) {
+			nb_buf_release(&b);
 			nb_buf_printf(why, "cannot read %s: %s", file, strerror(errno));
 			return NULL;
 		}
-		while ((len = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 65536)
-			nb_buf_put(&b, chunk, len);
-		fclose(f);
 		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r'))
 			b.ptr[--b.len] = '\0';
 		if (!b.len) {

@@ -165,14 +165,14 @@ static void site_yaml(struct fx_repo *r, int port)
 		      "  hub: http://127.0.0.1:%d/hub\n"
 		      "  webhooks:\n"
 		      "    - url: http://127.0.0.1:%d/hook\n"
-		      "      secret_env: NB_TEST_HOOK_SECRET\n"
+		      "      secret_file: %s.secret\n"
 		      "    - url_env: NB_TEST_SLACK_URL\n"
 		      "      format: slack\n"
 		      "      servers: [SCROOGE]\n"
 		      "    - url: http://127.0.0.1:%d/teams\n"
 		      "      format: teams\n"
 		      "      servers: [LOUIE]\n",
-		      fx_site_yaml, port, port, port);
+		      fx_site_yaml, port, port, r->dir, port);
 	fx_write(r, "content/site.yaml", b.ptr);
 	nb_buf_release(&b);
 }
@@ -273,15 +273,23 @@ struct world {
 static int world_up(void **state)
 {
 	struct world *w = nb_calloc(1, sizeof(*w));
-	struct nb_buf out = NB_BUF_INIT, slack = NB_BUF_INIT;
+	struct nb_buf out = NB_BUF_INIT, slack = NB_BUF_INIT, secret = NB_BUF_INIT;
 	char *said, *got;
+	FILE *f;
 
 	fx_repo_init(&w->r);
 	nb_buf_printf(&out, "%s/out", w->r.dir);
 	w->out = nb_buf_detach(&out);
 	start_receiver(&w->rc, w->r.dir, w->out);
 	*state = w;
-	setenv("NB_TEST_HOOK_SECRET", SECRET, 1);
+	/* the signing key in a file outside the repository, with the newline
+	 * an editor leaves */
+	nb_buf_printf(&secret, "%s.secret", w->r.dir);
+	f = fopen(secret.ptr, "w");
+	assert_non_null(f);
+	fputs(SECRET "\n", f);
+	fclose(f);
+	nb_buf_release(&secret);
 	nb_buf_printf(&slack, "http://127.0.0.1:%d/flaky", w->rc.port);
 	setenv("NB_TEST_SLACK_URL", slack.ptr, 1);
 	nb_buf_release(&slack);
@@ -301,7 +309,11 @@ static int world_up(void **state)
 static int world_down(void **state)
 {
 	struct world *w = *state;
+	struct nb_buf secret = NB_BUF_INIT;
 
+	nb_buf_printf(&secret, "%s.secret", w->r.dir);
+	unlink(secret.ptr);
+	nb_buf_release(&secret);
 	stop_receiver(&w->rc);
 	fx_repo_free(&w->r);
 	free(w->out);
