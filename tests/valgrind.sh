@@ -33,6 +33,29 @@ GIT_AUTHOR_DATE="2023-01-02T12:00:00Z" GIT_COMMITTER_DATE="2023-01-02T12:00:00Z"
 	git -C "$tmp/repo" commit -qam "an update"
 vg $build
 vg $build
+# notifications: channels that cannot be reached (a closed port), so
+# libcurl's HTTP and SMTP paths run and fail, and the record is written
+cat >>"$tmp/repo/content/site.yaml" <<EOF
+notify:
+  hub: http://127.0.0.1:1/hub
+  webhooks:
+    - url: http://127.0.0.1:1/hook
+      secret_env: NB_VALGRIND_SECRET
+  email:
+    smtp: smtp://127.0.0.1:1
+    from: noc@example.com
+    lists:
+      - to: [partners@example.net]
+EOF
+GIT_AUTHOR_DATE="2023-01-02T13:00:00Z" GIT_COMMITTER_DATE="2023-01-02T13:00:00Z" \
+	git -C "$tmp/repo" commit -qam "notify"
+NB_VALGRIND_SECRET=key vg $build
+printf '\nUpdate 2023-01-02 14:00 UTC: told no one.\n' >>"$notice"
+GIT_AUTHOR_DATE="2023-01-02T14:00:00Z" GIT_COMMITTER_DATE="2023-01-02T14:00:00Z" \
+	git -C "$tmp/repo" commit -qam "an update to tell"
+NB_VALGRIND_SECRET=key vg $build 2>"$tmp/said" || { cat "$tmp/said"; exit 1; }
+grep -q 'the next build tries again' "$tmp/said"
+vg notify --repo "$tmp/repo" --dry-run >/dev/null
 vg check --repo "$tmp/repo"
 vg history --repo "$tmp/repo" >/dev/null
 echo "valgrind: no errors, nothing left allocated"
