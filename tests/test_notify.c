@@ -616,6 +616,113 @@ static void test_websub(void **state)
 	nb_buf_release(&path);
 }
 
+/* Commits the clone's work tree at `when` and pushes it (args: extra
+ * push options); the push's output in *out. */
+static int push(const char *work, int64_t when, const char *commit_opts, const char *push_opts,
+		char **out)
+{
+	struct nb_buf cmd = NB_BUF_INIT;
+	int rc;
+
+	nb_buf_printf(&cmd, "cd '%s' && git add -A && ", work);
+	/* an amend keeps its author time, as git does */
+	if (!*commit_opts)
+		nb_buf_printf(&cmd, "GIT_AUTHOR_DATE='@%lld +0000' ", (long long)when);
+	nb_buf_printf(&cmd, "GIT_COMMITTER_DATE='@%lld +0000' git -c user.name='Ann Operator' "
+		      "-c user.email=ann@noc.example commit -q %s -m notice && "
+		      "git push -q %s origin HEAD:main 2>&1", (long long)when, commit_opts, push_opts);
+	rc = fx_sh(cmd.ptr, out);
+	nb_buf_release(&cmd);
+	return rc;
+}
+
+/*
+ * The same through git: a bare repository with nocblog's hooks, whose
+ * post-receive build publishes and notifies; an operator's clone pushes
+ * the site, a notice, an update, then amends the update and force-pushes,
+ * then resolves.  The receiver hears of each event once, in order.
+ */
+static void test_pushes(void **state)
+{
+	struct fx_repo top;
+	struct receiver rc;
+	struct nb_buf server = NB_BUF_INIT, work = NB_BUF_INIT, www = NB_BUF_INIT;
+	struct nb_buf cmd = NB_BUF_INIT, yaml = NB_BUF_INIT, path = NB_BUF_INIT;
+	char *said = NULL, *got;
+	const char *post[] = { "hooks", "install", "--repo", NULL, "--post-receive", NULL, NULL };
+	const char *pre[] = { "hooks", "install", "--repo", NULL, "--pre-receive", NULL };
+
+	(void)state;
+	fx_repo_init(&top);
+	nb_buf_printf(&server, "%s/server.git", top.dir);
+	nb_buf_printf(&work, "%s/work", top.dir);
+	nb_buf_printf(&www, "%s/www", top.dir);
+	start_receiver(&rc, top.dir, www.ptr);
+	nb_buf_printf(&cmd, "git init -q --bare -b main '%s' && git clone -q '%s' '%s' 2>/dev/null",
+		      server.ptr, server.ptr, work.ptr);
+	assert_int_equal(fx_sh(cmd.ptr, NULL), 0);
+	pre[3] = post[3] = server.ptr;
+	post[5] = www.ptr;
+	assert_int_equal(fx_run(&said, pre), 0);
+	free(said);
+	assert_int_equal(fx_run(&said, post), 0);
+	free(said);
+
+	nb_buf_printf(&yaml, "%snotify:\n  webhooks:\n    - url: http://127.0.0.1:%d/hook\n",
+		      fx_site_yaml, rc.port);
+	nb_buf_printf(&path, "%s/content/site.yaml", work.ptr);
+	nb_make_dirs(path.ptr, strlen(work.ptr));
+	{
+		FILE *f = fopen(path.ptr, "w");
+
+		assert_non_null(f);
+		fputs(yaml.ptr, f);
+		fclose(f);
+	}
+	if (push(work.ptr, fx_utc(2010, 10, 20, 12, 0), "", "", &said) != 0)
+		fail_msg("push: %s", said);
+	free(said);
+	nb_buf_truncate(&path, 0);
+	nb_buf_printf(&path, "%s/content/2010/scrooge-mail.md", work.ptr);
+	nb_make_dirs(path.ptr, strlen(work.ptr));
+#define WRITE(text) do { FILE *f = fopen(path.ptr, "w"); assert_non_null(f); \
+		fputs(text, f); fclose(f); } while (0)
+	WRITE("---\ntitle: SCROOGE mail delayed\nservers: [SCROOGE]\nstatus: investigating\n---\n"
+	      "Mail to SCROOGE is delayed.\n");
+	assert_int_equal(push(work.ptr, fx_utc(2010, 10, 20, 14, 0), "", "", &said), 0);
+	free(said);
+	WRITE("---\ntitle: SCROOGE mail delayed\nservers: [SCROOGE]\nstatus: identified\n---\n"
+	      "Mail to SCROOGE is delayed.\n\nUpdate: A disk is full.\n");
+	assert_int_equal(push(work.ptr, fx_utc(2010, 10, 20, 14, 30), "", "", &said), 0);
+	free(said);
+	/* the update amended (its author time kept) and force-pushed */
+	WRITE("---\ntitle: SCROOGE mail delayed\nservers: [SCROOGE]\nstatus: identified\n---\n"
+	      "Mail to SCROOGE is delayed.\n\nUpdate: A disk on SCROOGE is full.\n");
+	assert_int_equal(push(work.ptr, fx_utc(2010, 10, 20, 14, 35), "--amend",
+			      "--force", &said), 0);
+	free(said);
+	WRITE("---\ntitle: SCROOGE mail delayed\nservers: [SCROOGE]\nstatus: resolved\n---\n"
+	      "Mail to SCROOGE is delayed.\n\nUpdate: A disk on SCROOGE is full.\n");
+	assert_int_equal(push(work.ptr, fx_utc(2010, 10, 20, 15, 0), "", "", &said), 0);
+	free(said);
+#undef WRITE
+
+	got = deliveries(&rc, "/hook");
+	/* the update and the status it set came in one commit: the update first */
+	expect_text(got, HOST "opened\n" HOST "update/20101020T143000Z-1\n" HOST "status/identified-1\n"
+		    HOST "status/resolved-1\n");
+	free(got);
+	check_live_first(&rc);
+	stop_receiver(&rc);
+	nb_buf_release(&server);
+	nb_buf_release(&work);
+	nb_buf_release(&www);
+	nb_buf_release(&cmd);
+	nb_buf_release(&yaml);
+	nb_buf_release(&path);
+	fx_repo_free(&top);
+}
+
 /*
  * E-mail: an SMTP server that requires STARTTLS and AUTH (tests/smtpsink.py,
  * aiosmtpd, with a certificate made for the test and trusted through
@@ -725,6 +832,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_receiver_down, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_dry_run, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_websub, world_up, world_down),
+		cmocka_unit_test(test_pushes),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_email),
 	};
