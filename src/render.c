@@ -177,12 +177,11 @@ static struct nb_tmpl_value *d_servers_of(struct ctx *x, const struct nb_notice 
 	return list;
 }
 
-/* What a card and a notice page both show. */
-static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item *it,
-					     const char *root)
+/* What a card and a notice page both show, into v. */
+static void d_notice_fields(struct ctx *x, const struct nb_item *it, const char *root,
+			    struct nb_tmpl_value *v)
 {
 	const struct nb_notice *n = it->notice;
-	struct nb_tmpl_value *v = d_map(x);
 
 	d_str(v, "title", n->title);
 	d_strf(v, "href", "%s%s", root, it->url);
@@ -217,22 +216,26 @@ static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item
 	else
 		d_null(x, v, "update_count");
 	d_bool(v, "one_update", n->update_count == 1);
+}
+
+static struct nb_tmpl_value *d_notice_common(struct ctx *x, const struct nb_item *it,
+					     const char *root)
+{
+	struct nb_tmpl_value *v = d_map(x);
+
+	d_notice_fields(x, it, root, v);
 	return v;
 }
 
-static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, const char *root)
+/* A card's fields, made only when the card is rendered (not when the
+ * fragments have it). */
+static void fill_card(struct nb_tmpl_value *v, void *ud, const void *item, const void *root)
 {
+	struct ctx *x = ud;
+	const struct nb_item *it = item;
 	const struct nb_notice *n = it->notice;
-	struct nb_tmpl_value *v = d_notice_common(x, it, root);
 
-	/* all a card shows: the notice's item, where the page is, the shape */
-	if (x->memo.ud) {
-		uint64_t tag = nb_model_item_tag(x->m, it);
-
-		nb_tmpl_map_set_memo(v, nb_hash_end(nb_hash_add_str(
-			nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), "card"), root)), tag);
-	}
-
+	d_notice_fields(x, it, root, v);
 	if (n->update_count) {
 		const struct nb_update *u = &n->updates[n->update_count - 1];
 		struct nb_tmpl_value *latest = d_map(x);
@@ -242,6 +245,22 @@ static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, con
 		d_set(v, "last_update", latest);
 	} else {
 		d_null(x, v, "last_update");
+	}
+}
+
+static struct nb_tmpl_value *d_card(struct ctx *x, const struct nb_item *it, const char *root)
+{
+	struct nb_tmpl_value *v = d_map(x);
+
+	/* all a card shows: the notice's item, where the page is, the shape */
+	if (x->memo.ud) {
+		uint64_t tag = nb_model_item_tag(x->m, it);
+
+		nb_tmpl_map_set_memo(v, nb_hash_end(nb_hash_add_str(
+			nb_hash_add_str(nb_hash_add64(NB_HASH_START, tag), "card"), root)), tag);
+		nb_tmpl_map_set_fill(v, fill_card, x, it, root);
+	} else {
+		fill_card(v, x, it, root);
 	}
 	return v;
 }

@@ -1418,6 +1418,9 @@ struct nb_tmpl_value {
 			struct entry *items;
 			size_t count, alloc;
 			uint64_t memo, group;
+			nb_tmpl_fill_fn fill;  /* run before its first lookup */
+			void *fill_ud;
+			const void *fill_a, *fill_b;
 		} map;
 	} u;
 };
@@ -1650,6 +1653,13 @@ static struct nb_tmpl_value *map_find(const struct nb_tmpl_value *map, const cha
 
 	if (!map || map->kind != V_MAP)
 		return NULL;
+	if (map->u.map.fill) {
+		struct nb_tmpl_value *m = (struct nb_tmpl_value *)map;
+		nb_tmpl_fill_fn fill = m->u.map.fill;
+
+		m->u.map.fill = NULL;
+		fill(m, m->u.map.fill_ud, m->u.map.fill_a, m->u.map.fill_b);
+	}
 	for (k = map->u.map.count; k-- > 0;) {
 		const struct entry *e = &map->u.map.items[k];
 
@@ -1734,6 +1744,17 @@ void nb_tmpl_map_set_memo(struct nb_tmpl_value *map, uint64_t key, uint64_t grou
 	if (map && map->kind == V_MAP) {
 		map->u.map.memo = key;
 		map->u.map.group = key ? group : 0;
+	}
+}
+
+void nb_tmpl_map_set_fill(struct nb_tmpl_value *map, nb_tmpl_fill_fn fill, void *ud,
+			  const void *a, const void *b)
+{
+	if (map && map->kind == V_MAP) {
+		map->u.map.fill = fill;
+		map->u.map.fill_ud = ud;
+		map->u.map.fill_a = a;
+		map->u.map.fill_b = b;
 	}
 }
 

@@ -223,6 +223,17 @@ void nb_tmpl_list_push_str(struct nb_tmpl_value *list, const char *s);
  * of 0 takes them away. */
 void nb_tmpl_map_set_memo(struct nb_tmpl_value *map, uint64_t key, uint64_t group);
 
+/*
+ * Gives a mapping what fills it: fill(map, ud, a, b) runs once, before a
+ * key is first looked up in it (by a render or nb_tmpl_map_get).  A
+ * mapping with a memo key whose partial the memo has is never looked
+ * into, so what only that partial shows need not be made.
+ */
+typedef void (*nb_tmpl_fill_fn)(struct nb_tmpl_value *map, void *ud, const void *a,
+				const void *b);
+void nb_tmpl_map_set_fill(struct nb_tmpl_value *map, nb_tmpl_fill_fn fill, void *ud,
+			  const void *a, const void *b);
+
 /* Reading back: the value at key, or NULL; a string's text, or NULL. */
 struct nb_tmpl_value *nb_tmpl_map_get(const struct nb_tmpl_value *map, const char *key);
 const char *nb_tmpl_value_str(const struct nb_tmpl_value *v);
