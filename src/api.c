@@ -240,8 +240,6 @@ static json_t *component(const struct api *a, size_t s)
 	nb_json_set(c, "page_id", str(a->page_id));
 	nb_json_set(c, "group", json_boolean(sv->member_count > 0));
 	nb_json_set(c, "only_show_if_degraded", json_false());
-	if (a->m->avail)
-		nb_json_set(c, "availability", availability(&a->m->avail[s]));
 	if (sv->member_count) {
 		json_t *members = json_array();
 
@@ -265,8 +263,21 @@ static json_t *components(struct api *a)
 	json_t *list = json_array();
 	size_t s;
 
-	for (s = 0; s < a->m->server_count; s++)
-		json_array_append_new(list, component_ref(a, s));
+	for (s = 0; s < a->m->server_count; s++) {
+		json_t *c = component_ref(a, s);
+
+		/* the list of components has their availability; a notice's
+		 * components do not (so that only the files with this list change
+		 * as time passes) */
+		if (a->m->avail) {
+			json_t *with = json_copy(c);
+
+			json_decref(c);
+			c = with;
+			nb_json_set(c, "availability", availability(&a->m->avail[s]));
+		}
+		json_array_append_new(list, c);
+	}
 	return list;
 }
 
@@ -626,16 +637,26 @@ static uint64_t api_key(const struct nb_model *m)
 	for (i = 0; i < m->count; i++)
 		h = nb_hash_add64(h, m->items[i].digest);
 	h = nb_hash_add64(h, m->count);
-	for (i = 0; m->avail && i < m->server_count; i++)
-		h = nb_hash_add64(h, m->avail[i].digest);
 	h = nb_hash_add64(h, (uint64_t)m->content->site_changed);
 	return nb_hash_add64(h, (uint64_t)(m->count ? 0 : m->content->commit_time));
+}
+
+/* The files with the list of components show their availability too. */
+static int shows_availability(const char *rel)
+{
+	return nb_ends_with(rel, "/summary.json") || nb_ends_with(rel, "/components.json");
 }
 
 static int write_file(struct api *a, const char *rel, struct nb_publish *pub,
 		      struct nb_diags *diags)
 {
-	uint64_t key = nb_hash_end(nb_hash_add_str(a->key, rel));
+	uint64_t h = a->key;
+	uint64_t key;
+	size_t i;
+
+	for (i = 0; shows_availability(rel) && a->m->avail && i < a->m->server_count; i++)
+		h = nb_hash_add64(h, a->m->avail[i].digest);
+	key = nb_hash_end(nb_hash_add_str(h, rel));
 
 	if (nb_publish_reuse(pub, rel, key))
 		return 0;
