@@ -173,14 +173,22 @@ static const char *component_status(const struct api *a, const struct nb_server_
 	}
 }
 
-/* When the server first appears: its oldest notice's publication, or, with
- * none, when site.yaml last changed. */
+/* When the server first appears: when site.yaml first declared it, or its
+ * oldest notice's publication if that is earlier; with neither known, when
+ * site.yaml last changed. */
 static int64_t component_created(const struct api *a, const struct nb_server_view *sv)
 {
 	const struct nb_content *c = a->m->content;
+	int64_t t = sv->server->since;
 
-	if (sv->count)
-		return a->m->items[sv->items[sv->count - 1]].notice->published;
+	if (sv->count) {
+		int64_t first = a->m->items[sv->items[sv->count - 1]].notice->published;
+
+		if (!t || first < t)
+			t = first;
+	}
+	if (t)
+		return t;
 	return c->site_changed ? c->site_changed : c->commit_time;
 }
 

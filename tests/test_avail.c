@@ -258,6 +258,13 @@ static void test_figures(void **state)
 	expect_period(doc, "LOUIE", "90d", 99.79, 58320, 120, 0, 120);
 	expect_period(doc, "DONALD", "30d", 99.12, 13680, 120, 0, 0);
 	expect_period(doc, "DONALD", "365d", 99.12, 13680, 120, 0, 0);
+	/* a component is created when site.yaml declared it (LOUIE: 10/01
+	 * 00:00Z), or at its first notice if that came first (DONALD's G:
+	 * 10/31 22:00Z, before its declaration on 11/01) */
+	assert_string_equal(json_string_value(json_object_get(component(doc, "LOUIE"), "created_at")),
+			    "2010-09-30T20:00:00.000-04:00");
+	assert_string_equal(json_string_value(json_object_get(component(doc, "DONALD"), "created_at")),
+			    "2010-10-31T18:00:00.000-04:00");
 	json_decref(doc);
 
 	/* the badge: 90 days, under 99.9% and not under 99% */
