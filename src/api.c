@@ -69,21 +69,17 @@ static void feed_id_of(struct nb_buf *out, const struct api *a, const char *dir)
 
 static void notice_id(char out[NB_JSON_ID], const struct api *a, const struct nb_notice *n)
 {
-	char *fid = nb_feed_notice_id(a->site, n->first_path ? n->first_path : n->path, n->added);
+	char *fid = nb_feed_id_of(a->site, n);
 
 	nb_json_id(out, fid);
 	free(fid);
 }
 
-static void update_id(char out[NB_JSON_ID], const struct api *a, const struct nb_notice *n,
-		      const struct nb_event *e)
+static void update_id(char out[NB_JSON_ID], const struct api *a, const struct nb_event *e)
 {
-	char *fid = nb_feed_notice_id(a->site, n->first_path ? n->first_path : n->path, n->added);
-	struct nb_buf b = NB_BUF_INIT;
+	char *fid = nb_feed_event_id(a->m, e);
 
-	nb_buf_printf(&b, "%s/%s", fid, e->key);
-	nb_json_id(out, b.ptr);
-	nb_buf_release(&b);
+	nb_json_id(out, fid);
 	free(fid);
 }
 
@@ -344,7 +340,7 @@ static json_t *incident_update(const struct api *a, const struct nb_item *it,
 	nb_feed_event_text(a->m, e, 1, &title, &html, &plain);
 	while (html.len && html.ptr[html.len - 1] == '\n')
 		nb_buf_truncate(&html, html.len - 1);
-	update_id(id, a, n, e);
+	update_id(id, a, e);
 	nb_json_set(u, "id", str(id));
 	nb_json_set(u, "status", str(status_name(st)));
 	nb_json_set(u, "body", str(nb_buf_cstr(&plain)));

@@ -343,13 +343,33 @@ static int publish(struct nb_loaded *l, const struct nb_build_options *o, const 
 	return rc;
 }
 
+/*
+ * With the site live and the lock let go: tells who asked what the commit
+ * rev brought.  A build that found the commit already live (no *model)
+ * loads it only when deliveries wait to be tried again.
+ */
+static void tell(struct nb_loaded *l, const struct nb_source *src, const char *rev,
+		 struct nb_model **model, const char *written, struct nb_notify_result *r)
+{
+	git_oid id;
+
+	if (!*model) {
+		if (!nb_notify_pending(l->repo) || nb_build_load(l, src) != 0)
+			return;
+		*model = nb_calloc(1, sizeof(**model));
+		nb_model_build(*model, &l->content);
+	}
+	if (git_oid_fromstr(&id, rev) == 0 && nb_notify_run(*model, l->repo, &id, written, r) < 0)
+		r->failed++;
+}
+
 int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 		  struct nb_build_result *r)
 {
 	struct nb_publish pub = NB_PUBLISH_INIT;
 	struct nb_model *model = NULL;
 	struct nb_source src = o->src;
-	char *feeds = NULL;
+	char *written = NULL;
 	char *theme = NULL, *stamp = NULL, rev[GIT_OID_HEXSZ + 1];
 	uint64_t theme_digest;
 	int rc = NB_BUILD_ENV;
@@ -381,23 +401,11 @@ int nb_build_site(struct nb_loaded *l, const struct nb_build_options *o,
 	r->written = pub.written;
 	r->kept = pub.kept;
 cleanup:
-	feeds = nb_buf_detach(&pub.feeds);
+	written = nb_buf_detach(&pub.written_paths);
 	nb_publish_release(&pub);
-	/* the site is live and the lock let go: now tell who asked (the
-	 * commit already live, when deliveries wait to be tried again) */
-	if (rc == 0 && stamp && !o->no_notify && !model && r->up_to_date &&
-	    nb_notify_pending(l->repo) && nb_build_load(l, &src) == 0) {
-		model = nb_calloc(1, sizeof(*model));
-		nb_model_build(model, &l->content);
-	}
-	if (rc == 0 && model && stamp && !o->no_notify) {
-		git_oid id;
-
-		if (git_oid_fromstr(&id, rev) == 0 &&
-		    nb_notify_run(model, l->repo, &id, feeds, &r->notify) < 0)
-			r->notify.failed++;
-	}
-	free(feeds);
+	if (rc == 0 && stamp && !o->no_notify)
+		tell(l, &src, rev, &model, written, &r->notify);
+	free(written);
 	if (model)
 		nb_model_release(model);
 	free(model);

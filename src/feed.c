@@ -62,16 +62,6 @@ static uint64_t file_key(const struct scope *s, const char *name)
 
 /* ---- ids and times ---- */
 
-static void host_of(struct nb_buf *out, const char *url)
-{
-	const char *p = strstr(url, "://"), *end;
-
-	p = p ? p + 3 : url;
-	end = p + strcspn(p, "/:?#");
-	for (; p < end; p++)
-		nb_buf_putc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
-}
-
 char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int64_t added)
 {
 	struct nb_buf id = NB_BUF_INIT;
@@ -79,15 +69,55 @@ char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int6
 
 	nb_tz_format(day, sizeof(day), "%Y-%m-%d", "UTC", added);
 	nb_buf_puts(&id, "tag:");
-	host_of(&id, site->base_url);
+	nb_site_host(&id, site);
 	nb_buf_printf(&id, ",%s:/", day);
 	nb_buf_put_percent(&id, first_path, "/");
 	return nb_buf_detach(&id);
 }
 
+int nb_feed_is_feed(const char *rel, size_t len)
+{
+	static const char *const names[] = { "atom.xml", "rss.xml", "feed.json", "updates.xml" };
+	size_t i, n;
+
+	for (i = 0; i < NB_ARRAY_LEN(names); i++) {
+		n = strlen(names[i]);
+		if (len >= n && memcmp(rel + len - n, names[i], n) == 0 &&
+		    (len == n || rel[len - n - 1] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+char *nb_feed_id_of(const struct nb_site *site, const struct nb_notice *n)
+{
+	return nb_feed_notice_id(site, n->first_path ? n->first_path : n->path, n->added);
+}
+
+char *nb_feed_event_notice_id(const struct nb_model *m, const struct nb_event *e)
+{
+	const struct nb_site *site = &m->content->site;
+	const struct nb_withdrawn *w;
+
+	if (e->kind != NB_EVENT_WITHDRAWN)
+		return nb_feed_id_of(site, m->items[e->item].notice);
+	w = &m->content->withdrawn[e->item];
+	return nb_feed_notice_id(site, w->first_path, w->added);
+}
+
+char *nb_feed_event_id(const struct nb_model *m, const struct nb_event *e)
+{
+	char *nid = nb_feed_event_notice_id(m, e);
+	struct nb_buf id = NB_BUF_INIT;
+
+	nb_buf_printf(&id, "%s/%s", nid, e->key);
+	free(nid);
+	return nb_buf_detach(&id);
+}
+
 static char *notice_id(const struct scope *s, const struct nb_notice *n)
 {
-	return nb_feed_notice_id(s->site, n->first_path ? n->first_path : n->path, n->added);
+	return nb_feed_id_of(s->site, n);
 }
 
 static void iso(char *out, size_t size, int64_t t)
@@ -588,7 +618,7 @@ static void event_entry(xmlTextWriterPtr w, const struct scope *s, const struct 
 	const struct nb_notice *n = it ? it->notice : wd->notice;
 	struct nb_buf url = NB_BUF_INIT, link = NB_BUF_INIT, title = NB_BUF_INIT, id = NB_BUF_INIT;
 	struct nb_buf html = NB_BUF_INIT, sum = NB_BUF_INIT;
-	char *nid = wd ? nb_feed_notice_id(s->site, wd->first_path, wd->added) : notice_id(s, n);
+	char *nid = nb_feed_event_notice_id(s->m, e);
 	char t[32];
 
 	nb_buf_printf(&id, "%s/%s", nid, e->key);

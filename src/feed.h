@@ -14,6 +14,7 @@
 struct nb_buf;
 struct nb_event;
 struct nb_model;
+struct nb_notice;
 struct nb_publish;
 struct nb_diags;
 struct nb_site;
@@ -30,6 +31,15 @@ int nb_feed_write_all(const struct nb_model *m, const char *theme, struct nb_pub
  * The caller frees it.
  */
 char *nb_feed_notice_id(const struct nb_site *site, const char *first_path, int64_t added);
+/* Whether rel (len bytes, from the site's root) is one of the feeds
+ * (atom.xml, rss.xml, feed.json, updates.xml, the site's or a server's). */
+int nb_feed_is_feed(const char *rel, size_t len);
+/* The id of notice n (from its first path, or its path before it has one). */
+char *nb_feed_id_of(const struct nb_site *site, const struct nb_notice *n);
+/* The id of the notice event e of m is about, withdrawn or not. */
+char *nb_feed_event_notice_id(const struct nb_model *m, const struct nb_event *e);
+/* The id of event e of m, as updates.xml has it: its notice's, "/", its key. */
+char *nb_feed_event_id(const struct nb_model *m, const struct nb_event *e);
 
 /*
  * What an event says, as updates.xml has it: its title after the notice's

@@ -35,8 +35,10 @@ struct news {
 	const struct nb_notice *n;   /* its notice (a withdrawn one's last
 	                                version), or NULL */
 	const struct nb_item *it;    /* NULL for a withdrawal */
+	const char *title;           /* the notice's */
+	char *url;                   /* the notice's page, or NULL once withdrawn */
 	char *nid;                   /* the notice's feed id */
-	char *id;                    /* the event's: nid/key, as updates.xml */
+	char *id;                    /* the event's, as updates.xml's */
 };
 
 static const char *kind_name(enum nb_event_kind k)
@@ -54,31 +56,30 @@ static const char *kind_name(enum nb_event_kind k)
 /* m's events dated from `from` on, oldest first, with their ids. */
 static struct news *collect(const struct nb_model *m, int64_t from, size_t *count)
 {
-	const struct nb_site *site = &m->content->site;
 	struct news *list = nb_calloc(m->event_count + 1, sizeof(*list));
 	size_t i, n = 0;
 
 	for (i = m->event_count; i-- > 0;) {
 		const struct nb_event *e = &m->events[m->event_order[i]];
 		struct news *x = &list[n];
-		struct nb_buf id = NB_BUF_INIT;
 
 		if (e->time < from)
 			continue;
 		x->e = e;
 		if (e->kind == NB_EVENT_WITHDRAWN) {
-			const struct nb_withdrawn *w = &m->content->withdrawn[e->item];
-
-			x->n = w->notice;
-			x->nid = nb_feed_notice_id(site, w->first_path, w->added);
+			x->n = m->content->withdrawn[e->item].notice;
+			x->title = m->content->withdrawn[e->item].title;
 		} else {
+			struct nb_buf url = NB_BUF_INIT;
+
 			x->it = &m->items[e->item];
 			x->n = x->it->notice;
-			x->nid = nb_feed_notice_id(site, x->n->first_path ? x->n->first_path :
-							  x->n->path, x->n->added);
+			x->title = x->n->title;
+			nb_buf_printf(&url, "%s%s", m->content->site.base_url, x->it->url);
+			x->url = nb_buf_detach(&url);
 		}
-		nb_buf_printf(&id, "%s/%s", x->nid, e->key);
-		x->id = nb_buf_detach(&id);
+		x->nid = nb_feed_event_notice_id(m, e);
+		x->id = nb_feed_event_id(m, e);
 		n++;
 	}
 	*count = n;
@@ -90,6 +91,7 @@ static void news_free(struct news *list, size_t count)
 	size_t i;
 
 	for (i = 0; i < count; i++) {
+		free(list[i].url);
 		free(list[i].nid);
 		free(list[i].id);
 	}
@@ -100,9 +102,7 @@ static void news_free(struct news *list, size_t count)
 static void news_text(const struct nb_model *m, const struct news *x, struct nb_buf *title,
 		      struct nb_buf *html, struct nb_buf *plain)
 {
-	const char *t = x->n ? x->n->title : m->content->withdrawn[x->e->item].title;
-
-	nb_buf_printf(title, "%s \u2014 ", t);
+	nb_buf_printf(title, "%s \u2014 ", x->title);
 	nb_feed_event_text(m, x->e, 1, title, html, plain);
 }
 
@@ -114,13 +114,17 @@ struct due {
 	char *id;
 };
 
+struct seen {
+	char *id;
+	int64_t time;                /* the event's */
+};
+
 struct record {
 	int exists;
 	char commit[GIT_OID_HEXSZ + 1];
 	int64_t commit_time;
-	struct nb_map seen;          /* id -> index into seen_times */
-	char **seen_ids;
-	int64_t *seen_times;
+	struct nb_map seen_ids;      /* id -> index into seen */
+	struct seen *seen;
 	size_t seen_count, seen_alloc;
 	struct due *due;
 	size_t due_count, due_alloc;
@@ -130,18 +134,11 @@ static void record_seen(struct record *rec, const char *id, int64_t t)
 {
 	size_t at;
 
-	if (nb_map_gets(&rec->seen, id, &at))
+	if (nb_map_gets(&rec->seen_ids, id, &at))
 		return;
-	if (rec->seen_count == rec->seen_alloc) {
-		size_t alloc = rec->seen_alloc;
-
-		nb_grow_array(&rec->seen_ids, &alloc, rec->seen_count + 1, sizeof(*rec->seen_ids));
-		nb_grow_array(&rec->seen_times, &rec->seen_alloc, rec->seen_count + 1,
-			      sizeof(*rec->seen_times));
-	}
-	rec->seen_ids[rec->seen_count] = nb_strdup(id);
-	rec->seen_times[rec->seen_count] = t;
-	nb_map_sets(&rec->seen, id, rec->seen_count++);
+	nb_grow_array(&rec->seen, &rec->seen_alloc, rec->seen_count + 1, sizeof(*rec->seen));
+	rec->seen[rec->seen_count] = (struct seen){ nb_strdup(id), t };
+	nb_map_sets(&rec->seen_ids, id, rec->seen_count++);
 }
 
 static void record_due(struct record *rec, const char *channel, int tries, const char *id)
@@ -155,15 +152,25 @@ static void record_due(struct record *rec, const char *channel, int tries, const
 	d->id = nb_strdup(id);
 }
 
+/* Events dated before this are history, not news: NB_NOTIFY_DAYS before
+ * the commit last notified (or m's, when it is older or there is none). */
+static int64_t news_from(const struct record *rec, const struct nb_model *m)
+{
+	int64_t t = m->content->commit_time;
+
+	if (rec->exists && rec->commit_time < t)
+		t = rec->commit_time;
+	return t - (int64_t)NB_NOTIFY_DAYS * DAY;
+}
+
 static void record_release(struct record *rec)
 {
 	size_t i;
 
 	for (i = 0; i < rec->seen_count; i++)
-		free(rec->seen_ids[i]);
-	free(rec->seen_ids);
-	free(rec->seen_times);
-	nb_map_release(&rec->seen);
+		free(rec->seen[i].id);
+	free(rec->seen);
+	nb_map_release(&rec->seen_ids);
 	for (i = 0; i < rec->due_count; i++) {
 		free(rec->due[i].channel);
 		free(rec->due[i].id);
@@ -232,9 +239,9 @@ static int record_save(const struct record *rec, const char *path, int64_t keep_
 	nb_buf_puts(&b, HEADER);
 	nb_buf_printf(&b, "commit %s %lld\n", rec->commit, (long long)rec->commit_time);
 	for (i = 0; i < rec->seen_count; i++)
-		if (rec->seen_times[i] >= keep_from)
-			nb_buf_printf(&b, "seen %lld %s\n", (long long)rec->seen_times[i],
-				      rec->seen_ids[i]);
+		if (rec->seen[i].time >= keep_from)
+			nb_buf_printf(&b, "seen %lld %s\n", (long long)rec->seen[i].time,
+				      rec->seen[i].id);
 	for (i = 0; i < rec->due_count; i++)
 		if (rec->due[i].id)
 			nb_buf_printf(&b, "due %s %d %s\n", rec->due[i].channel, rec->due[i].tries,
@@ -257,22 +264,30 @@ struct channel {
 	const struct nb_mail_list *list;
 };
 
+/* The channel's key from k (what it is) and its scope. */
+static void channel_scope(struct channel *c, uint64_t k, char *const *servers, size_t count)
+{
+	size_t j;
+
+	k = nb_hash_add64(k, count);
+	for (j = 0; j < count; j++)
+		k = nb_hash_add_str(k, servers[j]);
+	snprintf(c->key, sizeof(c->key), "%016llx", (unsigned long long)nb_hash_end(k));
+	c->servers = servers;
+	c->server_count = count;
+}
+
 static void hook_channel(struct channel *c, const struct nb_hook *h, size_t i)
 {
 	uint64_t k = NB_HASH_START;
-	size_t j;
 
 	memset(c, 0, sizeof(*c));
 	k = nb_hash_add64(k, (uint64_t)h->format);
 	k = nb_hash_add_str(k, h->url ? h->url : "");
 	k = nb_hash_add_str(k, h->url_env ? h->url_env : "");
 	k = nb_hash_add_str(k, h->url_file ? h->url_file : "");
-	for (j = 0; j < h->server_count; j++)
-		k = nb_hash_add_str(k, h->servers[j]);
-	snprintf(c->key, sizeof(c->key), "%016llx", (unsigned long long)nb_hash_end(k));
+	channel_scope(c, k, h->servers, h->server_count);
 	snprintf(c->label, sizeof(c->label), "webhook %zu (site.yaml line %d)", i + 1, h->line);
-	c->servers = h->servers;
-	c->server_count = h->server_count;
 	c->hook = h;
 }
 
@@ -287,14 +302,9 @@ static void list_channel(struct channel *c, const struct nb_email *e, size_t i)
 	k = nb_hash_add_str(k, e->smtp ? e->smtp : "");
 	for (j = 0; j < l->to_count; j++)
 		k = nb_hash_add_str(k, l->to[j]);
-	k = nb_hash_add64(k, l->server_count);
-	for (j = 0; j < l->server_count; j++)
-		k = nb_hash_add_str(k, l->servers[j]);
-	snprintf(c->key, sizeof(c->key), "%016llx", (unsigned long long)nb_hash_end(k));
+	channel_scope(c, k, l->servers, l->server_count);
 	snprintf(c->label, sizeof(c->label), "e-mail list %zu (site.yaml line %d)", i + 1,
 		 l->line);
-	c->servers = l->servers;
-	c->server_count = l->server_count;
 	c->list = l;
 }
 
@@ -370,18 +380,14 @@ static json_t *json_body(const struct nb_model *m, const struct news *x, const c
 	nb_json_set(v, "title", nb_json_str(title));
 	nb_json_set(v, "text", nb_json_str(plain));
 	nb_json_set(v, "html", nb_json_str(html));
-	if (x->e->kind == NB_EVENT_UPDATE && x->it)
-		nb_buf_printf(&url, "%s%s#update-%zu", site->base_url, x->it->url, x->e->index + 1);
-	else if (x->it)
-		nb_buf_printf(&url, "%s%s", site->base_url, x->it->url);
+	if (x->url && x->e->kind == NB_EVENT_UPDATE)
+		nb_buf_printf(&url, "%s#update-%zu", x->url, x->e->index + 1);
+	else if (x->url)
+		nb_buf_puts(&url, x->url);
 	nb_json_set(v, "url", url.len ? nb_json_str(url.ptr) : json_null());
 	nb_json_set(notice, "id", nb_json_str(x->nid));
-	nb_json_set(notice, "title", nb_json_str(x->n ? x->n->title :
-					  m->content->withdrawn[x->e->item].title));
-	nb_buf_truncate(&url, 0);
-	if (x->it)
-		nb_buf_printf(&url, "%s%s", site->base_url, x->it->url);
-	nb_json_set(notice, "url", url.len ? nb_json_str(url.ptr) : json_null());
+	nb_json_set(notice, "title", nb_json_str(x->title));
+	nb_json_set(notice, "url", x->url ? nb_json_str(x->url) : json_null());
 	nb_json_set(notice, "kind", x->n ? json_string(nb_notice_kind_name(x->n->kind)) : json_null());
 	nb_json_set(notice, "status", x->n && x->e->kind != NB_EVENT_WITHDRAWN ?
 				      json_string(nb_notice_status_name(x->n->status)) :
@@ -429,13 +435,10 @@ static void make_body(const struct nb_model *m, const struct news *x, enum nb_ho
 		      struct nb_buf *body)
 {
 	struct nb_buf title = NB_BUF_INIT, html = NB_BUF_INIT, plain = NB_BUF_INIT;
-	struct nb_buf text = NB_BUF_INIT, url = NB_BUF_INIT;
-	const struct nb_site *site = &m->content->site;
+	struct nb_buf text = NB_BUF_INIT;
 	json_t *v;
 
 	news_text(m, x, &title, &html, &plain);
-	if (x->it)
-		nb_buf_printf(&url, "%s%s", site->base_url, x->it->url);
 	if (fmt == NB_HOOK_JSON) {
 		v = json_body(m, x, title.ptr, html.ptr, plain.ptr);
 	} else if (fmt == NB_HOOK_SLACK) {
@@ -443,9 +446,9 @@ static void make_body(const struct nb_model *m, const struct news *x, enum nb_ho
 		put_slack(&text, title.ptr);
 		nb_buf_puts(&text, "*\n");
 		put_slack(&text, plain.ptr);
-		if (url.len) {
+		if (x->url) {
 			nb_buf_puts(&text, "\n<");
-			put_slack(&text, url.ptr);
+			put_slack(&text, x->url);
 			nb_buf_puts(&text, "|Read it on the status page>");
 		}
 		v = json_object();
@@ -458,11 +461,11 @@ static void make_body(const struct nb_model *m, const struct news *x, enum nb_ho
 		nb_json_set(v, "summary", nb_json_str(title.ptr));
 		nb_json_set(v, "title", nb_json_str(title.ptr));
 		nb_json_set(v, "text", nb_json_str(plain.ptr));
-		if (url.len) {
+		if (x->url) {
 			json_t *act = json_object(), *targets = json_array(), *t = json_object();
 
 			nb_json_set(t, "os", json_string("default"));
-			nb_json_set(t, "uri", nb_json_str(url.ptr));
+			nb_json_set(t, "uri", nb_json_str(x->url));
 			json_array_append_new(targets, t);
 			nb_json_set(act, "@type", json_string("OpenUri"));
 			nb_json_set(act, "name", json_string("Read it on the status page"));
@@ -476,7 +479,6 @@ static void make_body(const struct nb_model *m, const struct news *x, enum nb_ho
 	nb_buf_release(&html);
 	nb_buf_release(&plain);
 	nb_buf_release(&text);
-	nb_buf_release(&url);
 }
 
 static size_t discard(char *ptr, size_t size, size_t n, void *payload)
@@ -605,22 +607,13 @@ static void put_header_text(struct nb_buf *out, const char *s)
 	}
 }
 
-/* The site's host, for Message-ID and List-Id. */
-static void site_host(struct nb_buf *out, const char *base_url)
-{
-	const char *p = strstr(base_url, "://");
-
-	p = p ? p + 3 : base_url;
-	nb_buf_put(out, p, strcspn(p, ":/"));
-}
-
 /* The message for one event to one list: plain text and HTML. */
 static void make_mail(const struct nb_model *m, const struct news *x, const struct nb_email *e,
 		      const struct nb_mail_list *l, const char *channel, struct nb_buf *out)
 {
 	const struct nb_site *site = &m->content->site;
 	struct nb_buf title = NB_BUF_INIT, html = NB_BUF_INIT, plain = NB_BUF_INIT;
-	struct nb_buf url = NB_BUF_INIT, host = NB_BUF_INIT, part = NB_BUF_INIT;
+	struct nb_buf host = NB_BUF_INIT, part = NB_BUF_INIT;
 	struct nb_buf from = NB_BUF_INIT;
 	char date[64], boundary[40];
 	uint64_t mid = nb_hash_add_str(nb_hash_add_str(NB_HASH_START, x->id), channel);
@@ -629,9 +622,7 @@ static void make_mail(const struct nb_model *m, const struct news *x, const stru
 	size_t i;
 
 	news_text(m, x, &title, &html, &plain);
-	if (x->it)
-		nb_buf_printf(&url, "%s%s", site->base_url, x->it->url);
-	site_host(&host, site->base_url);
+	nb_site_host(&host, site);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	snprintf(boundary, sizeof(boundary), "nocblog-%016llx",
@@ -657,8 +648,8 @@ static void make_mail(const struct nb_model *m, const struct news *x, const stru
 		      "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
 		      kind_name(x->e->kind), boundary);
 	nb_buf_printf(&part, "%s\n\n%s\n", title.ptr, plain.ptr);
-	if (url.len)
-		nb_buf_printf(&part, "\n%s\n", url.ptr);
+	if (x->url)
+		nb_buf_printf(&part, "\n%s\n", x->url);
 	nb_buf_printf(out, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	put_base64(out, part.ptr, part.len);
@@ -666,9 +657,9 @@ static void make_mail(const struct nb_model *m, const struct news *x, const stru
 	nb_buf_puts(&part, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n<h1>");
 	nb_xml_escape_into(&part, title.ptr);
 	nb_buf_printf(&part, "</h1>\n%s", html.ptr);
-	if (url.len) {
+	if (x->url) {
 		nb_buf_puts(&part, "<p><a href=\"");
-		nb_xml_escape_into(&part, url.ptr);
+		nb_xml_escape_into(&part, x->url);
 		nb_buf_puts(&part, "\">Read it on the status page</a></p>\n");
 	}
 	nb_buf_puts(&part, "</body></html>\n");
@@ -679,7 +670,6 @@ static void make_mail(const struct nb_model *m, const struct news *x, const stru
 	nb_buf_release(&title);
 	nb_buf_release(&html);
 	nb_buf_release(&plain);
-	nb_buf_release(&url);
 	nb_buf_release(&host);
 	nb_buf_release(&part);
 	nb_buf_release(&from);
@@ -905,33 +895,31 @@ static int lock_record(git_repository *repo)
 int nb_notify_pending(git_repository *repo)
 {
 	char *path = nb_repo_git_path(repo, NB_NOTIFY_PATH);
-	struct nb_buf text = NB_BUF_INIT;
-	int due = 0;
+	struct record rec;
+	int due = record_load(&rec, path) == 0 && rec.due_count > 0;
 
-	if (nb_buf_read_file(&text, path, 64u << 20) == 0)
-		due = strstr(nb_buf_cstr(&text), "\ndue ") != NULL;
-	nb_buf_release(&text);
+	record_release(&rec);
 	free(path);
 	return due;
 }
 
 /*
- * Tells the hub of each feed that changed (hub.mode=publish, one request a
- * feed, in path order).  Best effort: a hub that fails hears of the next
- * change; feed readers poll meanwhile.
+ * Tells the hub of each feed among the files written (hub.mode=publish,
+ * one request a feed, in path order).  Best effort: a hub that fails hears
+ * of the next change; feed readers poll meanwhile.
  */
-static void ping_hub(const struct nb_site *site, CURL *c, const char *feeds,
+static void ping_hub(const struct nb_site *site, CURL *c, const char *written,
 		     struct nb_notify_result *r)
 {
 	char **paths = NULL;
 	size_t n = 0, alloc = 0, i;
-	const char *p = feeds;
+	const char *p = written;
 	int64_t deadline = now_ms() + NB_NOTIFY_BUDGET_MS;
 
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
 
-		if (len) {
+		if (len && nb_feed_is_feed(p, len)) {
 			nb_grow_array(&paths, &alloc, n + 1, sizeof(*paths));
 			paths[n++] = nb_strndup(p, len);
 		}
@@ -966,7 +954,7 @@ static void ping_hub(const struct nb_site *site, CURL *c, const char *feeds,
 }
 
 int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid *commit,
-		  const char *feeds, struct nb_notify_result *r)
+		  const char *written, struct nb_notify_result *r)
 {
 	const struct nb_site *site = &m->content->site;
 	struct record rec;
@@ -977,12 +965,12 @@ int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid 
 	int fd, rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (site->hub && feeds && *feeds) {
+	if (site->hub && written && *written) {
 		CURL *c;
 
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		c = curl_easy_init();
-		ping_hub(site, c, feeds, r);
+		ping_hub(site, c, written, r);
 		curl_easy_cleanup(c);
 		curl_global_cleanup();
 	}
@@ -1008,9 +996,7 @@ int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid 
 			goto cleanup;
 	}
 	r->ran = 1;
-	from = m->content->commit_time - (int64_t)NB_NOTIFY_DAYS * DAY;
-	if (rec.exists && rec.commit_time < m->content->commit_time)
-		from = rec.commit_time - (int64_t)NB_NOTIFY_DAYS * DAY;
+	from = news_from(&rec, m);
 	memset(&run, 0, sizeof(run));
 	run.m = m;
 	run.rec = &rec;
@@ -1021,7 +1007,7 @@ int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid 
 		size_t at;
 
 		nb_map_sets(&run.by_id, run.cand[i].id, i);
-		if (!nb_map_gets(&rec.seen, run.cand[i].id, &at))
+		if (!nb_map_gets(&rec.seen_ids, run.cand[i].id, &at))
 			fresh[fresh_count++] = i;
 	}
 	r->news = fresh_count;
@@ -1082,9 +1068,7 @@ size_t nb_notify_preview(const struct nb_model *m, git_repository *repo,
 			nb_map_sets(&before, old[i].id, i);
 		from = INT64_MIN;
 	} else {
-		from = m->content->commit_time - (int64_t)NB_NOTIFY_DAYS * DAY;
-		if (rec.exists && rec.commit_time < m->content->commit_time)
-			from = rec.commit_time - (int64_t)NB_NOTIFY_DAYS * DAY;
+		from = news_from(&rec, m);
 	}
 	list = collect(m, from, &count);
 	for (i = 0; i < count; i++) {
@@ -1092,7 +1076,7 @@ size_t nb_notify_preview(const struct nb_model *m, git_repository *repo,
 		size_t at;
 
 		if (since ? nb_map_gets(&before, list[i].id, &at) :
-			    (!rec.exists || nb_map_gets(&rec.seen, list[i].id, &at)))
+			    (!rec.exists || nb_map_gets(&rec.seen_ids, list[i].id, &at)))
 			continue;
 		news_text(m, &list[i], &title, &html, &plain);
 		nb_buf_printf(out, "%s\t%s\t%s\n", list[i].id, kind_name(list[i].e->kind), title.ptr);

@@ -45,13 +45,13 @@ struct nb_notify_result {
 
 /*
  * Tells m's news (m built from commit, in repo) to the site's webhooks,
- * and the site's WebSub hub of each feed in feeds (paths from the site's
- * root, a line each, or NULL): the feeds a build wrote anew.  Never fails
+ * and the site's WebSub hub of each feed among written (the files a build
+ * wrote anew, from the site's root, a line each; or NULL).  Never fails
  * the build: what went wrong is in r.  Returns 0, or -1 when the record of
  * what was told could not be read or written (no webhook is called then).
  */
 int nb_notify_run(const struct nb_model *m, git_repository *repo, const git_oid *commit,
-		  const char *feeds, struct nb_notify_result *r);
+		  const char *written, struct nb_notify_result *r);
 
 /* Whether deliveries that failed wait in repo's record (a build of the
  * commit already live then loads it to try them again). */

@@ -393,9 +393,7 @@ int nb_publish_write(struct nb_publish *p, const char *rel, const char *data,
 	}
 	pthread_mutex_lock(&p->lock);
 	p->written++;
-	if (nb_ends_with(rel, "atom.xml") || nb_ends_with(rel, "rss.xml") ||
-	    nb_ends_with(rel, "feed.json") || nb_ends_with(rel, "updates.xml"))
-		nb_buf_printf(&p->feeds, "%s\n", rel);
+	nb_buf_printf(&p->written_paths, "%s\n", rel);
 	pthread_mutex_unlock(&p->lock);
 	rc = 0;
 cleanup:
@@ -752,5 +750,5 @@ void nb_publish_release(struct nb_publish *p)
 	nb_map_release(&p->live_keys);
 	nb_map_release(&p->keys);
 	nb_buf_release(&p->old_files);
-	nb_buf_release(&p->feeds);
+	nb_buf_release(&p->written_paths);
 }

@@ -28,7 +28,7 @@ struct nb_publish {
 	pthread_mutex_t lock;    /* pages and feeds are written from two threads */
 	struct nb_map live_keys; /* the live site's files by the key of what made them */
 	struct nb_map keys;      /* this build's */
-	struct nb_buf feeds;     /* the feeds written anew (not linked), a path a line */
+	struct nb_buf written_paths; /* the files written anew (not linked), a path a line */
 };
 
 #define NB_PUBLISH_INIT { NULL, NULL, -1, 0, 0, NB_MAP_INIT, NB_BUF_INIT, 0, 0, 0, \

@@ -725,3 +725,13 @@ const char *nb_site_suggest_server(const struct nb_site *site, const char *id)
 	free(ids);
 	return near;
 }
+
+void nb_site_host(struct nb_buf *out, const struct nb_site *site)
+{
+	const char *p = strstr(site->base_url, "://"), *end;
+
+	p = p ? p + 3 : site->base_url;
+	end = p + strcspn(p, "/:?#");
+	for (; p < end; p++)
+		nb_buf_putc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+}

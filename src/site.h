@@ -7,6 +7,8 @@
 
 #include "map.h"
 
+struct nb_buf;
+
 struct nb_diags;
 
 #define NB_SITE_PATH "content/site.yaml"
@@ -105,6 +107,8 @@ void nb_site_release(struct nb_site *site);
 
 /* The server with that id, or NULL. */
 const struct nb_server *nb_site_server(const struct nb_site *site, const char *id);
+/* Appends the host of base_url, lowercase ("noc.example.com"). */
+void nb_site_host(struct nb_buf *out, const struct nb_site *site);
 /* The declared id nearest to id, for "did you mean", or NULL. */
 const char *nb_site_suggest_server(const struct nb_site *site, const char *id);
 

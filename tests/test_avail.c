@@ -210,6 +210,15 @@ static char *marks_of(const char *page)
 	return nb_buf_detach(&b);
 }
 
+/* The marks of a page's strip. */
+static char *marks_at(const char *out, const char *rel)
+{
+	char *page = page_of(out, rel), *marks = marks_of(page);
+
+	free(page);
+	return marks;
+}
+
 static void expect_line(const char *text, const char *line)
 {
 	struct nb_buf l = NB_BUF_INIT;
@@ -330,27 +339,21 @@ static void test_days(void **state)
 	free(page);
 
 	/* across midnight: an hour on each day */
-	page = page_of(out.ptr, "servers/LOUIECAS3/index.html");
-	marks = marks_of(page);
+	marks = marks_at(out.ptr, "servers/LOUIECAS3/index.html");
 	expect_line(marks, "Sun 24 Oct 2010: outage 60 min");
 	expect_line(marks, "Mon 25 Oct 2010: outage 60 min");
 	free(marks);
-	free(page);
 	/* the group: its member's outage and its own window */
-	page = page_of(out.ptr, "servers/LOUIE/index.html");
-	marks = marks_of(page);
+	marks = marks_at(out.ptr, "servers/LOUIE/index.html");
 	expect_line(marks, "Sun 24 Oct 2010: outage 60 min");
 	expect_line(marks, "Fri 29 Oct 2010: maintenance 120 min");
 	free(marks);
-	free(page);
 	/* declared on Sunday 10/31 at 20:00 EDT: the day before, not counted */
-	page = page_of(out.ptr, "servers/DONALD/index.html");
-	marks = marks_of(page);
+	marks = marks_at(out.ptr, "servers/DONALD/index.html");
 	expect_line(marks, "Sat 30 Oct 2010: before DONALD was listed");
 	expect_line(marks, "Sun 31 Oct 2010: outage 120 min");
 	expect_line(marks, "Mon 1 Nov 2010: operational");
 	free(marks);
-	free(page);
 	nb_buf_release(&out);
 	fx_repo_free(&r);
 }
