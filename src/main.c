@@ -17,6 +17,7 @@
 #include "history.h"
 #include "histview.h"
 #include "hooks.h"
+#include "import.h"
 #include "scaffold.h"
 #include "render.h"
 #include "repo.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 	"       nocblog history [--repo DIR] [--rev REV] [--worktree] [--no-cache] [--tsv]\n"
 	"                       [--cache] [PATH...]\n"
 	"       nocblog notify [--repo DIR] [--rev REV] [--no-cache] [--dry-run [--since REV]]\n"
+	"       nocblog import [--repo DIR] [--no-commit] (cstate DIR | statuspage FILE...)\n"
 	"       nocblog -h|--help | -V|--version\n";
 
 enum command { CMD_CHECK, CMD_BUILD, CMD_HISTORY, CMD_NOTIFY };
@@ -508,6 +510,75 @@ cleanup:
 	return rc;
 }
 
+/* ---- nocblog import ---- */
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "no-commit", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nb_diags diags = NB_DIAGS_INIT;
+	struct nb_import_result r;
+	struct nb_import imp;
+	git_repository *repo = NULL;
+	const char *dir = NULL, *what;
+	int no_commit = 0, c, rc = EXIT_USAGE, read;
+
+	memset(&imp, 0, sizeof(imp));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (c == 'r')
+			dir = optarg;
+		else if (c == 'n')
+			no_commit = 1;
+		else
+			goto usage;
+	}
+	if (optind + 2 > argc)
+		goto usage;
+	what = argv[optind];
+	if (strcmp(what, "cstate") == 0 && optind + 2 == argc)
+		read = nb_import_cstate(&imp, argv[optind + 1], &diags);
+	else if (strcmp(what, "statuspage") == 0)
+		read = nb_import_statuspage(&imp, argv + optind + 1, (size_t)(argc - optind - 1),
+					    &diags);
+	else
+		goto usage;
+	rc = EXIT_CONTENT;
+	if (read < 0)
+		goto cleanup;
+	rc = EXIT_ENV;
+	if (nb_repo_open(&repo, dir, &diags) < 0)
+		goto cleanup;
+	rc = nb_import_run(&imp, repo, no_commit, &r, &diags);
+	print_diags(&imp.notes);
+	if (rc == 0)
+		fprintf(stderr, "nocblog: from %s: %zu %s new, %zu with new events, %zu already there, "
+			"%zu changed since (left as they are); %zu %s declared; %zu %s\n",
+			imp.from, r.added, nb_plural(r.added, "notice", "notices"), r.extended,
+			r.unchanged, r.left, r.servers, nb_plural(r.servers, "server", "servers"),
+			r.commits, no_commit ? "commits (--no-commit: files written)"
+					     : nb_plural(r.commits, "commit", "commits"));
+	if (rc == 0 && imp.failed)
+		rc = EXIT_CONTENT;
+	goto cleanup;
+usage:
+	fputs(usage_text, stderr);
+cleanup:
+	print_diags(&diags);
+	nb_diags_clear(&diags);
+	nb_import_release(&imp);
+	nb_repo_close(repo);
+	return rc;
+}
+
 /*
  * libxml2 and libical keep tables for the whole process (encoding handlers,
  * the built-in UTC zone).  Freed at exit so that valgrind's leak check
@@ -550,6 +621,8 @@ static int run(int argc, char **argv)
 		return cmd_hooks(argc - 1, argv + 1);
 	if (strcmp(argv[1], "init") == 0)
 		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	fprintf(stderr, "nocblog: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,361 @@
+/* import from Statuspage: the public API's JSON (summary.json,
+ * components.json, incidents.json, scheduled-maintenances.json), through
+ * jansson (doc/import.md says what becomes what). */
+#include "import.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "util.h"
+
+#define GENERAL "general"
+#define MAX_FILE (64u << 20)
+
+struct sp {
+	struct nb_import *imp;
+	json_t *components;        /* id -> component, from every file */
+	json_t *incidents;         /* id -> [incident, file, maintenance], the fullest copy */
+	json_t *order;             /* incident ids, in the order first seen */
+};
+
+static const char *str(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void note(struct sp *sp, const char *file, const char *ref, const char *hint,
+		 const char *fmt, const char *arg)
+{
+	struct nb_buf what = NB_BUF_INIT;
+
+	if (ref)
+		nb_buf_printf(&what, "incident %s: ", ref);
+	nb_buf_printf(&what, fmt, arg);
+	nb_diags_add(&sp->imp->notes, file, 0, hint, "%s", what.ptr);
+	nb_buf_release(&what);
+}
+
+static void take_components(struct sp *sp, const json_t *list)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(list, i, c) {
+		const char *id = str(c, "id");
+
+		if (id && str(c, "name") && !json_object_get(sp->components, id))
+			json_object_set(sp->components, id, c);
+	}
+}
+
+static void take_incidents(struct sp *sp, const json_t *list, const char *file, int maintenance)
+{
+	size_t i;
+	json_t *inc;
+
+	json_array_foreach(list, i, inc) {
+		const char *id = str(inc, "id");
+		json_t *had, *ups = json_object_get(inc, "incident_updates");
+
+		if (!id || !str(inc, "name")) {
+			nb_diags_add(&sp->imp->notes, file, 0, "the rest is imported",
+				     "item %zu has no id or name: not imported", i);
+			sp->imp->failed = 1;
+			continue;
+		}
+		take_components(sp, json_object_get(inc, "components"));
+		had = json_object_get(sp->incidents, id);
+		if (had && json_array_size(json_object_get(json_array_get(had, 0), "incident_updates")) >=
+				   json_array_size(ups))
+			continue;
+		if (!had)
+			json_array_append_new(sp->order, json_string(id));
+		json_object_set_new(sp->incidents, id,
+				    json_pack("[O s b]", inc, file, maintenance ||
+					      json_object_get(inc, "scheduled_for") != NULL));
+	}
+}
+
+static int read_file(struct sp *sp, const char *file, struct nb_diags *diags)
+{
+	struct nb_buf text = NB_BUF_INIT;
+	json_error_t err;
+	json_t *root;
+	int used = 0, rc = -1;
+
+	if (nb_buf_read_file(&text, file, MAX_FILE) < 0) {
+		nb_diags_add(diags, file, 0, "give the JSON a Statuspage page's API returns",
+			     "cannot read it");
+		goto cleanup;
+	}
+	root = json_loadb(text.ptr, text.len, JSON_REJECT_DUPLICATES, &err);
+	if (!root || !json_is_object(root)) {
+		nb_diags_add(diags, file, root ? 1 : err.line, "give the JSON a Statuspage page's API returns",
+			     "%s", root ? "not a JSON object" : err.text);
+		json_decref(root);
+		goto cleanup;
+	}
+	if (!sp->imp->author && str(json_object_get(root, "page"), "name"))
+		sp->imp->author = nb_strdup(str(json_object_get(root, "page"), "name"));
+	if (!sp->imp->email && str(json_object_get(root, "page"), "url"))
+		nb_import_set_email(sp->imp, str(json_object_get(root, "page"), "url"));
+	if (json_is_array(json_object_get(root, "components"))) {
+		take_components(sp, json_object_get(root, "components"));
+		used = 1;
+	}
+	if (json_is_array(json_object_get(root, "incidents"))) {
+		take_incidents(sp, json_object_get(root, "incidents"), file, 0);
+		used = 1;
+	}
+	if (json_is_array(json_object_get(root, "scheduled_maintenances"))) {
+		take_incidents(sp, json_object_get(root, "scheduled_maintenances"), file, 1);
+		used = 1;
+	}
+	json_decref(root);
+	if (!used) {
+		nb_diags_add(diags, file, 0,
+			     "give summary.json, components.json, incidents.json or scheduled-maintenances.json",
+			     "holds no components, incidents or scheduled_maintenances");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	nb_buf_release(&text);
+	return rc;
+}
+
+/* The server of a component id (and its group's), or NULL. */
+static const char *server_of(struct sp *sp, const char *cid)
+{
+	const json_t *c = json_object_get(sp->components, cid), *g;
+	const char *group = NULL, *gid;
+
+	if (!c)
+		return NULL;
+	gid = str(c, "group_id");
+	g = gid ? json_object_get(sp->components, gid) : NULL;
+	if (g)
+		group = nb_import_add_server(sp->imp, NULL, str(g, "name"), str(g, "description"), NULL);
+	return nb_import_add_server(sp->imp, NULL, str(c, "name"), str(c, "description"), group);
+}
+
+static const char *status_of(const char *s, int maintenance)
+{
+	static const char *const map[][2] = {
+		{ "investigating", "investigating" }, { "identified", "identified" },
+		{ "monitoring", "monitoring" }, { "resolved", "resolved" },
+		{ "postmortem", "resolved" }, { "scheduled", "scheduled" },
+		{ "in_progress", "in-progress" }, { "verifying", "in-progress" },
+		{ "completed", "completed" },
+	};
+	size_t i;
+
+	for (i = 0; s && i < sizeof(map) / sizeof(*map); i++)
+		if (strcmp(s, map[i][0]) == 0) {
+			/* an incident's status on a maintenance, or the other way */
+			if (maintenance != (i >= 5) && i != 3 && i != 4)
+				return NULL;
+			if (maintenance && (i == 3 || i == 4))
+				return "completed";
+			return map[i][1];
+		}
+	return NULL;
+}
+
+struct upd {
+	struct nb_import_time when;
+	size_t seq;                   /* oldest first, for equal times */
+	const json_t *u;
+};
+
+static int update_order(const void *a, const void *b)
+{
+	const struct upd *x = a, *y = b;
+
+	if (x->when.at != y->when.at)
+		return (x->when.at > y->when.at) - (x->when.at < y->when.at);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int read_time(struct nb_import_time *t, const json_t *obj, const char *key)
+{
+	const char *s = str(obj, key);
+
+	return s && nb_import_parse_time(t, s, "UTC") == 0 ? 0 : -1;
+}
+
+static void make_notice(struct sp *sp, const char *id, const json_t *entry)
+{
+	const json_t *inc = json_array_get(entry, 0), *u;
+	const char *file = json_string_value(json_array_get(entry, 1));
+	int maintenance = json_is_true(json_array_get(entry, 2));
+	const json_t *ups = json_object_get(inc, "incident_updates"), *comps;
+	struct nb_import_notice *n;
+	struct upd *list = NULL;
+	struct nb_import_time created, end;
+	struct nb_buf path = NB_BUF_INIT;
+	const char *impact = str(inc, "impact"), *status, *final;
+	size_t count = 0, i, j;
+
+	if (read_time(&created, inc, "created_at") < 0) {
+		note(sp, file, id, "the rest is imported", "%s", "created_at cannot be read: not imported");
+		sp->imp->failed = 1;
+		return;
+	}
+	json_array_foreach(ups, i, u) {
+		struct nb_import_time t;
+
+		if (read_time(&t, u, "display_at") < 0 && read_time(&t, u, "created_at") < 0) {
+			note(sp, file, id, "the update is left out", "update %s has no time it can read",
+			     str(u, "id") ? str(u, "id") : "?");
+			continue;
+		}
+		list = nb_realloc(list, (count + 1) * sizeof(*list));
+		list[count].when = t;
+		list[count++].u = u;
+	}
+	/* the API lists the newest first: oldest first, ties in reverse list order */
+	for (i = 0; i < count / 2; i++) {
+		struct upd tmp = list[i];
+
+		list[i] = list[count - 1 - i];
+		list[count - 1 - i] = tmp;
+	}
+	for (i = 0; i < count; i++)
+		list[i].seq = i;
+	nb_sort(list, count, sizeof(*list), update_order);
+
+	n = nb_import_add_notice(sp->imp);
+	n->source = nb_strdup(file);
+	n->ref = nb_strdup(id);
+	n->title = nb_strdup(str(inc, "name"));
+	n->maintenance = maintenance;
+	if (!maintenance && impact && (strcmp(impact, "minor") == 0 || strcmp(impact, "major") == 0 ||
+				       strcmp(impact, "critical") == 0))
+		n->severity = impact[1] == 'i' ? "minor" : impact[1] == 'a' ? "major" : "critical";
+	if (maintenance) {
+		if (read_time(&n->window_start, inc, "scheduled_for") == 0 &&
+		    read_time(&n->window_end, inc, "scheduled_until") == 0 &&
+		    n->window_end.at > n->window_start.at)
+			n->has_window = 1;
+		else
+			note(sp, file, id, "the notice has no window", "%s",
+			     "scheduled_for/scheduled_until cannot be read, or make no time span");
+	}
+	comps = json_object_get(inc, "components");
+	json_array_foreach(comps, i, u) {
+		const char *sid = str(u, "id") ? server_of(sp, str(u, "id")) : NULL;
+
+		if (sid)
+			nb_import_notice_server(n, sid);
+	}
+	for (i = 0; !n->server_count && i < count; i++) {
+		const json_t *ac = json_object_get(list[i].u, "affected_components"), *a;
+
+		json_array_foreach(ac, j, a) {
+			const char *sid = str(a, "code") ? server_of(sp, str(a, "code")) : NULL;
+
+			if (sid)
+				nb_import_notice_server(n, sid);
+		}
+	}
+	if (!n->server_count) {
+		note(sp, file, id, NULL, "%s", "names no component: filed under the server '" GENERAL "'");
+		nb_import_notice_server(n, nb_import_add_server(sp->imp, GENERAL, "General", NULL, NULL));
+	}
+	final = status_of(str(inc, "status"), maintenance);
+	if (!final) {
+		note(sp, file, id, NULL, "status '%s' is not one of its kind's: imported as resolved",
+		     str(inc, "status") ? str(inc, "status") : "");
+		final = maintenance ? "completed" : "resolved";
+	}
+	if (count) {
+		const char *body = str(list[0].u, "body");
+
+		n->opened = list[0].when;
+		status = status_of(str(list[0].u, "status"), maintenance);
+		n->status = nb_strdup(status ? status : maintenance ? "scheduled" : "investigating");
+		n->body = nb_strdup(body ? body : "");
+	} else {
+		n->opened = created;
+		n->status = nb_strdup(final);
+		n->body = nb_strdup("");
+	}
+	for (i = 1; i < count; i++) {
+		const char *body = str(list[i].u, "body");
+
+		status = status_of(str(list[i].u, "status"), maintenance);
+		if (!status && str(list[i].u, "status"))
+			note(sp, file, id, "the update keeps the status before it", "update status '%s' is unknown",
+			     str(list[i].u, "status"));
+		nb_import_add_event(n, list[i].when, status, body ? body : "");
+	}
+	{
+		const char *now = n->status;
+
+		for (i = 0; i < n->event_count; i++)
+			if (n->events[i].status)
+				now = n->events[i].status;
+		if (count && strcmp(now, final) != 0) {
+			struct nb_import_time last = n->event_count ? n->events[n->event_count - 1].when
+								    : n->opened;
+
+			if ((read_time(&end, inc, "resolved_at") < 0 || strcmp(final, "resolved") != 0) &&
+			    read_time(&end, inc, "updated_at") < 0)
+				end = last;
+			if (end.at < last.at)
+				end = last;
+			nb_import_add_event(n, end, final, NULL);
+		}
+	}
+	if (str(inc, "postmortem_body") && *str(inc, "postmortem_body"))
+		note(sp, file, id, NULL, "%s", "postmortem_body has no place in a nocblog notice: left out");
+	nb_buf_printf(&path, "content/%04d/", nb_import_year(n->opened));
+	nb_import_slug(&path, n->title);
+	nb_buf_printf(&path, "%s", path.ptr[path.len - 1] == '/' ? "" : "-");
+	nb_import_slug(&path, id);
+	nb_buf_puts(&path, ".md");
+	n->path = nb_buf_detach(&path);
+	free(list);
+}
+
+int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count,
+			 struct nb_diags *diags)
+{
+	struct sp sp;
+	const char *key;
+	json_t *c, *id;
+	size_t i;
+	int rc = 0;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.imp = imp;
+	imp->from = "Statuspage";
+	sp.components = json_object();
+	sp.incidents = json_object();
+	sp.order = json_array();
+	for (i = 0; i < count; i++)
+		if (read_file(&sp, files[i], diags) < 0)
+			rc = -1;
+	if (rc == 0) {
+		if (!imp->author)
+			imp->author = nb_strdup("Statuspage");
+		/* every component, groups with their members, in the order given */
+		json_object_foreach(sp.components, key, c)
+			if (!json_is_true(json_object_get(c, "group")))
+				server_of(&sp, key);
+			else
+				nb_import_add_server(imp, NULL, str(c, "name"), str(c, "description"), NULL);
+		json_array_foreach(sp.order, i, id)
+			make_notice(&sp, json_string_value(id),
+				    json_object_get(sp.incidents, json_string_value(id)));
+	}
+	json_decref(sp.components);
+	json_decref(sp.incidents);
+	json_decref(sp.order);
+	return rc;
+}
