@@ -1,6 +1,7 @@
 #include "import.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,7 +56,15 @@ const char *nb_import_add_server(struct nb_import *imp, const char *given, const
 				 const char *description, const char *group)
 {
 	char *id = given ? nb_strdup(given) : nb_import_server_id(name);
-	struct nb_import_server *s = server_by_id(imp, id);
+	struct nb_import_server *s;
+
+	if (!*id) {
+		/* a name of no ASCII letter or digit: an id by its place */
+		free(id);
+		id = nb_malloc(32);
+		snprintf(id, 32, "server-%zu", imp->server_count + 1);
+	}
+	s = server_by_id(imp, id);
 
 	if (s) {
 		free(id);
@@ -450,6 +459,8 @@ struct target {
 	struct nb_site site;
 	struct nb_buf site_text;    /* site.yaml, with the servers added */
 	int site_changed;           /* site_text is not HEAD's site.yaml */
+	struct nb_diags site_problems; /* site.yaml's as it was (servers: empty,
+	                                  say), unless the servers added mend them */
 	struct nb_repo_file *files; /* the work tree's content/ */
 	size_t file_count;
 };
@@ -526,8 +537,10 @@ static int open_target(struct target *t, git_repository *repo, struct nb_diags *
 		goto cleanup;
 	}
 	if (nb_site_load(&t->site, nb_buf_cstr(&t->site_text), t->site_text.len, NB_SITE_PATH,
-			 diags) < 0)
-		goto cleanup;
+			 &t->site_problems) < 0) {
+		nb_site_release(&t->site);
+		memset(&t->site, 0, sizeof(t->site));
+	}
 	if (nb_repo_list_worktree(&t->files, &t->file_count, repo, NB_CONTENT_DIR,
 				  NB_NOTICE_MAX_BYTES, diags) < 0)
 		goto cleanup;
@@ -544,6 +557,7 @@ static void close_target(struct target *t)
 	free(t->branch);
 	nb_site_release(&t->site);
 	nb_buf_release(&t->site_text);
+	nb_diags_clear(&t->site_problems);
 	nb_repo_files_free(t->files, t->file_count);
 }
 
@@ -676,7 +690,7 @@ static int add_servers(struct target *t, struct nb_import *imp, size_t *added,
 		if (!nb_site_server(&t->site, imp->servers[i].id))
 			(*added)++;
 	if (!*added)
-		return 0;
+		goto done;
 	if (nb_yml_parse(&root, nb_buf_cstr(&t->site_text), t->site_text.len, 1, &why, &line) < 0) {
 		nb_diags_add(diags, NB_SITE_PATH, line, NULL, "%s", nb_buf_cstr(&why));
 		goto cleanup;
@@ -701,10 +715,16 @@ static int add_servers(struct target *t, struct nb_import *imp, size_t *added,
 	memset(&text, 0, sizeof(text));
 	nb_site_release(&t->site);
 	memset(&t->site, 0, sizeof(t->site));
+	nb_diags_clear(&t->site_problems);
 	if (nb_site_load(&t->site, nb_buf_cstr(&t->site_text), t->site_text.len, NB_SITE_PATH,
-			 diags) < 0)
-		goto cleanup;
-	rc = 0;
+			 &t->site_problems) < 0)
+		nb_site_release(&t->site);
+done:
+	/* site.yaml must read well now, as it was or with the servers added */
+	if (t->site_problems.count)
+		nb_diags_move(diags, &t->site_problems);
+	else
+		rc = 0;
 cleanup:
 	nb_yml_free(root);
 	nb_buf_release(&lines);

@@ -58,4 +58,41 @@ grep -q 'the next build tries again' "$tmp/said"
 vg notify --repo "$tmp/repo" --dry-run >/dev/null
 vg check --repo "$tmp/repo"
 vg history --repo "$tmp/repo" >/dev/null
+# import: the site's own Statuspage-shaped API into a new repository (a
+# round trip), then a small cState site, then the same again (nothing new)
+mkdir -p "$tmp/imp/content" "$tmp/cs/content/issues"
+git init -q "$tmp/imp"
+printf 'title: Imported\nbase_url: https://status.example.com/\ntimezone: UTC\nservers:\n' \
+	>"$tmp/imp/content/site.yaml"
+api="$tmp/out/api/v2"
+vg import --repo "$tmp/imp" statuspage "$api/summary.json" "$api/incidents.json" \
+	"$api/scheduled-maintenances.json" 2>/dev/null
+cat >"$tmp/cs/config.yml" <<EOF
+title: Example Status
+baseURL: https://status.example.org/
+params:
+  categories:
+    - name: Core
+  systems:
+    - name: Mail Relay
+      category: Core
+EOF
+cat >"$tmp/cs/content/issues/relay.md" <<EOF
+---
+title: Relay delays
+date: 2022-12-31 23:50:00
+resolved: true
+resolvedWhen: 2023-01-01 01:00:00
+severity: disrupted
+affected: [Mail Relay, Unknown]
+section: issue
+---
+
+*Monitoring* - Queues are draining. {{< track "2023-01-01 00:30:00" >}}
+
+*Investigating* - Mail is delayed. {{< track "2022-12-31 23:50:00" >}}
+EOF
+vg import --repo "$tmp/imp" cstate "$tmp/cs" 2>/dev/null
+vg import --repo "$tmp/imp" cstate "$tmp/cs" 2>/dev/null
+test "$(git -C "$tmp/imp" log --oneline | grep -c 'Relay delays')" = 3
 echo "valgrind: no errors, nothing left allocated"
