@@ -67,7 +67,7 @@ build/asan/nocblog: build/asan/main.o $(ASAN_LIB_OBJ)
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   ?= $(ASAN_FLAGS)
 FUZZ_TIME    ?= 300
-FUZZ_TARGETS  = notice stamp site tmpl feed
+FUZZ_TARGETS  = notice stamp site tmpl feed import
 FUZZ_LIB_OBJ  = $(LIB_SRC:%=build/fuzz/%.o)
 FUZZ_BIN      = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 

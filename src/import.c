@@ -195,7 +195,7 @@ int nb_import_parse_time(struct nb_import_time *out, const char *s, const char *
 	if (*s == 'T' || (*s == ' ' && s[1] >= '0' && s[1] <= '9')) {
 		s++;
 		c.hour = number(s, 2);
-		c.minute = s[2] == ':' ? number(s + 3, 2) : -1;
+		c.minute = c.hour >= 0 && s[2] == ':' ? number(s + 3, 2) : -1;
 		if (c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59)
 			return -1;
 		s += 5;
@@ -214,9 +214,12 @@ int nb_import_parse_time(struct nb_import_time *out, const char *s, const char *
 			zoned = 1;
 			s++;
 		} else if (*s == '+' || *s == '-') {
-			int h = number(s + 1, 2), m = s[3] == ':' ? number(s + 4, 2) : number(s + 3, 2);
+			int h = number(s + 1, 2), m;
 
-			if (h < 0 || h > 14 || m < 0 || m > 59)
+			if (h < 0 || h > 14)
+				return -1;
+			m = s[3] == ':' ? number(s + 4, 2) : number(s + 3, 2);
+			if (m < 0 || m > 59)
 				return -1;
 			offset = (h * 3600 + m * 60) * (*s == '-' ? -1 : 1);
 			zoned = 1;
@@ -390,10 +393,8 @@ static const char *status_after(const struct nb_import_notice *n, size_t k)
 	return status;
 }
 
-/* The file as it stood after the opening and k events; dated: with date:
- * (a text-dated file, for --no-commit). */
-static void render(struct nb_buf *out, const struct nb_import *imp,
-		   const struct nb_import_notice *n, size_t k, int dated)
+void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
+		      const struct nb_import_notice *n, size_t k, int dated)
 {
 	size_t i;
 
@@ -764,7 +765,7 @@ static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int
 	size_t k;
 
 	memset(p, 0, sizeof(*p));
-	render(&text, imp, n, n->event_count, dated);
+	nb_import_render(&text, imp, n, n->event_count, dated);
 	if (!reads_back(t, n, &text, updates_in(n, n->event_count), &imp->notes)) {
 		nb_diags_add(&imp->notes, n->source, n->line, "the rest is imported",
 			     "%s%s%s cannot be imported", n->ref ? "incident " : "",
@@ -793,7 +794,7 @@ static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int
 	}
 	for (k = n->event_count; k-- > 0;) {
 		nb_buf_truncate(&text, 0);
-		render(&text, imp, n, k, dated);
+		nb_import_render(&text, imp, n, k, dated);
 		if (f->data && f->len == text.len && memcmp(f->data, text.ptr, text.len) == 0) {
 			p->from = k + 1;
 			res->extended++;
@@ -983,7 +984,7 @@ static int make_commits(git_oid *tip, struct target *t, struct nb_import *imp,
 
 		nb_buf_truncate(&text, 0);
 		nb_buf_truncate(&msg, 0);
-		render(&text, imp, n, steps[i].k, dated);
+		nb_import_render(&text, imp, n, steps[i].k, dated);
 		nb_buf_printf(&msg, "import: %s (", n->title);
 		if (dated)
 			nb_buf_puts(&msg, "text-dated");
@@ -1081,7 +1082,7 @@ static int publish(struct target *t, struct nb_import *imp, const struct plan *p
 		if (plans[i].skip)
 			continue;
 		nb_buf_truncate(&text, 0);
-		render(&text, imp, &imp->notices[i], imp->notices[i].event_count, dated);
+		nb_import_render(&text, imp, &imp->notices[i], imp->notices[i].event_count, dated);
 		if (write_out(t, index, imp->notices[i].path, &text, diags) < 0)
 			goto cleanup;
 	}

@@ -115,6 +115,18 @@ int nb_import_cstate(struct nb_import *imp, const char *dir, struct nb_diags *di
 int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count,
 			 struct nb_diags *diags);
 
+/* The same from bytes (for the fuzz target): one cState issue file named
+ * name, read with no config.yml, in UTC; one Statuspage JSON document. */
+int nb_import_cstate_issue(struct nb_import *imp, const char *name, const char *text,
+			   size_t len);
+int nb_import_statuspage_json(struct nb_import *imp, const char *name, const char *text,
+			      size_t len, struct nb_diags *diags);
+
+/* A notice's file as it stands after its opening and k events; dated:
+ * text-dated, with date: (--no-commit). */
+void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
+		      const struct nb_import_notice *n, size_t k, int dated);
+
 /*
  * Brings what imp holds into the repository (see doc/import.md): returns
  * 0, NB_IMPORT_CONTENT (the result would not pass check: nothing written)

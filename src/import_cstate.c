@@ -350,14 +350,17 @@ static void note(struct cstate *cs, const char *path, int line, const char *hint
 	nb_diags_add(&cs->imp->notes, path, line, hint, "%s", what);
 }
 
-static int read_issue(struct cstate *cs, const char *dir, const char *name)
+/* An issue: name is its file's name, rel its path for reports, text its
+ * bytes (NUL after them). */
+static int read_issue(struct cstate *cs, const char *name, const char *rel,
+		      const struct nb_buf *file)
 {
 	static const char *const ignored[] = { "pin", "automated", "id", "lastmod",
 					       "description", "tags", "categories", "aliases",
 					       "slug", "url", "weight", "summary", "expiryDate",
 					       "publishDate" };
-	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT, why = NB_BUF_INIT, fm = NB_BUF_INIT;
-	struct nb_buf label = NB_BUF_INIT;
+	struct nb_buf why = NB_BUF_INIT, fm = NB_BUF_INIT, label = NB_BUF_INIT;
+	const struct nb_buf text = *file;
 	struct nb_yml *root = NULL;
 	struct message *msgs = NULL;
 	size_t count = 0, i, j, fm_end, first_update, body_at, *order = NULL;
@@ -367,16 +370,8 @@ static int read_issue(struct cstate *cs, const char *dir, const char *name)
 	struct nb_import_time date, resolved_when, last;
 	const struct nb_yml *v;
 	const char *sev, *status = "investigating";
-	char *rel;
 	int line = 0, informational, has_resolved_when = 0, rc = -1;
 
-	nb_buf_printf(&path, "%s/content/issues/%s", dir, name);
-	rel = nb_strdup(path.ptr + strlen(dir) + 1);
-	if (nb_buf_read_file(&text, path.ptr, 1u << 20) < 0) {
-		nb_diags_add(&cs->imp->notes, rel, 0, "check it can be read, or under 1 MiB",
-			     "cannot read it: not imported");
-		goto cleanup;
-	}
 	if (strncmp(nb_buf_cstr(&text), "---\n", 4) != 0 && strncmp(text.ptr, "---\r\n", 5) != 0) {
 		nb_diags_add(&cs->imp->notes, rel, 1, "write its front matter in YAML between --- lines",
 			     "no YAML front matter: not imported");
@@ -594,12 +589,48 @@ cleanup:
 	}
 	free(msgs);
 	nb_yml_free(root);
-	free(rel);
-	nb_buf_release(&path);
-	nb_buf_release(&text);
 	nb_buf_release(&why);
 	nb_buf_release(&fm);
 	nb_buf_release(&label);
+	return rc;
+}
+
+static int read_issue_file(struct cstate *cs, const char *dir, const char *name)
+{
+	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT;
+	const char *rel;
+	int rc = -1;
+
+	nb_buf_printf(&path, "%s/content/issues/%s", dir, name);
+	rel = path.ptr + strlen(dir) + 1;
+	if (nb_buf_read_file(&text, path.ptr, 1u << 20) < 0)
+		nb_diags_add(&cs->imp->notes, rel, 0, "check it can be read, or under 1 MiB",
+			     "cannot read it: not imported");
+	else
+		rc = read_issue(cs, name, rel, &text);
+	nb_buf_release(&path);
+	nb_buf_release(&text);
+	return rc;
+}
+
+int nb_import_cstate_issue(struct nb_import *imp, const char *name, const char *text,
+			   size_t len)
+{
+	struct cstate cs;
+	struct nb_buf file = NB_BUF_INIT;
+	int rc;
+
+	memset(&cs, 0, sizeof(cs));
+	cs.imp = imp;
+	cs.zone = "UTC";
+	imp->from = "cState";
+	if (!imp->author)
+		imp->author = nb_strdup("cState");
+	nb_buf_put(&file, text, len);
+	nb_buf_putc(&file, '\0');
+	file.len--;
+	rc = read_issue(&cs, name, name, &file);
+	nb_buf_release(&file);
 	return rc;
 }
 
@@ -643,7 +674,7 @@ int nb_import_cstate(struct nb_import *imp, const char *dir, struct nb_diags *di
 	closedir(d);
 	nb_sort(names, count, sizeof(*names), by_name);
 	for (i = 0; i < count; i++)
-		if (read_issue(&cs, dir, names[i]) < 0)
+		if (read_issue_file(&cs, dir, names[i]) < 0)
 			imp->failed = 1;
 	rc = 0;
 cleanup:

@@ -80,24 +80,19 @@ static void take_incidents(struct sp *sp, const json_t *list, const char *file, 
 	}
 }
 
-static int read_file(struct sp *sp, const char *file, struct nb_diags *diags)
+static int read_json(struct sp *sp, const char *file, const char *text, size_t len,
+		     struct nb_diags *diags)
 {
-	struct nb_buf text = NB_BUF_INIT;
 	json_error_t err;
 	json_t *root;
-	int used = 0, rc = -1;
+	int used = 0;
 
-	if (nb_buf_read_file(&text, file, MAX_FILE) < 0) {
-		nb_diags_add(diags, file, 0, "give the JSON a Statuspage page's API returns",
-			     "cannot read it");
-		goto cleanup;
-	}
-	root = json_loadb(text.ptr, text.len, JSON_REJECT_DUPLICATES, &err);
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root || !json_is_object(root)) {
 		nb_diags_add(diags, file, root ? 1 : err.line, "give the JSON a Statuspage page's API returns",
 			     "%s", root ? "not a JSON object" : err.text);
 		json_decref(root);
-		goto cleanup;
+		return -1;
 	}
 	if (!sp->imp->author && str(json_object_get(root, "page"), "name"))
 		sp->imp->author = nb_strdup(str(json_object_get(root, "page"), "name"));
@@ -116,14 +111,23 @@ static int read_file(struct sp *sp, const char *file, struct nb_diags *diags)
 		used = 1;
 	}
 	json_decref(root);
-	if (!used) {
-		nb_diags_add(diags, file, 0,
-			     "give summary.json, components.json, incidents.json or scheduled-maintenances.json",
-			     "holds no components, incidents or scheduled_maintenances");
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
+	if (!used)
+		return nb_diags_add(diags, file, 0,
+				    "give summary.json, components.json, incidents.json or scheduled-maintenances.json",
+				    "holds no components, incidents or scheduled_maintenances");
+	return 0;
+}
+
+static int read_file(struct sp *sp, const char *file, struct nb_diags *diags)
+{
+	struct nb_buf text = NB_BUF_INIT;
+	int rc;
+
+	if (nb_buf_read_file(&text, file, MAX_FILE) < 0)
+		rc = nb_diags_add(diags, file, 0, "give the JSON a Statuspage page's API returns",
+				  "cannot read it");
+	else
+		rc = read_json(sp, file, text.ptr, text.len, diags);
 	nb_buf_release(&text);
 	return rc;
 }
@@ -323,8 +327,10 @@ static void make_notice(struct sp *sp, const char *id, const json_t *entry)
 	free(list);
 }
 
-int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count,
-			 struct nb_diags *diags)
+/* Reads files (or, with text, the one JSON document text of len bytes,
+ * named files[0]), then makes the servers and notices. */
+static int import(struct nb_import *imp, char *const *files, size_t count, const char *text,
+		  size_t len, struct nb_diags *diags)
 {
 	struct sp sp;
 	const char *key;
@@ -339,7 +345,8 @@ int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count
 	sp.incidents = json_object();
 	sp.order = json_array();
 	for (i = 0; i < count; i++)
-		if (read_file(&sp, files[i], diags) < 0)
+		if ((text ? read_json(&sp, files[i], text, len, diags)
+			  : read_file(&sp, files[i], diags)) < 0)
 			rc = -1;
 	if (rc == 0) {
 		if (!imp->author)
@@ -358,4 +365,18 @@ int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count
 	json_decref(sp.incidents);
 	json_decref(sp.order);
 	return rc;
+}
+
+int nb_import_statuspage(struct nb_import *imp, char *const *files, size_t count,
+			 struct nb_diags *diags)
+{
+	return import(imp, files, count, NULL, 0, diags);
+}
+
+int nb_import_statuspage_json(struct nb_import *imp, const char *name, const char *text,
+			      size_t len, struct nb_diags *diags)
+{
+	char *files[1] = { (char *)name };
+
+	return import(imp, files, 1, text, len, diags);
 }

@@ -160,6 +160,109 @@ def feeds():
     write("feed", "invalid-utf8", raw)
 
 
+def imports():
+    """fuzz_import: byte 0 even, then a cState issue; odd, then Statuspage JSON."""
+    issues = {
+        "cstate-newest-first": """---
+title: Relay delays
+date: 2017-12-31 23:50:00
+resolved: true
+resolvedWhen: 2018-01-01 01:00:00
+severity: disrupted
+affected: [Mail Relay, Web]
+pin: true
+section: issue
+---
+
+*Resolved* - Queues are empty. {{< track "2018-01-01 00:55:00" >}}
+
+*Update* - Still draining.
+
+*Monitoring* - Queues are draining. {{< track "2018-01-01 00:30:00" >}}
+
+*Investigating* - Mail is delayed. {{< track "2017-12-31 23:50:00" >}}
+""",
+        "cstate-oldest-first": """---
+title: "API errors"
+date: 2024-02-24T10:35:00.000Z
+resolved: false
+severity: down
+affected:
+  - API
+---
+
+Intro text before any label. {{< track "2024-02-24 10:30:00" >}}
+
+---
+
+*Investigating* - Errors seen. {{< track "2024-02-24 10:35:00" >}}
+
+```
+Update 10:40 AM: inside a code fence
+```
+
+12/10/2021 10:00 AM - a legacy stamp in a message, and {{< youtube abc >}}
+
+*Identified* - Cause found. {{% track "2024-02-24T11:00:00+01:00" %}}
+""",
+        "cstate-informational": """---
+title: Planning
+date: 2019-10-04 18:05
+informational: true
+draft: false
+---
+Update: this is an informational post.
+
+Friday 9/3/10
+""",
+    }
+    for name, text in issues.items():
+        write("import", name, b"\x00" + text.encode("utf-8"))
+    incidents = {
+        "page": {"id": "p1", "name": "Example", "url": "https://status.example.com",
+                 "time_zone": "America/New_York", "updated_at": "2021-12-07T11:07:15.773-05:00"},
+        "incidents": [
+            {"id": "i1", "name": "API latency", "status": "resolved", "impact": "major",
+             "created_at": "2021-12-07T10:00:00.000-05:00",
+             "updated_at": "2021-12-07T12:00:00.000-05:00", "monitoring_at": None,
+             "resolved_at": "2021-12-07T12:00:00.000-05:00", "shortlink": "https://stspg.io/x",
+             "page_id": "p1",
+             "components": [{"id": "c1", "name": "API", "group_id": "g1"}],
+             "incident_updates": [
+                 {"id": "u2", "status": "resolved", "body": "Fixed.\r\n\r\nUpdate 3 PM: not an update",
+                  "incident_id": "i1", "created_at": "2021-12-07T12:00:00.000-05:00",
+                  "updated_at": "2021-12-07T12:00:00.000-05:00",
+                  "display_at": "2021-12-07T12:00:00.000-05:00",
+                  "affected_components": [{"code": "c1", "name": "Core - API",
+                                           "old_status": "major_outage", "new_status": "operational"}]},
+                 {"id": "u1", "status": "investigating", "body": "Looking into it.",
+                  "incident_id": "i1", "created_at": "2021-12-07T10:00:00.000-05:00",
+                  "updated_at": "2021-12-07T10:00:00.000-05:00",
+                  "display_at": "2021-12-07T10:00:00.000-05:00"}]},
+            {"id": "i2", "name": "No updates", "status": "investigating", "impact": "none",
+             "created_at": "2021-12-08T10:00:00Z", "updated_at": "2021-12-08T10:00:00Z",
+             "monitoring_at": None, "resolved_at": None, "shortlink": "https://stspg.io/y",
+             "page_id": "p1", "components": [], "incident_updates": []},
+        ],
+        "scheduled_maintenances": [
+            {"id": "m1", "name": "Upgrade", "status": "completed", "impact": "maintenance",
+             "created_at": "2021-12-01T09:00:00Z", "updated_at": "2021-12-02T03:00:00Z",
+             "monitoring_at": None, "resolved_at": "2021-12-02T03:00:00Z",
+             "shortlink": "https://stspg.io/z", "page_id": "p1",
+             "scheduled_for": "2021-12-02T01:00:00Z", "scheduled_until": "2021-12-02T03:00:00Z",
+             "components": [{"id": "g1", "name": "Core", "group": True, "components": ["c1"]}],
+             "incident_updates": [
+                 {"id": "u4", "status": "completed", "body": "Done.", "incident_id": "m1",
+                  "created_at": "2021-12-02T03:00:00Z", "updated_at": "2021-12-02T03:00:00Z",
+                  "display_at": "2021-12-02T03:00:00Z"},
+                 {"id": "u3", "status": "scheduled", "body": "Planned.", "incident_id": "m1",
+                  "created_at": "2021-12-01T09:00:00Z", "updated_at": "2021-12-01T09:00:00Z",
+                  "display_at": "2021-12-01T09:00:00Z"}]},
+        ],
+    }
+    write("import", "statuspage", b"\x01" + json.dumps(incidents, indent=1).encode("utf-8"))
+
+
 def main():
     global EXPORT
     ap = argparse.ArgumentParser(description="Cuts the fuzz targets' seed corpora.")
@@ -170,6 +273,7 @@ def main():
     sites()
     templates()
     feeds()
+    imports()
 
 
 if __name__ == "__main__":
