@@ -146,24 +146,6 @@ void nb_import_notice_server(struct nb_import_notice *n, const char *id)
 	n->servers[n->server_count++] = nb_strdup(id);
 }
 
-void nb_import_slug(struct nb_buf *out, const char *s)
-{
-	size_t start = out->len;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			nb_buf_putc(out, (char)c);
-		else if (out->len > start && out->ptr[out->len - 1] != '-')
-			nb_buf_putc(out, '-');
-	}
-	while (out->len > start && out->ptr[out->len - 1] == '-')
-		nb_buf_truncate(out, out->len - 1);
-}
-
 /* n digits at s, as a number; -1 unless they are all digits. */
 static int number(const char *s, int n)
 {

@@ -99,8 +99,6 @@ void nb_import_add_event(struct nb_import_notice *n, struct nb_import_time when,
 void nb_import_sort_events(struct nb_import_notice *n);
 /* Adds a server id to the notice (once). */
 void nb_import_notice_server(struct nb_import_notice *n, const char *id);
-/* "api latency!" -> "api-latency", lower case, appended to out. */
-void nb_import_slug(struct nb_buf *out, const char *s);
 /*
  * Reads "2018-05-25 05:54:00", "2018-05-25T05:54", "2024-12-27T09:43:40.482Z",
  * "2021-12-07T11:07:15.773-07:00" or a date alone; without a zone, in

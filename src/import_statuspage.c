@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "scaffold.h"
 #include "util.h"
 
 #define GENERAL "general"
@@ -319,9 +320,9 @@ static void make_notice(struct sp *sp, const char *id, const json_t *entry)
 	if (str(inc, "postmortem_body") && *str(inc, "postmortem_body"))
 		note(sp, file, id, NULL, "%s", "postmortem_body has no place in a nocblog notice: left out");
 	nb_buf_printf(&path, "content/%04d/", nb_import_year(n->opened));
-	nb_import_slug(&path, n->title);
+	nb_scaffold_slug(&path, n->title);
 	nb_buf_printf(&path, "%s", path.ptr[path.len - 1] == '/' ? "" : "-");
-	nb_import_slug(&path, id);
+	nb_scaffold_slug(&path, id);
 	nb_buf_puts(&path, ".md");
 	n->path = nb_buf_detach(&path);
 	free(list);

@@ -31,8 +31,7 @@ static void yaml_quoted(struct nb_buf *out, const char *s)
 	nb_buf_putc(out, '"');
 }
 
-/* "SCROOGE storage failure!" -> "scrooge-storage-failure" */
-static void slugify(struct nb_buf *out, const char *title)
+void nb_scaffold_slug(struct nb_buf *out, const char *title)
 {
 	size_t start = out->len;
 
@@ -96,7 +95,7 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 	nb_tz_from_utc(site->timezone, now, &c, NULL);
 	nb_buf_printf(path, "content/%04d/", c.year);
 	slug_at = path->len;
-	slugify(path, title);
+	nb_scaffold_slug(path, title);
 	if (path->len == slug_at)
 		nb_diags_add(diags, NULL, 0, "give a title with letters or digits",
 			     "the title gives no file name");

@@ -11,6 +11,11 @@ struct nb_site;
 struct nb_diags;
 struct nb_buf;
 
+/* A file name made of a title, appended to out: lower case, each run of
+ * other characters than ASCII letters and digits one '-', none at the
+ * ends ("SCROOGE storage failure!" -> "scrooge-storage-failure"). */
+void nb_scaffold_slug(struct nb_buf *out, const char *title);
+
 /*
  * The path (content/YYYY/slug.md, YYYY the year of now in the site's zone)
  * and text of a new notice titled title about the servers (ids, checked
