@@ -22,7 +22,7 @@ NB_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 LIB_SRC = buf util diag map tz stamp yml site notice repo content store noticecache history versions treediff walk histcache dating model text avail feed notify api badge json scaffold hooks publish xml render tmpl theme build histview import import_cstate import_statuspage
-TESTS   = test_build test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_api test_avail test_notify test_publish test_faults test_escape test_hostile test_e2e
+TESTS   = test_build test_stamp test_notice test_site test_check test_history test_stamptable test_mustache test_pages test_feeds test_api test_avail test_notify test_publish test_faults test_escape test_hostile test_e2e test_import
 
 LIB_OBJ      = $(LIB_SRC:%=build/%.o)
 ASAN_LIB_OBJ = $(LIB_SRC:%=build/asan/%.o)
