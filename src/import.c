@@ -322,15 +322,17 @@ static int day_word(const char *s, size_t n)
 }
 
 /*
- * A message's text, line ends made \n, with the first letter or digit of
- * each line outside code fences that opens with "Update", a digit or a
- * weekday written as a character reference: such a line could otherwise
- * start an update of its own (doc/writing.md), and it reads the same.
+ * A message's text, line ends made \n.  With escape, the first letter or
+ * digit of each line outside code fences that opens with "Update", a
+ * digit or a weekday is written as a character reference: such a line
+ * could otherwise start an update of its own (doc/writing.md), and it
+ * reads the same.  inline: the first line follows "Update STAMP:" and
+ * needs none.
  */
-static void put_message(struct nb_buf *out, const char *text)
+static void put_message(struct nb_buf *out, const char *text, int escape, int inline_first)
 {
 	const char *p = text;
-	int fence = 0;
+	int fence = 0, first = 1;
 
 	while (*p) {
 		size_t n = strcspn(p, "\n"), lead = 0;
@@ -342,7 +344,7 @@ static void put_message(struct nb_buf *out, const char *text)
 		if (n >= 3 && (strncmp(p, "```", 3) == 0 || strncmp(p, "~~~", 3) == 0))
 			fence = !fence;
 		q = p + lead;
-		if (!fence && lead < n &&
+		if (escape && !fence && lead < n && !(first && inline_first) &&
 		    ((n - lead >= 6 && nb_ascii_ncasecmp(q, "update", 6) == 0) ||
 		     (*q >= '0' && *q <= '9') || day_word(q, n - lead))) {
 			nb_buf_put(out, p, lead);
@@ -354,6 +356,7 @@ static void put_message(struct nb_buf *out, const char *text)
 		if (n && p[n - 1] == '\r')
 			nb_buf_truncate(out, out->len - 1);
 		p += n;
+		first = 0;
 		if (*p == '\n') {
 			nb_buf_putc(out, '\n');
 			p++;
@@ -405,7 +408,7 @@ void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
 	quoted(out, imp->author);
 	nb_buf_puts(out, "\n---\n");
 	if (n->body && *n->body) {
-		put_message(out, n->body);
+		put_message(out, n->body, n->escape, 0);
 		nb_buf_putc(out, '\n');
 	}
 	for (i = 0; i < k; i++) {
@@ -418,7 +421,7 @@ void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
 		nb_buf_puts(out, ":");
 		if (*e->text)
 			nb_buf_putc(out, ' ');
-		put_message(out, e->text);
+		put_message(out, e->text, n->escape, 1);
 		nb_buf_putc(out, '\n');
 	}
 }
@@ -740,15 +743,24 @@ static int reads_back(const struct target *t, const struct nb_import_notice *n,
 static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int dated,
 			struct plan *p, struct nb_import_result *res, struct nb_diags *diags)
 {
-	const struct nb_import_notice *n = &imp->notices[idx];
+	struct nb_import_notice *n = &imp->notices[idx];
 	const struct nb_repo_file *f = file_at(t, n->path);
+	struct nb_diags quiet = NB_DIAGS_INIT;
 	struct nb_buf text = NB_BUF_INIT;
 	const char *taken;
 	size_t k;
 
 	memset(p, 0, sizeof(*p));
+	/* the messages as written, unless a line of theirs would read as an
+	 * update of its own: then such lines escaped */
 	nb_import_render(&text, imp, n, n->event_count, dated);
-	if (!reads_back(t, n, &text, updates_in(n, n->event_count), &imp->notes)) {
+	n->escape = !reads_back(t, n, &text, updates_in(n, n->event_count), &quiet);
+	nb_diags_clear(&quiet);
+	if (n->escape) {
+		nb_buf_truncate(&text, 0);
+		nb_import_render(&text, imp, n, n->event_count, dated);
+	}
+	if (n->escape && !reads_back(t, n, &text, updates_in(n, n->event_count), &imp->notes)) {
 		nb_diags_add(&imp->notes, n->source, n->line, "the rest is imported",
 			     "%s%s%s cannot be imported", n->ref ? "incident " : "",
 			     n->ref ? n->ref : "this issue", "");
@@ -784,7 +796,8 @@ static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int
 		}
 	}
 	nb_diags_add(&imp->notes, n->path, 0, "move it away and import again to replace it",
-		     "changed since it was imported: left as it is");
+		     "differs from what the import writes (changed since it was imported, or "
+		     "not written by it): left as it is");
 	res->left++;
 	p->skip = 1;
 cleanup:

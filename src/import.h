@@ -47,6 +47,7 @@ struct nb_import_notice {
 	char *body;        /* the opening message ("" for none) */
 	struct nb_import_event *events;    /* in time order */
 	size_t event_count, event_alloc;
+	int escape;        /* write lines that would start an update as text */
 };
 
 struct nb_import_server {

@@ -148,6 +148,22 @@ static const char *server_of(struct sp *sp, const char *cid)
 	return nb_import_add_server(sp->imp, NULL, str(c, "name"), str(c, "description"), group);
 }
 
+/* The server of an affected component no list names: its name, which is
+ * "Group - Component" for a member of a group. */
+static const char *server_named(struct sp *sp, const char *name)
+{
+	const char *dash = strstr(name, " - ");
+	const char *group = NULL;
+	char *g;
+
+	if (!dash || !dash[3])
+		return nb_import_add_server(sp->imp, NULL, name, NULL, NULL);
+	g = nb_strndup(name, (size_t)(dash - name));
+	group = nb_import_add_server(sp->imp, NULL, g, NULL, NULL);
+	free(g);
+	return nb_import_add_server(sp->imp, NULL, dash + 3, NULL, group);
+}
+
 static const char *status_of(const char *s, int maintenance)
 {
 	static const char *const map[][2] = {
@@ -264,6 +280,8 @@ static void make_notice(struct sp *sp, const char *id, const json_t *entry)
 		json_array_foreach(ac, j, a) {
 			const char *sid = str(a, "code") ? server_of(sp, str(a, "code")) : NULL;
 
+			if (!sid && str(a, "name") && *str(a, "name"))
+				sid = server_named(sp, str(a, "name"));
 			if (sid)
 				nb_import_notice_server(n, sid);
 		}
@@ -345,10 +363,14 @@ static int import(struct nb_import *imp, char *const *files, size_t count, const
 	sp.components = json_object();
 	sp.incidents = json_object();
 	sp.order = json_array();
+	/* a file that cannot be read is reported; the others are imported */
+	rc = -1;
 	for (i = 0; i < count; i++)
 		if ((text ? read_json(&sp, files[i], text, len, diags)
 			  : read_file(&sp, files[i], diags)) < 0)
-			rc = -1;
+			imp->failed = 1;
+		else
+			rc = 0;
 	if (rc == 0) {
 		if (!imp->author)
 			imp->author = nb_strdup("Statuspage");

@@ -2,7 +2,8 @@
  * Fuzzes the importers (src/import_cstate.c, src/import_statuspage.c):
  * any bytes as a cState issue file (first byte even) or a Statuspage JSON
  * document (odd), then what nb_import_run does with each notice: its file
- * after every event, read back by the notice parser.  What the readers
+ * after every event (with and without its lines escaped), read back by the
+ * notice parser.  What the readers
  * promise is checked; abort() when broken.
  */
 #include <stdint.h>
@@ -16,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_notice(const struct nb_import *imp, const struct nb_import_notice *n)
+static void check_notice(const struct nb_import *imp, struct nb_import_notice *n)
 {
 	struct nb_buf text = NB_BUF_INIT;
 	size_t k, i;
@@ -35,6 +36,7 @@ static void check_notice(const struct nb_import *imp, const struct nb_import_not
 		struct nb_diags diags = NB_DIAGS_INIT;
 		struct nb_notice parsed;
 
+		n->escape = (int)(k % 2);
 		nb_buf_truncate(&text, 0);
 		nb_import_render(&text, imp, n, k, k == n->event_count);
 		memset(&parsed, 0, sizeof(parsed));
