@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "tz.h"
@@ -51,8 +52,18 @@ static int read_config(struct cstate *cs, const char *dir, struct nb_diags *diag
 			file = names[i];
 	}
 	if (!file) {
-		nb_diags_add(diags, dir, 0, "give the folder of a cState site (config.yml, content/issues/)",
-			     "no config.yml");
+		struct stat st;
+
+		nb_buf_truncate(&path, 0);
+		nb_buf_printf(&path, "%s/config.toml", dir);
+		if (stat(path.ptr, &st) == 0)
+			nb_diags_add(diags, path.ptr, 0,
+				     "write it as config.yml: in the site, hugo config --format yaml > config.yml",
+				     "only a YAML config.yml is read");
+		else
+			nb_diags_add(diags, dir, 0,
+				     "give the folder of a cState site (config.yml, content/issues/)",
+				     "no config.yml");
 		goto cleanup;
 	}
 	if (nb_yml_parse(&root, nb_buf_cstr(&text), text.len, 1, &why, &line) < 0 ||
