@@ -11,6 +11,7 @@
 #include "content.h"
 #include "notice.h"
 #include "repo.h"
+#include "scaffold.h"
 #include "site.h"
 #include "tz.h"
 #include "util.h"
@@ -274,23 +275,6 @@ void nb_import_release(struct nb_import *imp)
 
 /* ---- a notice's text after k events ---- */
 
-/* A YAML double-quoted scalar (line ends and tabs as escapes). */
-static void quoted(struct nb_buf *out, const char *s)
-{
-	nb_buf_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			nb_buf_printf(out, "\\%c", *s);
-		else if (*s == '\n')
-			nb_buf_puts(out, "\\n");
-		else if (*s == '\t')
-			nb_buf_puts(out, "\\t");
-		else if (*s != '\r')
-			nb_buf_putc(out, *s);
-	}
-	nb_buf_putc(out, '"');
-}
-
 /* "2018-05-25 04:40 UTC", "2021-12-07 11:07:15 -07:00"; iso: the form of
  * date: and window: ("2021-12-07T11:07:15-07:00"). */
 static void put_time(struct nb_buf *out, struct nb_import_time t, int iso)
@@ -332,6 +316,7 @@ static int day_word(const char *s, size_t n)
 static void put_message(struct nb_buf *out, const char *text, int escape, int inline_first)
 {
 	const char *p = text;
+	size_t start = out->len;
 	int fence = 0, first = 1;
 
 	while (*p) {
@@ -362,7 +347,7 @@ static void put_message(struct nb_buf *out, const char *text, int escape, int in
 			p++;
 		}
 	}
-	while (out->len && (out->ptr[out->len - 1] == '\n' || out->ptr[out->len - 1] == ' '))
+	while (out->len > start && (out->ptr[out->len - 1] == '\n' || out->ptr[out->len - 1] == ' '))
 		nb_buf_truncate(out, out->len - 1);
 }
 
@@ -378,13 +363,18 @@ static const char *status_after(const struct nb_import_notice *n, size_t k)
 	return status;
 }
 
+const char *nb_import_status(const struct nb_import_notice *n)
+{
+	return status_after(n, n->event_count);
+}
+
 void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
 		      const struct nb_import_notice *n, size_t k, int dated)
 {
 	size_t i;
 
 	nb_buf_puts(out, "---\ntitle: ");
-	quoted(out, n->title);
+	nb_scaffold_quoted(out, n->title);
 	nb_buf_puts(out, "\nservers: [");
 	for (i = 0; i < n->server_count; i++)
 		nb_buf_printf(out, "%s%s", i ? ", " : "", n->servers[i]);
@@ -405,7 +395,7 @@ void nb_import_render(struct nb_buf *out, const struct nb_import *imp,
 		nb_buf_putc(out, '\n');
 	}
 	nb_buf_puts(out, "author: ");
-	quoted(out, imp->author);
+	nb_scaffold_quoted(out, imp->author);
 	nb_buf_puts(out, "\n---\n");
 	if (n->body && *n->body) {
 		put_message(out, n->body, n->escape, 0);
@@ -453,7 +443,8 @@ struct target {
 
 /* What happens to one notice. */
 struct plan {
-	size_t from;     /* events already in the file (+1: the opening is there) */
+	size_t from;     /* the first state to commit: 0 (the file is new), or
+	                    1 + the events the file already holds */
 	int skip;        /* nothing to do */
 };
 
@@ -465,26 +456,6 @@ static const struct nb_repo_file *file_at(const struct target *t, const char *pa
 		if (strcmp(t->files[i].path, path) == 0)
 			return &t->files[i];
 	return NULL;
-}
-
-static const char *slug_taken(const struct target *t, const char *path)
-{
-	char *slug = nb_notice_slug(path);
-	const char *hit = NULL;
-	size_t i;
-
-	for (i = 0; i < t->file_count && !hit; i++) {
-		char *other;
-
-		if (!nb_ends_with(t->files[i].path, ".md") || strcmp(t->files[i].path, path) == 0)
-			continue;
-		other = nb_notice_slug(t->files[i].path);
-		if (strcmp(other, slug) == 0)
-			hit = t->files[i].path;
-		free(other);
-	}
-	free(slug);
-	return hit;
 }
 
 static int open_target(struct target *t, git_repository *repo, struct nb_diags *diags)
@@ -581,9 +552,10 @@ static void rename_server(struct nb_import *imp, const char *from, const char *t
 			}
 }
 
-/* The line after the servers: mapping's last entry (0-based offset into
- * text), or where a new servers: goes.  *block: the mapping exists and
- * entries go in at *indent spaces. */
+/* Where new servers go in site.yaml's text: the offset of the line after
+ * the servers: mapping's last entry (the end when there is no servers:,
+ * *has_key 0), with their indentation in *indent; (size_t)-1 with a
+ * problem when servers: is written on one line. */
 static size_t servers_end(const char *text, size_t len, const struct nb_yml *root,
 			  int *indent, int *has_key, struct nb_diags *diags)
 {
@@ -639,12 +611,12 @@ static size_t servers_end(const char *text, size_t len, const struct nb_yml *roo
 static void server_line(struct nb_buf *out, int indent, const struct nb_import_server *s)
 {
 	nb_buf_printf(out, "%*s%s: {name: ", indent, "", s->id);
-	quoted(out, s->name);
+	nb_scaffold_quoted(out, s->name);
 	if (s->group)
 		nb_buf_printf(out, ", group: %s", s->group);
 	if (s->description) {
 		nb_buf_puts(out, ", description: ");
-		quoted(out, s->description);
+		nb_scaffold_quoted(out, s->description);
 	}
 	nb_buf_puts(out, "}\n");
 }
@@ -741,7 +713,7 @@ static int reads_back(const struct target *t, const struct nb_import_notice *n,
 }
 
 static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int dated,
-			struct plan *p, struct nb_import_result *res, struct nb_diags *diags)
+			struct plan *p, struct nb_import_result *res)
 {
 	struct nb_import_notice *n = &imp->notices[idx];
 	const struct nb_repo_file *f = file_at(t, n->path);
@@ -762,14 +734,14 @@ static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int
 	}
 	if (n->escape && !reads_back(t, n, &text, updates_in(n, n->event_count), &imp->notes)) {
 		nb_diags_add(&imp->notes, n->source, n->line, "the rest is imported",
-			     "%s%s%s cannot be imported", n->ref ? "incident " : "",
-			     n->ref ? n->ref : "this issue", "");
+			     "%s%s cannot be imported", n->ref ? "incident " : "",
+			     n->ref ? n->ref : "this issue");
 		imp->failed = 1;
 		p->skip = 1;
 		goto cleanup;
 	}
 	if (!f) {
-		taken = slug_taken(t, n->path);
+		taken = nb_scaffold_slug_taken(t->files, t->file_count, n->path);
 		if (taken) {
 			nb_diags_add(&imp->notes, n->source, n->line,
 				     "rename that notice, or remove it if it is this one",
@@ -801,7 +773,6 @@ static void plan_notice(struct target *t, struct nb_import *imp, size_t idx, int
 	res->left++;
 	p->skip = 1;
 cleanup:
-	(void)diags;
 	nb_buf_release(&text);
 }
 
@@ -832,7 +803,8 @@ static int git_problem(struct nb_diags *diags, const char *what)
 	return nb_diags_add(diags, NULL, 0, NULL, "%s: %s", what, e && e->message ? e->message : "failed");
 }
 
-/* Commits tree's files with one upserted (path, text) on parent. */
+/* Commits *tree_id's files with path's text put in (the new tree's id back
+ * in *tree_id) on parent (NULL: none); the commit's id in *out. */
 static int commit_file(git_oid *out, git_repository *repo, git_oid *tree_id,
 		       const git_oid *parent, const char *path, const struct nb_buf *text,
 		       const git_signature *author, const git_signature *committer,
@@ -841,43 +813,22 @@ static int commit_file(git_oid *out, git_repository *repo, git_oid *tree_id,
 	git_tree_update up;
 	git_tree *base = NULL, *tree = NULL;
 	git_commit *parent_commit = NULL;
-	git_oid blob;
 	int rc = -1;
 
-	if (git_blob_create_from_buffer(&blob, repo, text->ptr, text->len) < 0 ||
-	    (!git_oid_is_zero(tree_id) && git_tree_lookup(&base, repo, tree_id) < 0))
-		goto fail;
 	memset(&up, 0, sizeof(up));
 	up.action = GIT_TREE_UPDATE_UPSERT;
-	up.id = blob;
 	up.filemode = GIT_FILEMODE_BLOB;
 	up.path = path;
-	if (base) {
-		if (git_tree_create_updated(tree_id, repo, base, 1, &up) < 0)
-			goto fail;
-	} else {
-		git_treebuilder *tb = NULL;
-		git_oid empty;
-
-		if (git_treebuilder_new(&tb, repo, NULL) < 0 || git_treebuilder_write(&empty, tb) < 0) {
-			git_treebuilder_free(tb);
-			goto fail;
-		}
-		git_treebuilder_free(tb);
-		if (git_tree_lookup(&base, repo, &empty) < 0 ||
-		    git_tree_create_updated(tree_id, repo, base, 1, &up) < 0)
-			goto fail;
-	}
-	if (git_tree_lookup(&tree, repo, tree_id) < 0 ||
+	if (git_blob_create_from_buffer(&up.id, repo, text->ptr, text->len) < 0 ||
+	    git_tree_lookup(&base, repo, tree_id) < 0 ||
+	    git_tree_create_updated(tree_id, repo, base, 1, &up) < 0 ||
+	    git_tree_lookup(&tree, repo, tree_id) < 0 ||
 	    (parent && git_commit_lookup(&parent_commit, repo, parent) < 0) ||
 	    git_commit_create(out, repo, NULL, author, committer, "UTF-8", message, tree,
 			      parent ? 1 : 0, (const git_commit **)&parent_commit) < 0)
-		goto fail;
-	rc = 0;
-	goto cleanup;
-fail:
-	git_problem(diags, "cannot make the import's commits");
-cleanup:
+		git_problem(diags, "cannot make the import's commits");
+	else
+		rc = 0;
 	git_tree_free(base);
 	git_tree_free(tree);
 	git_commit_free(parent_commit);
@@ -902,80 +853,95 @@ static void step_words(struct nb_buf *out, const struct nb_import_notice *n, siz
 		nb_buf_puts(out, "no change");
 }
 
-static int committer_of(git_signature **out, git_repository *repo, const char *fallback)
+/* Who wrote every message: the source, at t with its offset. */
+static int source_author(git_signature **out, const struct nb_import *imp, int64_t t,
+			 int offset, struct nb_diags *diags)
+{
+	if (git_signature_new(out, imp->author, imp->email ? imp->email : "noreply@invalid", t,
+			      offset / 60) == 0)
+		return 0;
+	return git_problem(diags, "cannot sign the import's commits");
+}
+
+/* Whoever runs the import (git's user.name), else the source. */
+static int committer_of(git_signature **out, git_repository *repo, const struct nb_import *imp,
+			struct nb_diags *diags)
 {
 	if (git_signature_default(out, repo) == 0)
 		return 0;
 	git_error_clear();
-	return git_signature_now(out, fallback, "noreply@invalid");
+	return source_author(out, imp, time(NULL), 0, diags);
 }
 
-/*
- * Makes the commits of steps on top of HEAD (not moving any branch), the
- * last one's id in *tip; with dated, one commit of every file as it ends,
- * now.
- */
-static int make_commits(git_oid *tip, struct target *t, struct nb_import *imp,
-			const struct plan *plans, int dated, size_t *made, struct nb_diags *diags)
+/* The steps to commit, in time order (notices, then states, in theirs). */
+static struct step *steps_of(const struct nb_import *imp, const struct plan *plans, int dated,
+			     size_t *count)
 {
 	struct step *steps = NULL;
-	size_t count = 0, alloc = 0, i;
-	git_signature *committer = NULL;
-	struct nb_buf text = NB_BUF_INIT, msg = NB_BUF_INIT;
-	git_oid tree_id, parent;
-	int have_parent = t->head != NULL, rc = -1;
+	size_t alloc = 0, i, k;
 
-	*made = 0;
-	memset(&tree_id, 0, sizeof(tree_id));
-	if (t->head) {
-		git_oid_cpy(&parent, git_commit_id(t->head));
-		git_oid_cpy(&tree_id, git_commit_tree_id(t->head));
-	}
-	if (committer_of(&committer, t->repo, imp->author) < 0) {
-		git_problem(diags, "cannot sign the import's commits");
-		goto cleanup;
-	}
+	*count = 0;
 	for (i = 0; i < imp->count; i++) {
 		const struct nb_import_notice *n = &imp->notices[i];
-		size_t k;
 
 		if (plans[i].skip)
 			continue;
 		for (k = dated ? n->event_count : plans[i].from; k <= n->event_count; k++) {
-			nb_grow_array(&steps, &alloc, count + 1, sizeof(*steps));
-			steps[count].when = k ? n->events[k - 1].when : n->opened;
-			steps[count].notice = i;
-			steps[count].k = k;
-			count++;
+			nb_grow_array(&steps, &alloc, *count + 1, sizeof(*steps));
+			steps[*count].when = k ? n->events[k - 1].when : n->opened;
+			steps[*count].notice = i;
+			steps[(*count)++].k = k;
 		}
 	}
-	nb_sort(steps, count, sizeof(*steps), step_order);
+	nb_sort(steps, *count, sizeof(*steps), step_order);
+	return steps;
+}
+
+/*
+ * Makes the commits on top of HEAD, not moving any branch, the last one's
+ * id in *tip: site.yaml when it changed, a second before the first event,
+ * then each notice's state after each event, at its time.  With dated
+ * (--no-commit, for the check only), each notice as it ends, now.
+ */
+static int make_commits(git_oid *tip, struct target *t, struct nb_import *imp,
+			const struct plan *plans, int dated, size_t *made, struct nb_diags *diags)
+{
+	struct nb_buf text = NB_BUF_INIT, msg = NB_BUF_INIT;
+	git_signature *committer = NULL, *author = NULL;
+	git_treebuilder *empty = NULL;
+	git_oid tree_id, *parent = NULL;
+	size_t count, i;
+	struct step *steps = steps_of(imp, plans, dated, &count);
+	int64_t now = (int64_t)time(NULL);
+	int rc = -1;
+
+	*made = 0;
+	if (t->head) {
+		git_oid_cpy(tip, git_commit_id(t->head));
+		git_oid_cpy(&tree_id, git_commit_tree_id(t->head));
+		parent = tip;
+	} else if (git_treebuilder_new(&empty, t->repo, NULL) < 0 ||
+		   git_treebuilder_write(&tree_id, empty) < 0) {
+		git_problem(diags, "cannot make the import's commits");
+		goto cleanup;
+	}
+	if (committer_of(&committer, t->repo, imp, diags) < 0)
+		goto cleanup;
 	if (t->site_changed) {
-		git_signature *author = NULL;
-		struct nb_import_time first = count ? steps[0].when : (struct nb_import_time){ time(NULL), 0 };
+		int64_t at = dated || !count ? now : steps[0].when.at - 1;
 
 		nb_buf_printf(&msg, "import: servers from %s\n", imp->from);
-		if (dated)
-			first.at = time(NULL);
-		else
-			first.at--;
-		if (git_signature_new(&author, imp->author, imp->email ? imp->email : "noreply@invalid", first.at, first.offset / 60) < 0 ||
-		    commit_file(tip, t->repo, &tree_id, have_parent ? &parent : NULL, NB_SITE_PATH,
-				&t->site_text, author, committer, msg.ptr, diags) < 0) {
-			git_signature_free(author);
-			if (!author)
-				git_problem(diags, "cannot sign the import's commits");
+		if (source_author(&author, imp, at, count ? steps[0].when.offset : 0, diags) < 0 ||
+		    commit_file(tip, t->repo, &tree_id, parent, NB_SITE_PATH, &t->site_text, author,
+				committer, msg.ptr, diags) < 0)
 			goto cleanup;
-		}
 		git_signature_free(author);
-		git_oid_cpy(&parent, tip);
-		have_parent = 1;
+		author = NULL;
+		parent = tip;
 		(*made)++;
 	}
 	for (i = 0; i < count; i++) {
 		const struct nb_import_notice *n = &imp->notices[steps[i].notice];
-		git_signature *author = NULL;
-		int64_t at = dated ? (int64_t)time(NULL) : steps[i].when.at;
 
 		nb_buf_truncate(&text, 0);
 		nb_buf_truncate(&msg, 0);
@@ -985,32 +951,31 @@ static int make_commits(git_oid *tip, struct target *t, struct nb_import *imp,
 			nb_buf_puts(&msg, "text-dated");
 		else
 			step_words(&msg, n, steps[i].k);
-		nb_buf_printf(&msg, ")\n\nFrom %s %s%s%s.\n", imp->from, n->ref ? "incident " : "",
-			      n->ref ? n->ref : n->source, "");
-		if (git_signature_new(&author, imp->author, imp->email ? imp->email : "noreply@invalid", at, steps[i].when.offset / 60) < 0) {
-			git_problem(diags, "cannot sign the import's commits");
+		nb_buf_printf(&msg, ")\n\nFrom %s %s%s.\n", imp->from, n->ref ? "incident " : "",
+			      n->ref ? n->ref : n->source);
+		if (source_author(&author, imp, dated ? now : steps[i].when.at,
+				  steps[i].when.offset, diags) < 0 ||
+		    commit_file(tip, t->repo, &tree_id, parent, n->path, &text, author, committer,
+				msg.ptr, diags) < 0)
 			goto cleanup;
-		}
-		rc = commit_file(tip, t->repo, &tree_id, have_parent ? &parent : NULL, n->path, &text,
-				 author, committer, msg.ptr, diags);
 		git_signature_free(author);
-		if (rc < 0)
-			goto cleanup;
-		rc = -1;
-		git_oid_cpy(&parent, tip);
-		have_parent = 1;
+		author = NULL;
+		parent = tip;
 		(*made)++;
 	}
 	rc = 0;
 cleanup:
+	git_signature_free(author);
 	git_signature_free(committer);
+	git_treebuilder_free(empty);
 	free(steps);
 	nb_buf_release(&text);
 	nb_buf_release(&msg);
 	return rc;
 }
 
-/* Checks the commit as nocblog check would; 0, or NB_IMPORT_CONTENT. */
+/* Checks the commit as nocblog check would: 0, NB_IMPORT_CONTENT or
+ * NB_IMPORT_ENV, with the problems in diags. */
 static int check_commit(struct target *t, const git_oid *tip, struct nb_diags *diags)
 {
 	char hex[GIT_OID_HEXSZ + 1];
@@ -1114,8 +1079,8 @@ static int site_differs(const struct target *t)
 	return differs;
 }
 
-/* Without --no-commit, the notices to commit and site.yaml must be as
- * HEAD has them in the work tree. */
+/* Without --no-commit, the notices to commit must be in the work tree as
+ * HEAD has them (the import then writes them there). */
 static int clean_paths(struct target *t, struct nb_import *imp, const struct plan *plans,
 		       struct nb_diags *diags)
 {
@@ -1156,7 +1121,7 @@ int nb_import_run(struct nb_import *imp, git_repository *repo, int no_commit,
 		goto cleanup;
 	plans = nb_calloc(imp->count ? imp->count : 1, sizeof(*plans));
 	for (i = 0; i < imp->count; i++) {
-		plan_notice(&t, imp, i, no_commit, &plans[i], res, diags);
+		plan_notice(&t, imp, i, no_commit, &plans[i], res);
 		todo += !plans[i].skip;
 	}
 	rc = NB_IMPORT_ENV;

@@ -96,6 +96,8 @@ struct nb_import_notice *nb_import_add_notice(struct nb_import *imp);
 /* Appends an event; status and text are copied (either may be NULL). */
 void nb_import_add_event(struct nb_import_notice *n, struct nb_import_time when,
 			 const char *status, const char *text);
+/* A notice's status after all its events. */
+const char *nb_import_status(const struct nb_import_notice *n);
 /* Sorts a notice's events by time, keeping the order of equal times. */
 void nb_import_sort_events(struct nb_import_notice *n);
 /* Adds a server id to the notice (once). */

@@ -4,6 +4,7 @@
 #include "import.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,14 +29,21 @@ static const char *str(const json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Reports what was done with incident ref (NULL: the file) of file. */
 static void note(struct sp *sp, const char *file, const char *ref, const char *hint,
-		 const char *fmt, const char *arg)
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void note(struct sp *sp, const char *file, const char *ref, const char *hint,
+		 const char *fmt, ...)
 {
 	struct nb_buf what = NB_BUF_INIT;
+	va_list ap;
 
 	if (ref)
 		nb_buf_printf(&what, "incident %s: ", ref);
-	nb_buf_printf(&what, fmt, arg);
+	va_start(ap, fmt);
+	nb_buf_vprintf(&what, fmt, ap);
+	va_end(ap);
 	nb_diags_add(&sp->imp->notes, file, 0, hint, "%s", what.ptr);
 	nb_buf_release(&what);
 }
@@ -164,26 +172,40 @@ static const char *server_named(struct sp *sp, const char *name)
 	return nb_import_add_server(sp->imp, NULL, dash + 3, NULL, group);
 }
 
+/* nocblog's status for a Statuspage one, for an incident or a
+ * maintenance; NULL when the kind has none such. */
 static const char *status_of(const char *s, int maintenance)
 {
-	static const char *const map[][2] = {
-		{ "investigating", "investigating" }, { "identified", "identified" },
-		{ "monitoring", "monitoring" }, { "resolved", "resolved" },
-		{ "postmortem", "resolved" }, { "scheduled", "scheduled" },
-		{ "in_progress", "in-progress" }, { "verifying", "in-progress" },
-		{ "completed", "completed" },
+	static const struct {
+		const char *statuspage, *incident, *maintenance;
+	} map[] = {
+		{ "investigating", "investigating", NULL },
+		{ "identified", "identified", NULL },
+		{ "monitoring", "monitoring", NULL },
+		{ "resolved", "resolved", "completed" },
+		{ "postmortem", "resolved", "completed" },
+		{ "scheduled", NULL, "scheduled" },
+		{ "in_progress", NULL, "in-progress" },
+		{ "verifying", NULL, "in-progress" },
+		{ "completed", NULL, "completed" },
 	};
 	size_t i;
 
 	for (i = 0; s && i < sizeof(map) / sizeof(*map); i++)
-		if (strcmp(s, map[i][0]) == 0) {
-			/* an incident's status on a maintenance, or the other way */
-			if (maintenance != (i >= 5) && i != 3 && i != 4)
-				return NULL;
-			if (maintenance && (i == 3 || i == 4))
-				return "completed";
-			return map[i][1];
-		}
+		if (strcmp(s, map[i].statuspage) == 0)
+			return maintenance ? map[i].maintenance : map[i].incident;
+	return NULL;
+}
+
+/* An incident's severity for its impact (none: NULL). */
+static const char *severity_of(const char *impact)
+{
+	static const char *const severities[] = { "minor", "major", "critical" };
+	size_t i;
+
+	for (i = 0; impact && i < 3; i++)
+		if (strcmp(impact, severities[i]) == 0)
+			return severities[i];
 	return NULL;
 }
 
@@ -209,75 +231,49 @@ static int read_time(struct nb_import_time *t, const json_t *obj, const char *ke
 	return s && nb_import_parse_time(t, s, "UTC") == 0 ? 0 : -1;
 }
 
-static void make_notice(struct sp *sp, const char *id, const json_t *entry)
+/* An incident's updates that have a time, oldest first (equal times in
+ * the reverse of the API's newest-first order); *count of them. */
+static struct upd *updates_of(struct sp *sp, const json_t *inc, const char *file,
+			      const char *id, size_t *count)
 {
-	const json_t *inc = json_array_get(entry, 0), *u;
-	const char *file = json_string_value(json_array_get(entry, 1));
-	int maintenance = json_is_true(json_array_get(entry, 2));
-	const json_t *ups = json_object_get(inc, "incident_updates"), *comps;
-	struct nb_import_notice *n;
-	struct upd *list = NULL;
-	struct nb_import_time created, end;
-	struct nb_buf path = NB_BUF_INIT;
-	const char *impact = str(inc, "impact"), *status, *final;
-	size_t count = 0, i, j;
+	const json_t *ups = json_object_get(inc, "incident_updates"), *u;
+	size_t n = json_array_size(ups), i;
+	struct upd *list = nb_calloc(n ? n : 1, sizeof(*list));
 
-	if (read_time(&created, inc, "created_at") < 0) {
-		note(sp, file, id, "the rest is imported", "%s", "created_at cannot be read: not imported");
-		sp->imp->failed = 1;
-		return;
-	}
+	*count = 0;
 	json_array_foreach(ups, i, u) {
-		struct nb_import_time t;
+		struct upd *x = &list[*count];
 
-		if (read_time(&t, u, "display_at") < 0 && read_time(&t, u, "created_at") < 0) {
+		if (read_time(&x->when, u, "display_at") < 0 &&
+		    read_time(&x->when, u, "created_at") < 0) {
 			note(sp, file, id, "the update is left out", "update %s has no time it can read",
 			     str(u, "id") ? str(u, "id") : "?");
 			continue;
 		}
-		list = nb_realloc(list, (count + 1) * sizeof(*list));
-		list[count].when = t;
-		list[count++].u = u;
+		x->seq = n - i;
+		x->u = u;
+		(*count)++;
 	}
-	/* the API lists the newest first: oldest first, ties in reverse list order */
-	for (i = 0; i < count / 2; i++) {
-		struct upd tmp = list[i];
+	nb_sort(list, *count, sizeof(*list), update_order);
+	return list;
+}
 
-		list[i] = list[count - 1 - i];
-		list[count - 1 - i] = tmp;
-	}
-	for (i = 0; i < count; i++)
-		list[i].seq = i;
-	nb_sort(list, count, sizeof(*list), update_order);
+/* The servers of an incident: its components, else those its updates
+ * name, else the server for none. */
+static void incident_servers(struct sp *sp, struct nb_import_notice *n, const json_t *inc,
+		       const struct upd *list, size_t count)
+{
+	const json_t *c, *a;
+	size_t i, j;
 
-	n = nb_import_add_notice(sp->imp);
-	n->source = nb_strdup(file);
-	n->ref = nb_strdup(id);
-	n->title = nb_strdup(str(inc, "name"));
-	n->maintenance = maintenance;
-	if (!maintenance && impact && (strcmp(impact, "minor") == 0 || strcmp(impact, "major") == 0 ||
-				       strcmp(impact, "critical") == 0))
-		n->severity = impact[1] == 'i' ? "minor" : impact[1] == 'a' ? "major" : "critical";
-	if (maintenance) {
-		if (read_time(&n->window_start, inc, "scheduled_for") == 0 &&
-		    read_time(&n->window_end, inc, "scheduled_until") == 0 &&
-		    n->window_end.at > n->window_start.at)
-			n->has_window = 1;
-		else
-			note(sp, file, id, "the notice has no window", "%s",
-			     "scheduled_for/scheduled_until cannot be read, or make no time span");
-	}
-	comps = json_object_get(inc, "components");
-	json_array_foreach(comps, i, u) {
-		const char *sid = str(u, "id") ? server_of(sp, str(u, "id")) : NULL;
+	json_array_foreach(json_object_get(inc, "components"), i, c) {
+		const char *sid = str(c, "id") ? server_of(sp, str(c, "id")) : NULL;
 
 		if (sid)
 			nb_import_notice_server(n, sid);
 	}
-	for (i = 0; !n->server_count && i < count; i++) {
-		const json_t *ac = json_object_get(list[i].u, "affected_components"), *a;
-
-		json_array_foreach(ac, j, a) {
+	for (i = 0; !n->server_count && i < count; i++)
+		json_array_foreach(json_object_get(list[i].u, "affected_components"), j, a) {
 			const char *sid = str(a, "code") ? server_of(sp, str(a, "code")) : NULL;
 
 			if (!sid && str(a, "name") && *str(a, "name"))
@@ -285,24 +281,60 @@ static void make_notice(struct sp *sp, const char *id, const json_t *entry)
 			if (sid)
 				nb_import_notice_server(n, sid);
 		}
-	}
 	if (!n->server_count) {
-		note(sp, file, id, NULL, "%s", "names no component: filed under the server '" GENERAL "'");
+		note(sp, n->source, n->ref, NULL,
+		     "names no component: filed under the server '" GENERAL "'");
 		nb_import_notice_server(n, nb_import_add_server(sp->imp, GENERAL, "General", NULL, NULL));
 	}
+}
+
+static void make_notice(struct sp *sp, const char *id, const json_t *entry)
+{
+	const json_t *inc = json_array_get(entry, 0);
+	const char *file = json_string_value(json_array_get(entry, 1));
+	int maintenance = json_is_true(json_array_get(entry, 2));
+	struct nb_import_notice *n;
+	struct upd *list;
+	struct nb_import_time created, end;
+	struct nb_buf path = NB_BUF_INIT;
+	const char *status, *final;
+	size_t count, i;
+
+	if (read_time(&created, inc, "created_at") < 0) {
+		note(sp, file, id, "the rest is imported", "created_at cannot be read: not imported");
+		sp->imp->failed = 1;
+		return;
+	}
+	list = updates_of(sp, inc, file, id, &count);
+	n = nb_import_add_notice(sp->imp);
+	n->source = nb_strdup(file);
+	n->ref = nb_strdup(id);
+	n->title = nb_strdup(str(inc, "name"));
+	n->maintenance = maintenance;
+	if (!maintenance)
+		n->severity = severity_of(str(inc, "impact"));
+	if (maintenance) {
+		if (read_time(&n->window_start, inc, "scheduled_for") == 0 &&
+		    read_time(&n->window_end, inc, "scheduled_until") == 0 &&
+		    n->window_end.at > n->window_start.at)
+			n->has_window = 1;
+		else
+			note(sp, file, id, "the notice has no window",
+			     "scheduled_for/scheduled_until cannot be read, or make no time span");
+	}
+	incident_servers(sp, n, inc, list, count);
 	final = status_of(str(inc, "status"), maintenance);
 	if (!final) {
 		note(sp, file, id, NULL, "status '%s' is not one of its kind's: imported as resolved",
 		     str(inc, "status") ? str(inc, "status") : "");
 		final = maintenance ? "completed" : "resolved";
 	}
+	/* the oldest update opens it; with none, it opens empty, as it ends */
 	if (count) {
-		const char *body = str(list[0].u, "body");
-
-		n->opened = list[0].when;
 		status = status_of(str(list[0].u, "status"), maintenance);
+		n->opened = list[0].when;
 		n->status = nb_strdup(status ? status : maintenance ? "scheduled" : "investigating");
-		n->body = nb_strdup(body ? body : "");
+		n->body = nb_strdup(str(list[0].u, "body") ? str(list[0].u, "body") : "");
 	} else {
 		n->opened = created;
 		n->status = nb_strdup(final);
@@ -313,33 +345,26 @@ static void make_notice(struct sp *sp, const char *id, const json_t *entry)
 
 		status = status_of(str(list[i].u, "status"), maintenance);
 		if (!status && str(list[i].u, "status"))
-			note(sp, file, id, "the update keeps the status before it", "update status '%s' is unknown",
-			     str(list[i].u, "status"));
+			note(sp, file, id, "the update keeps the status before it",
+			     "update status '%s' is unknown", str(list[i].u, "status"));
 		nb_import_add_event(n, list[i].when, status, body ? body : "");
 	}
-	{
-		const char *now = n->status;
+	/* an end its updates do not say: at resolved_at, else updated_at */
+	if (count && strcmp(nb_import_status(n), final) != 0) {
+		struct nb_import_time last = n->event_count ? n->events[n->event_count - 1].when
+							    : n->opened;
 
-		for (i = 0; i < n->event_count; i++)
-			if (n->events[i].status)
-				now = n->events[i].status;
-		if (count && strcmp(now, final) != 0) {
-			struct nb_import_time last = n->event_count ? n->events[n->event_count - 1].when
-								    : n->opened;
-
-			if ((read_time(&end, inc, "resolved_at") < 0 || strcmp(final, "resolved") != 0) &&
-			    read_time(&end, inc, "updated_at") < 0)
-				end = last;
-			if (end.at < last.at)
-				end = last;
-			nb_import_add_event(n, end, final, NULL);
-		}
+		if ((strcmp(final, "resolved") != 0 || read_time(&end, inc, "resolved_at") < 0) &&
+		    read_time(&end, inc, "updated_at") < 0)
+			end = last;
+		nb_import_add_event(n, end.at < last.at ? last : end, final, NULL);
 	}
 	if (str(inc, "postmortem_body") && *str(inc, "postmortem_body"))
-		note(sp, file, id, NULL, "%s", "postmortem_body has no place in a nocblog notice: left out");
+		note(sp, file, id, NULL, "postmortem_body has no place in a nocblog notice: left out");
 	nb_buf_printf(&path, "content/%04d/", nb_import_year(n->opened));
 	nb_scaffold_slug(&path, n->title);
-	nb_buf_printf(&path, "%s", path.ptr[path.len - 1] == '/' ? "" : "-");
+	if (path.ptr[path.len - 1] != '/')
+		nb_buf_putc(&path, '-');
 	nb_scaffold_slug(&path, id);
 	nb_buf_puts(&path, ".md");
 	n->path = nb_buf_detach(&path);

@@ -16,8 +16,7 @@
 #include "tz.h"
 #include "util.h"
 
-/* A YAML double-quoted scalar. */
-static void yaml_quoted(struct nb_buf *out, const char *s)
+void nb_scaffold_quoted(struct nb_buf *out, const char *s)
 {
 	nb_buf_putc(out, '"');
 	for (; *s; s++) {
@@ -25,7 +24,7 @@ static void yaml_quoted(struct nb_buf *out, const char *s)
 			nb_buf_putc(out, '\\');
 		if (*s == '\n' || *s == '\t')
 			nb_buf_putc(out, ' ');
-		else
+		else if (*s != '\r')
 			nb_buf_putc(out, *s);
 	}
 	nb_buf_putc(out, '"');
@@ -104,7 +103,7 @@ int nb_scaffold_notice(struct nb_buf *path, struct nb_buf *text, const struct nb
 		return -1;
 
 	nb_buf_puts(text, "---\ntitle: ");
-	yaml_quoted(text, title);
+	nb_scaffold_quoted(text, title);
 	nb_buf_puts(text, "\nservers: [");
 	for (i = 0; i < server_count; i++)
 		nb_buf_printf(text, "%s%s", i ? ", " : "", servers[i]);
@@ -358,8 +357,8 @@ cleanup:
 
 /* ---- nocblog new ---- */
 
-/* A notice elsewhere in the work tree with the same slug. */
-static const char *slug_taken(const struct nb_repo_file *files, size_t count, const char *path)
+const char *nb_scaffold_slug_taken(const struct nb_repo_file *files, size_t count,
+				   const char *path)
 {
 	char *slug = nb_notice_slug(path);
 	const char *hit = NULL;
@@ -404,7 +403,7 @@ int nb_scaffold_new(struct nb_buf *path, git_repository *repo, char *const *serv
 			       maintenance, title, now, diags) < 0)
 		goto cleanup;
 	nb_repo_list_worktree(&files, &count, repo, NB_CONTENT_DIR, NB_NOTICE_MAX_BYTES, diags);
-	taken = slug_taken(files, count, path->ptr);
+	taken = nb_scaffold_slug_taken(files, count, path->ptr);
 	if (taken) {
 		nb_diags_add(diags, taken, 0, "choose another title, or edit that notice",
 			     "a notice with this file name exists");

@@ -11,6 +11,17 @@ struct nb_site;
 struct nb_diags;
 struct nb_buf;
 
+struct nb_repo_file;
+
+/* A YAML double-quoted scalar of s, appended to out (line ends and tabs
+ * made spaces). */
+void nb_scaffold_quoted(struct nb_buf *out, const char *s);
+
+/* A notice among files whose slug is path's (a new notice there would
+ * collide with it), or NULL. */
+const char *nb_scaffold_slug_taken(const struct nb_repo_file *files, size_t count,
+				   const char *path);
+
 /* A file name made of a title, appended to out: lower case, each run of
  * other characters than ASCII letters and digits one '-', none at the
  * ends ("SCROOGE storage failure!" -> "scrooge-storage-failure"). */
