@@ -23,6 +23,10 @@ struct cstate {
 	size_t system_count;
 };
 
+/* Reports what was done with file:line. */
+#define note(cs, path, line, hint, ...) \
+	nb_diags_add(&(cs)->imp->notes, path, line, hint, __VA_ARGS__)
+
 static const char *text_of(const struct nb_yml *v)
 {
 	return v && v->kind == NB_YML_SCALAR ? v->scalar : NULL;
@@ -35,13 +39,60 @@ static int is_true(const struct nb_yml *v)
 	return s && (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "yes") == 0);
 }
 
+static const char *name_of(const struct nb_yml *item)
+{
+	return item->kind == NB_YML_MAP ? text_of(nb_yml_get(item, "name")) : text_of(item);
+}
+
+static const char NO_CATEGORY[] = "";
+
+/* The group server of category cat (declared on first use), NULL for an
+ * untitled one, NO_CATEGORY when categories has no such. */
+static const char *category_group(struct cstate *cs, const struct nb_yml *cats,
+				  const struct nb_yml *systems, const char *cat)
+{
+	const struct nb_yml *c = NULL;
+	struct nb_buf id = NB_BUF_INIT;
+	const char *group;
+	char *plain;
+	size_t i;
+
+	for (i = 0; cats && cats->kind == NB_YML_SEQ && i < cats->count && !c; i++)
+		if (name_of(cats->items[i]) && strcmp(name_of(cats->items[i]), cat) == 0)
+			c = cats->items[i];
+	if (!c)
+		return NO_CATEGORY;
+	if (c->kind == NB_YML_MAP && is_true(nb_yml_get(c, "untitled")))
+		return NULL;
+	/* a category named as a system: its group gets an id of its own */
+	plain = nb_import_server_id(cat);
+	nb_buf_puts(&id, plain);
+	for (i = 0; i < systems->count; i++) {
+		char *other = name_of(systems->items[i]) ? nb_import_server_id(name_of(systems->items[i]))
+							 : NULL;
+		int same = other && strcmp(other, plain) == 0;
+
+		free(other);
+		if (same) {
+			nb_buf_puts(&id, "-group");
+			break;
+		}
+	}
+	group = nb_import_add_server(cs->imp, id.ptr, cat,
+				     c->kind == NB_YML_MAP ? text_of(nb_yml_get(c, "description")) : NULL,
+				     NULL);
+	free(plain);
+	nb_buf_release(&id);
+	return group;
+}
+
 static int read_config(struct cstate *cs, const char *dir, struct nb_diags *diags)
 {
 	static const char *const names[] = { "config.yml", "config.yaml", "hugo.yml", "hugo.yaml" };
 	struct nb_buf path = NB_BUF_INIT, text = NB_BUF_INIT, why = NB_BUF_INIT;
 	struct nb_yml *root = NULL;
 	const struct nb_yml *params, *cats, *systems, *v;
-	size_t i, j;
+	size_t i;
 	int line = 0, rc = -1;
 	const char *file = NULL;
 
@@ -88,67 +139,34 @@ static int read_config(struct cstate *cs, const char *dir, struct nb_diags *diag
 	if (text_of(v) && nb_tz_exists(text_of(v)))
 		cs->zone = nb_strdup(text_of(v));
 	else if (text_of(v))
-		nb_diags_add(&cs->imp->notes, path.ptr, v->line, "times without a zone are read as UTC",
-			     "unknown time zone '%s'", text_of(v));
+		note(cs, path.ptr, v->line, "times without a zone are read as UTC",
+		     "unknown time zone '%s'", text_of(v));
 	params = nb_yml_get(root, "params");
 	cats = params ? nb_yml_get(params, "categories") : NULL;
 	systems = params ? nb_yml_get(params, "systems") : NULL;
 	if (!systems || systems->kind != NB_YML_SEQ) {
-		nb_diags_add(&cs->imp->notes, path.ptr, params ? params->line : 0,
-			     "servers are made from the issues' affected: lists",
-			     "no params.systems list");
+		note(cs, path.ptr, params ? params->line : 0,
+		     "servers are made from the issues' affected: lists", "no params.systems list");
 		goto cleanup;
 	}
 	for (i = 0; i < systems->count; i++) {
 		const struct nb_yml *s = systems->items[i];
-		const char *name = s->kind == NB_YML_MAP ? text_of(nb_yml_get(s, "name")) : text_of(s);
+		const char *name = name_of(s);
 		const char *desc = s->kind == NB_YML_MAP ? text_of(nb_yml_get(s, "description")) : NULL;
 		const char *cat = s->kind == NB_YML_MAP ? text_of(nb_yml_get(s, "category")) : NULL;
-		const char *group = NULL, *id;
-		char *group_id = NULL;
+		const char *group, *id;
 
 		if (!name || !*name) {
-			nb_diags_add(&cs->imp->notes, path.ptr, s->line, "give it a name:",
-				     "a system with no name: left out");
+			note(cs, path.ptr, s->line, "give it a name:", "a system with no name: left out");
 			continue;
 		}
-		for (j = 0; cat && cats && cats->kind == NB_YML_SEQ && j < cats->count; j++) {
-			const struct nb_yml *c = cats->items[j];
-			const char *cname = c->kind == NB_YML_MAP ? text_of(nb_yml_get(c, "name")) : text_of(c);
-
-			if (!cname || strcmp(cname, cat) != 0)
-				continue;
-			if (c->kind == NB_YML_MAP && is_true(nb_yml_get(c, "untitled")))
-				break;
-			group_id = nb_import_server_id(cname);
-			/* a category named as a system: its group gets an id of its own */
-			for (size_t k = 0; k < systems->count; k++) {
-				const struct nb_yml *o = systems->items[k];
-				const char *oname = o->kind == NB_YML_MAP ? text_of(nb_yml_get(o, "name"))
-									  : text_of(o);
-				char *oid = oname ? nb_import_server_id(oname) : NULL;
-				int same = oid && strcmp(oid, group_id) == 0;
-
-				free(oid);
-				if (same) {
-					struct nb_buf g = NB_BUF_INIT;
-
-					nb_buf_printf(&g, "%s-group", group_id);
-					free(group_id);
-					group_id = nb_buf_detach(&g);
-					break;
-				}
-			}
-			group = nb_import_add_server(cs->imp, group_id, cname,
-						     c->kind == NB_YML_MAP ? text_of(nb_yml_get(c, "description")) : NULL,
-						     NULL);
-			break;
+		group = cat ? category_group(cs, cats, systems, cat) : NULL;
+		if (cat && group == NO_CATEGORY) {
+			note(cs, path.ptr, s->line, "the system is on its own",
+			     "category '%s' is not in params.categories", cat);
+			group = NULL;
 		}
-		if (cat && !group && (!cats || j == cats->count))
-			nb_diags_add(&cs->imp->notes, path.ptr, s->line, "the system is on its own",
-				     "category '%s' is not in params.categories", cat);
 		id = nb_import_add_server(cs->imp, NULL, name, desc, group);
-		free(group_id);
 		cs->system_names = nb_realloc(cs->system_names,
 					      (cs->system_count + 1) * sizeof(*cs->system_names));
 		cs->system_ids = nb_realloc(cs->system_ids,
@@ -274,8 +292,8 @@ static void take_track(struct nb_buf *text, char **stamp, struct cstate *cs, con
 		while (text->ptr[a] == ' ')
 			a++;
 		if (strncmp(text->ptr + a, "track", 5) != 0 || *stamp) {
-			nb_diags_add(&cs->imp->notes, path, line, "it stays in the text as written",
-				     "shortcode '%.*s' has no nocblog form", (int)(end + 3 - i), open);
+			note(cs, path, line, "it stays in the text as written",
+			     "shortcode '%.*s' has no nocblog form", (int)(end + 3 - i), open);
 			at = end + 3;
 			continue;
 		}
@@ -356,168 +374,171 @@ static size_t split_body(struct message **out, const char *body, int first)
 
 /* ---- one issue ---- */
 
-static void note(struct cstate *cs, const char *path, int line, const char *hint, const char *what)
+
+/* An issue's front matter (a mapping) in *root and where its body starts
+ * in *body_at; 0, or -1 reported. */
+static int front_matter(struct cstate *cs, const char *rel, const struct nb_buf *text,
+			struct nb_yml **root, size_t *body_at)
 {
-	nb_diags_add(&cs->imp->notes, path, line, hint, "%s", what);
+	struct nb_buf why = NB_BUF_INIT;
+	size_t start, i;
+	int line = 0, rc = -1;
+
+	if (strncmp(nb_buf_cstr(text), "---\n", 4) != 0 && strncmp(text->ptr, "---\r\n", 5) != 0) {
+		note(cs, rel, 1, "write its front matter in YAML between --- lines",
+		     "no YAML front matter: not imported");
+		return -1;
+	}
+	start = strcspn(text->ptr, "\n") + 1;
+	for (i = start; i < text->len;) {
+		size_t n = strcspn(text->ptr + i, "\n");
+
+		if ((n == 3 || (n == 4 && text->ptr[i + 3] == '\r')) &&
+		    strncmp(text->ptr + i, "---", 3) == 0)
+			break;
+		i += n + 1;
+	}
+	if (i >= text->len) {
+		note(cs, rel, 1, "close it with a line of ---", "unclosed front matter: not imported");
+		return -1;
+	}
+	*body_at = i + strcspn(text->ptr + i, "\n");
+	*body_at += *body_at < text->len;
+	if (nb_yml_parse(root, text->ptr + start, i - start, 2, &why, &line) < 0 || !*root ||
+	    (*root)->kind != NB_YML_MAP)
+		note(cs, rel, line ? line : 1, "not imported", "%s",
+		     why.len ? nb_buf_cstr(&why) : "the front matter is not a mapping");
+	else
+		rc = 0;
+	nb_buf_release(&why);
+	return rc;
 }
 
-/* An issue: name is its file's name, rel its path for reports, text its
- * bytes (NUL after them). */
-static int read_issue(struct cstate *cs, const char *name, const char *rel,
-		      const struct nb_buf *file)
+/* Reports the keys nocblog has no place for. */
+static void report_keys(struct cstate *cs, const char *rel, const struct nb_yml *root)
 {
+	static const char *const known[] = { "title", "date", "resolved", "resolvedWhen",
+					     "severity", "affected", "informational", "draft",
+					     "section" };
 	static const char *const ignored[] = { "pin", "automated", "id", "lastmod",
 					       "description", "tags", "categories", "aliases",
 					       "slug", "url", "weight", "summary", "expiryDate",
 					       "publishDate" };
-	struct nb_buf why = NB_BUF_INIT, fm = NB_BUF_INIT, label = NB_BUF_INIT;
-	const struct nb_buf text = *file;
-	struct nb_yml *root = NULL;
-	struct message *msgs = NULL;
-	size_t count = 0, i, j, fm_end, first_update, body_at, *order = NULL;
-	int64_t prev = 0;
-	int up = 0, down = 0, dated = 0;
-	struct nb_import_notice *n = NULL;
-	struct nb_import_time date, resolved_when, last;
-	const struct nb_yml *v;
-	const char *sev, *status = "investigating";
-	int line = 0, informational, has_resolved_when = 0, rc = -1;
+	size_t i, j;
 
-	if (strncmp(nb_buf_cstr(&text), "---\n", 4) != 0 && strncmp(text.ptr, "---\r\n", 5) != 0) {
-		nb_diags_add(&cs->imp->notes, rel, 1, "write its front matter in YAML between --- lines",
-			     "no YAML front matter: not imported");
-		goto cleanup;
-	}
-	fm_end = strcspn(text.ptr, "\n") + 1;
-	for (i = fm_end; i < text.len;) {
-		size_t n2 = strcspn(text.ptr + i, "\n");
-
-		if ((n2 == 3 || (n2 == 4 && text.ptr[i + 3] == '\r')) && strncmp(text.ptr + i, "---", 3) == 0)
-			break;
-		i += n2 + 1;
-	}
-	if (i >= text.len) {
-		nb_diags_add(&cs->imp->notes, rel, 1, "close it with a line of ---",
-			     "unclosed front matter: not imported");
-		goto cleanup;
-	}
-	nb_buf_put(&fm, text.ptr + fm_end, i - fm_end);
-	body_at = i + strcspn(text.ptr + i, "\n");
-	body_at += body_at < text.len;
-	if (nb_yml_parse(&root, nb_buf_cstr(&fm), fm.len, 2, &why, &line) < 0 ||
-	    !root || root->kind != NB_YML_MAP) {
-		nb_diags_add(&cs->imp->notes, rel, line ? line : 1, "not imported", "%s",
-			     why.len ? nb_buf_cstr(&why) : "the front matter is not a mapping");
-		goto cleanup;
-	}
-	if (is_true(nb_yml_get(root, "draft"))) {
-		note(cs, rel, nb_yml_get(root, "draft")->line, "cState does not show it either",
-		     "a draft: not imported");
-		rc = 0;
-		goto cleanup;
-	}
-	v = nb_yml_get(root, "date");
-	if (!text_of(v) || nb_import_parse_time(&date, text_of(v), cs->zone) < 0) {
-		nb_diags_add(&cs->imp->notes, rel, v ? v->line : 1, "give date: as 2018-05-25 04:13:00",
-			     "%s: not imported", v ? "date: cannot be read" : "no date:");
-		goto cleanup;
-	}
-	v = nb_yml_get(root, "resolvedWhen");
-	if (text_of(v) && *text_of(v)) {
-		has_resolved_when = nb_import_parse_time(&resolved_when, text_of(v), cs->zone) == 0;
-		if (!has_resolved_when)
-			note(cs, rel, v->line, "the issue is resolved at its last message",
-			     "resolvedWhen: cannot be read");
-	}
 	for (i = 0; i + 1 < root->count; i += 2) {
-		static const char *const known[] = { "title", "date", "resolved", "resolvedWhen",
-						     "severity", "affected", "informational", "draft",
-						     "section" };
 		const char *key = root->items[i]->scalar;
-		int used = 0;
+		int kind = 0;   /* 1 known, 2 cState's but no place here */
 
 		for (j = 0; j < sizeof(known) / sizeof(*known); j++)
-			used |= strcmp(key, known[j]) == 0;
-		for (j = 0; j < sizeof(ignored) / sizeof(*ignored) && !used; j++)
-			if (strcmp(key, ignored[j]) == 0) {
-				nb_buf_truncate(&why, 0);
-				nb_buf_printf(&why, "%s: has no place in a nocblog notice: left out", key);
-				note(cs, rel, root->items[i]->line, NULL, why.ptr);
-				used = 1;
-			}
-		if (!used) {
-			nb_buf_truncate(&why, 0);
-			nb_buf_printf(&why, "unknown key %s: left out", key);
-			note(cs, rel, root->items[i]->line, NULL, why.ptr);
-		}
+			kind = strcmp(key, known[j]) == 0 ? 1 : kind;
+		for (j = 0; j < sizeof(ignored) / sizeof(*ignored) && !kind; j++)
+			kind = strcmp(key, ignored[j]) == 0 ? 2 : kind;
+		if (kind == 2)
+			note(cs, rel, root->items[i]->line, NULL,
+			     "%s: has no place in a nocblog notice: left out", key);
+		else if (!kind)
+			note(cs, rel, root->items[i]->line, NULL, "unknown key %s: left out", key);
 	}
+}
 
-	n = nb_import_add_notice(cs->imp);
-	n->source = nb_strdup(rel);
-	n->line = 1;
-	v = nb_yml_get(root, "title");
-	n->title = nb_strdup(text_of(v) && *text_of(v) ? text_of(v) : name);
-	informational = is_true(nb_yml_get(root, "informational"));
-	sev = text_of(nb_yml_get(root, "severity"));
-	if (sev && !informational && strcmp(sev, "down") == 0)
-		n->severity = "major";
-	else if (sev && !informational && strcmp(sev, "disrupted") == 0)
-		n->severity = "minor";
-	else if (sev && *sev && strcmp(sev, "notice") != 0 && !informational)
-		note(cs, rel, nb_yml_get(root, "severity")->line, "the notice has no severity",
-		     "severity is none of down, disrupted, notice");
+/* The notice's servers from affected: (a name no system has is declared,
+ * and reported; none: the server for none). */
+static void issue_servers(struct cstate *cs, struct nb_import_notice *n, const char *rel,
+			  const struct nb_yml *affected)
+{
+	const struct nb_yml *v = affected;
+	size_t i, j;
 
-	/* servers */
-	v = nb_yml_get(root, "affected");
 	for (i = 0; v && i < (v->kind == NB_YML_SEQ ? v->count : 1); i++) {
 		const struct nb_yml *a = v->kind == NB_YML_SEQ ? v->items[i] : v;
-		const char *an = text_of(a);
-		const char *id = NULL;
+		const char *name = text_of(a), *id = NULL;
 
-		if (!an || !*an)
+		if (!name || !*name)
 			continue;
 		for (j = 0; j < cs->system_count && !id; j++)
-			if (strcmp(cs->system_names[j], an) == 0)
+			if (strcmp(cs->system_names[j], name) == 0)
 				id = cs->system_ids[j];
 		if (!id) {
-			nb_buf_truncate(&why, 0);
-			nb_buf_printf(&why, "'%s' is not a system in config.yml: declared a server", an);
-			note(cs, rel, a->line, NULL, why.ptr);
-			id = nb_import_add_server(cs->imp, NULL, an, NULL, NULL);
+			note(cs, rel, a->line, NULL,
+			     "'%s' is not a system in config.yml: declared a server", name);
+			id = nb_import_add_server(cs->imp, NULL, name, NULL, NULL);
 		}
-		if (*id)
-			nb_import_notice_server(n, id);
+		nb_import_notice_server(n, id);
 	}
 	if (!n->server_count) {
-		note(cs, rel, v ? v->line : 1, NULL, "names no system: filed under the server '" GENERAL "'");
+		note(cs, rel, v ? v->line : 1, NULL,
+		     "names no system: filed under the server '" GENERAL "'");
 		nb_import_notice_server(n, nb_import_add_server(cs->imp, GENERAL, "General", NULL, NULL));
 	}
+}
 
-	/* the messages: cState writes the newest first */
-	count = split_body(&msgs, text.ptr + body_at, nb_line_of(text.ptr, body_at));
+/* The body's messages (messages[0]: the text before the first label),
+ * each with its track stamp's time and the label it keeps in its text. */
+static size_t messages_of(struct message **out, struct cstate *cs, const char *rel,
+			  const struct nb_buf *text, size_t body_at)
+{
+	struct nb_buf kept = NB_BUF_INIT;
+	struct message *msgs;
+	size_t count = split_body(&msgs, text->ptr + body_at, nb_line_of(text->ptr, body_at)), j;
+
 	for (j = 0; j < count; j++) {
+		struct message *m = &msgs[j];
 		char *stamp = NULL;
 
-		take_track(&msgs[j].text, &stamp, cs, rel, msgs[j].line);
+		take_track(&m->text, &stamp, cs, rel, m->line);
 		if (stamp) {
-			msgs[j].has_time = nb_import_parse_time(&msgs[j].when, stamp, cs->zone) == 0;
-			if (!msgs[j].has_time) {
-				nb_buf_truncate(&why, 0);
-				nb_buf_printf(&why, "track stamp '%s' cannot be read", stamp);
-				note(cs, rel, msgs[j].line, "dated with the message before it", why.ptr);
-			}
-		} else if (msgs[j].label) {
-			note(cs, rel, msgs[j].line, "dated with the message before it", "no track stamp");
+			m->has_time = nb_import_parse_time(&m->when, stamp, cs->zone) == 0;
+			if (!m->has_time)
+				note(cs, rel, m->line, "dated with the message before it",
+				     "track stamp '%s' cannot be read", stamp);
+		} else if (m->label) {
+			note(cs, rel, m->line, "dated with the message before it", "no track stamp");
 		}
 		free(stamp);
-		if (msgs[j].label && !status_of_label(msgs[j].label)) {
-			/* the label stays in the text */
-			nb_buf_truncate(&label, 0);
-			nb_buf_printf(&label, "*%s* - %s", msgs[j].label, nb_buf_cstr(&msgs[j].text));
-			nb_buf_truncate(&msgs[j].text, 0);
-			nb_buf_put(&msgs[j].text, label.ptr, label.len);
+		if (m->label && !status_of_label(m->label)) {
+			/* not a status: the label stays in the text */
+			nb_buf_truncate(&kept, 0);
+			nb_buf_printf(&kept, "*%s* - %s", m->label, nb_buf_cstr(&m->text));
+			nb_buf_truncate(&m->text, 0);
+			nb_buf_put(&m->text, kept.ptr, kept.len);
 		}
 	}
+	nb_buf_release(&kept);
+	*out = msgs;
+	return count;
+}
+
+/* The labelled messages' indexes oldest first (count - 1 of them): cState
+ * writes the newest first, but a file whose stamps only ever go up was
+ * written oldest first. */
+static size_t *oldest_first(const struct message *msgs, size_t count)
+{
+	size_t *order = nb_calloc(count, sizeof(*order)), j;
+	int up = 0, down = 0, dated = 0;
+	int64_t prev = 0;
+
+	for (j = 1; j < count; j++)
+		if (msgs[j].has_time) {
+			up |= dated && msgs[j].when.at > prev;
+			down |= dated && msgs[j].when.at < prev;
+			prev = msgs[j].when.at;
+			dated = 1;
+		}
+	for (j = 1; j < count; j++)
+		order[j - 1] = up && !down ? j : count - j;
+	return order;
+}
+
+/* The notice's opening and events from its messages. */
+static void issue_thread(struct cstate *cs, struct nb_import_notice *n, const char *rel,
+			 const struct nb_yml *root, struct nb_import_time date,
+			 struct message *msgs, size_t count, int informational)
+{
+	const char *status = "investigating";
+	struct nb_import_time last;
+	size_t *order, j, first;
+
 	/* the publication: date:, or the earliest track stamp if one is before it */
 	n->opened = date;
 	for (j = 0; j < count; j++)
@@ -526,20 +547,7 @@ static int read_issue(struct cstate *cs, const char *name, const char *rel,
 	if (n->opened.at < date.at)
 		note(cs, rel, nb_yml_get(root, "date")->line, "published at the earliest track stamp",
 		     "a track stamp is before date:");
-	/* the labelled messages oldest first: cState writes the newest first,
-	 * but a file whose stamps only ever go up was written oldest first */
-	order = nb_calloc(count, sizeof(*order));
-	for (j = 1; j < count; j++)
-		if (msgs[j].has_time) {
-			if (dated && msgs[j].when.at > prev)
-				up = 1;
-			if (dated && msgs[j].when.at < prev)
-				down = 1;
-			prev = msgs[j].when.at;
-			dated = 1;
-		}
-	for (j = 1; j < count; j++)
-		order[j - 1] = up && !down ? j : count - j;
+	order = oldest_first(msgs, count);
 	/* undated ones at the time of the message before them */
 	last = msgs[0].has_time ? msgs[0].when : n->opened;
 	for (j = 0; j + 1 < count; j++) {
@@ -549,60 +557,106 @@ static int read_issue(struct cstate *cs, const char *name, const char *rel,
 			m->when = last;
 		last = m->when;
 	}
-	first_update = count > 1 ? order[0] : count;
-	if (first_update < count && msgs[first_update].when.at > date.at + 86400) {
-		nb_buf_truncate(&why, 0);
-		nb_buf_printf(&why, "the first update is %lld days after date: (typed dates?): imported as written",
-			      (long long)((msgs[first_update].when.at - date.at) / 86400));
-		note(cs, rel, msgs[first_update].line, NULL, why.ptr);
-	}
-	if (msgs[0].text.len == 0 && first_update < count &&
-	    msgs[first_update].when.at == n->opened.at) {
-		n->body = nb_strdup(nb_buf_cstr(&msgs[first_update].text));
-		if (msgs[first_update].label && status_of_label(msgs[first_update].label))
-			status = status_of_label(msgs[first_update].label);
-		msgs[first_update].line = -1;   /* taken */
+	first = count > 1 ? order[0] : count;
+	if (first < count && msgs[first].when.at > date.at + 86400)
+		note(cs, rel, msgs[first].line, NULL,
+		     "the first update is %lld days after date: (typed dates?): imported as written",
+		     (long long)((msgs[first].when.at - date.at) / 86400));
+	/* no text before the labels: the oldest message opens it, if at date: */
+	if (msgs[0].text.len == 0 && first < count && msgs[first].when.at == n->opened.at) {
+		n->body = nb_strdup(nb_buf_cstr(&msgs[first].text));
+		if (msgs[first].label && status_of_label(msgs[first].label))
+			status = status_of_label(msgs[first].label);
+		msgs[first].line = -1;   /* taken */
 	} else {
 		n->body = nb_strdup(nb_buf_cstr(&msgs[0].text));
 	}
 	n->status = nb_strdup(informational ? "resolved" : status);
 	for (j = 0; j + 1 < count; j++) {
-		struct message *m = &msgs[order[j]];
-		const char *st = m->label && !informational ? status_of_label(m->label) : NULL;
+		const struct message *m = &msgs[order[j]];
 
 		if (m->line >= 0)
-			nb_import_add_event(n, m->when, st, nb_buf_cstr(&m->text));
+			nb_import_add_event(n, m->when,
+					    m->label && !informational ? status_of_label(m->label) : NULL,
+					    nb_buf_cstr(&m->text));
 	}
 	nb_import_sort_events(n);
-	if (is_true(nb_yml_get(root, "resolved")) && !informational) {
-		const char *now_status = n->status;
+	free(order);
+}
+
+/* An issue: name is its file's name, rel its path for reports, text its
+ * bytes (NUL after them). */
+static int read_issue(struct cstate *cs, const char *name, const char *rel,
+		      const struct nb_buf *text)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	struct nb_yml *root = NULL;
+	struct message *msgs = NULL;
+	size_t count = 0, j, body_at;
+	struct nb_import_notice *n;
+	struct nb_import_time date, resolved_when;
+	const struct nb_yml *v;
+	const char *sev;
+	int informational, has_resolved_when = 0, rc = -1;
+
+	if (front_matter(cs, rel, text, &root, &body_at) < 0)
+		goto cleanup;
+	if (is_true(nb_yml_get(root, "draft"))) {
+		note(cs, rel, nb_yml_get(root, "draft")->line, "cState does not show it either",
+		     "a draft: not imported");
+		rc = 0;
+		goto cleanup;
+	}
+	v = nb_yml_get(root, "date");
+	if (!text_of(v) || nb_import_parse_time(&date, text_of(v), cs->zone) < 0) {
+		note(cs, rel, v ? v->line : 1, "give date: as 2018-05-25 04:13:00", "%s: not imported",
+		     v ? "date: cannot be read" : "no date:");
+		goto cleanup;
+	}
+	v = nb_yml_get(root, "resolvedWhen");
+	if (text_of(v) && *text_of(v)) {
+		has_resolved_when = nb_import_parse_time(&resolved_when, text_of(v), cs->zone) == 0;
+		if (!has_resolved_when)
+			note(cs, rel, v->line, "the issue is resolved at its last message",
+			     "resolvedWhen: cannot be read");
+	}
+	report_keys(cs, rel, root);
+
+	n = nb_import_add_notice(cs->imp);
+	n->source = nb_strdup(rel);
+	n->line = 1;
+	v = nb_yml_get(root, "title");
+	n->title = nb_strdup(text_of(v) && *text_of(v) ? text_of(v) : name);
+	informational = is_true(nb_yml_get(root, "informational"));
+	sev = informational ? NULL : text_of(nb_yml_get(root, "severity"));
+	if (sev && strcmp(sev, "down") == 0)
+		n->severity = "major";
+	else if (sev && strcmp(sev, "disrupted") == 0)
+		n->severity = "minor";
+	else if (sev && *sev && strcmp(sev, "notice") != 0)
+		note(cs, rel, nb_yml_get(root, "severity")->line, "the notice has no severity",
+		     "severity is none of down, disrupted, notice");
+	issue_servers(cs, n, rel, nb_yml_get(root, "affected"));
+	count = messages_of(&msgs, cs, rel, text, body_at);
+	issue_thread(cs, n, rel, root, date, msgs, count, informational);
+	/* resolved with no message saying so: at resolvedWhen (or the last event) */
+	if (is_true(nb_yml_get(root, "resolved")) && !informational &&
+	    strcmp(nb_import_status(n), "resolved") != 0) {
 		struct nb_import_time at = n->event_count ? n->events[n->event_count - 1].when : n->opened;
 
-		for (j = 0; j < n->event_count; j++)
-			if (n->events[j].status)
-				now_status = n->events[j].status;
-		if (strcmp(now_status, "resolved") != 0) {
-			if (has_resolved_when && resolved_when.at >= at.at)
-				at = resolved_when;
-			nb_import_add_event(n, at, "resolved", NULL);
-		}
+		nb_import_add_event(n, has_resolved_when && resolved_when.at >= at.at ? resolved_when : at,
+				    "resolved", NULL);
 	}
-	nb_buf_truncate(&fm, 0);
-	nb_buf_printf(&fm, "content/%04d/", nb_import_year(n->opened));
-	nb_buf_put(&fm, name, strlen(name));
-	n->path = nb_buf_detach(&fm);
+	nb_buf_printf(&path, "content/%04d/%s", nb_import_year(n->opened), name);
+	n->path = nb_buf_detach(&path);
 	rc = 0;
 cleanup:
-	free(order);
 	for (j = 0; j < count; j++) {
 		free(msgs[j].label);
 		nb_buf_release(&msgs[j].text);
 	}
 	free(msgs);
 	nb_yml_free(root);
-	nb_buf_release(&why);
-	nb_buf_release(&fm);
-	nb_buf_release(&label);
 	return rc;
 }
 
