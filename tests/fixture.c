@@ -415,6 +415,26 @@ char *fx_slurp(const char *path)
 	return nb_buf_detach(&data);
 }
 
+char *fx_slurp_at(const char *dir, const char *rel)
+{
+	struct nb_buf path = NB_BUF_INIT;
+	char *text;
+
+	nb_buf_printf(&path, "%s/%s", dir, rel);
+	text = fx_slurp(path.ptr);
+	nb_buf_release(&path);
+	return text;
+}
+
+char *fx_file_at(const char *dir, const char *rel)
+{
+	char *text = fx_slurp_at(dir, rel);
+
+	if (!text)
+		fail_msg("no %s/%s", dir, rel);
+	return text;
+}
+
 static void walk_below(const char *dir, const char *rel,
 		       void (*fn)(const char *, const char *, void *), void *payload)
 {

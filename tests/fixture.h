@@ -81,6 +81,10 @@ int64_t fx_utc_iso(const char *iso);
 
 /* A file's bytes, NUL-terminated (the caller frees), or NULL. */
 char *fx_slurp(const char *path);
+/* The same for the file at rel below dir. */
+char *fx_slurp_at(const char *dir, const char *rel);
+/* The same, failing the test when there is no such file. */
+char *fx_file_at(const char *dir, const char *rel);
 /*
  * Calls fn for every file below dir, in sorted order, folders first
  * descended: rel is its path below dir ("/2010/10/x/index.html"), full its

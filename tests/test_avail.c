@@ -178,19 +178,6 @@ static void expect_period(json_t *doc, const char *name, const char *period, dou
 	assert_int_equal(json_integer_value(json_object_get(p, "maintenance_minutes")), maintenance);
 }
 
-static char *page_of(const char *out, const char *rel)
-{
-	struct nb_buf p = NB_BUF_INIT;
-	char *text;
-
-	nb_buf_printf(&p, "%s/%s", out, rel);
-	text = fx_slurp(p.ptr);
-	if (!text)
-		fail_msg("no %s", p.ptr);
-	nb_buf_release(&p);
-	return text;
-}
-
 /* The texts of a page's strip marks, in order, one a line. */
 static char *marks_of(const char *page)
 {
@@ -213,7 +200,7 @@ static char *marks_of(const char *page)
 /* The marks of a page's strip. */
 static char *marks_at(const char *out, const char *rel)
 {
-	char *page = page_of(out, rel), *marks = marks_of(page);
+	char *page = fx_file_at(out, rel), *marks = marks_of(page);
 
 	free(page);
 	return marks;
@@ -283,7 +270,7 @@ static void test_figures(void **state)
 	json_decref(badge);
 
 	/* where people look */
-	page = page_of(out.ptr, "servers/SCROOGE/index.html");
+	page = fx_file_at(out.ptr, "servers/SCROOGE/index.html");
 	expect_line(page, "<tr><th scope=\"row\">30 days</th><td data-label=\"Available\">99.44%</td>"
 			  "<td data-label=\"Outage\">240 min</td><td data-label=\"Degraded\">240 min</td>"
 			  "<td data-label=\"Maintenance\">90 min</td></tr>");
@@ -292,12 +279,12 @@ static void test_figures(void **state)
 	/* as of the commit built, 07:00 EST */
 	assert_non_null(strstr(page, "Data as of <time datetime=\"2010-11-10T07:00:00-05:00\">"));
 	free(page);
-	page = page_of(out.ptr, "servers/index.html");
+	page = fx_file_at(out.ptr, "servers/index.html");
 	assert_non_null(strstr(page, "<td data-label=\"30 days\">99.44%<span class=\"desc\">outage 240 min</span></td>"));
 	assert_non_null(strstr(page, "<td data-label=\"90 days\">99.12%<span class=\"desc\">outage 120 min</span></td>"));
 	free(page);
 	/* a notice's page: as of its own last change */
-	page = page_of(out.ptr, "2010/10/a/index.html");
+	page = fx_file_at(out.ptr, "2010/10/a/index.html");
 	assert_non_null(strstr(page, "Data as of <time datetime=\"2010-10-20T08:00:00-04:00\">"));
 	free(page);
 	nb_buf_release(&out);
@@ -316,7 +303,7 @@ static void test_days(void **state)
 	fixture(&r);
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
-	page = page_of(out.ptr, "servers/SCROOGE/index.html");
+	page = fx_file_at(out.ptr, "servers/SCROOGE/index.html");
 	marks = marks_of(page);
 	assert_int_equal(fx_count_lines(marks), 90);
 	/* 90 days ending with the commit's, 11/10: from 8/13 */

@@ -448,17 +448,6 @@ static char *git_status(const char *dir)
 	return out;
 }
 
-static char *file_at(const char *dir, const char *rel)
-{
-	struct nb_buf path = NB_BUF_INIT;
-	char *text;
-
-	nb_buf_printf(&path, "%s/%s", dir, rel);
-	text = fx_slurp(path.ptr);
-	nb_buf_release(&path);
-	return text;
-}
-
 /* nocblog init, then the operator's first notice, built with nothing left untracked. */
 static void test_init(void **state)
 {
@@ -487,7 +476,7 @@ static void test_init(void **state)
 		expect_run(init, 0, made);
 		expect_run(init, 1, again);
 	}
-	text = file_at(e->work.dir, ".gitignore");
+	text = fx_slurp_at(e->work.dir, ".gitignore");
 	assert_string_equal(text, "# what nocblog build writes beside the content (never committed)\n"
 			    "/out/\n/out.lock\n/out.stage/\n");
 	free(text);
@@ -570,12 +559,12 @@ static void test_init_existing(void **state)
 			fail_msg("init in a repository:\n%s", out);
 		free(out);
 	}
-	text = file_at(r.dir, ".gitignore");
+	text = fx_slurp_at(r.dir, ".gitignore");
 	assert_string_equal(text, "*.tmp\nout/\n"
 			    "# what nocblog build writes beside the content (never committed)\n"
 			    "/out.lock\n/out.stage/\n");
 	free(text);
-	text = file_at(r.dir, "content/site.yaml");
+	text = fx_slurp_at(r.dir, "content/site.yaml");
 	assert_non_null(strstr(text, "\ntimezone: Europe/Berlin "));
 	free(text);
 	{
@@ -602,9 +591,9 @@ static void test_init_existing(void **state)
 
 		expect_run(init, 1, foreign);
 	}
-	assert_null(file_at(f.dir, "content/site.yaml"));
-	assert_null(file_at(f.dir, ".gitignore"));
-	text = file_at(f.dir, ".git/hooks/pre-commit");
+	assert_null(fx_slurp_at(f.dir, "content/site.yaml"));
+	assert_null(fx_slurp_at(f.dir, ".gitignore"));
+	text = fx_slurp_at(f.dir, ".git/hooks/pre-commit");
 	assert_string_equal(text, "#!/bin/sh\necho mine\n");
 	free(text);
 	nb_buf_release(&sub);

@@ -534,19 +534,6 @@ static char *title_of(const char *raw, const char *id)
 	return title;
 }
 
-static char *raw_of(const char *out, const char *rel)
-{
-	struct nb_buf p = NB_BUF_INIT;
-	char *raw;
-
-	nb_buf_printf(&p, "%s/%s", out, rel);
-	raw = fx_slurp(p.ptr);
-	if (!raw)
-		fail_msg("no %s", p.ptr);
-	nb_buf_release(&p);
-	return raw;
-}
-
 /* The one id in `after` that `before` lacks; fails unless there is
  * exactly one, and unless every id of `before` is still there. */
 static char *one_new_id(const char *before, const char *after)
@@ -621,7 +608,7 @@ static void test_every_event_reaches_updates(void **state)
 			char *now = feed_of(out.ptr, feeds[f]);
 			char *id = one_new_id(step < 3 ? before[f] : NULL, now), *title;
 
-			raw = raw_of(out.ptr, feeds[f]);
+			raw = fx_file_at(out.ptr, feeds[f]);
 			title = title_of(raw, id);
 			if (step < 3 && want_id[step] && strcmp(id, want_id[step]) != 0)
 				fail_msg("step %zu: new entry %s, not %s", step, id, want_id[step]);
@@ -650,7 +637,7 @@ static void test_every_event_reaches_updates(void **state)
 		}
 	}
 	/* threaded to the notice, which is withdrawn now: a reference only */
-	raw = raw_of(out.ptr, "updates.xml");
+	raw = fx_file_at(out.ptr, "updates.xml");
 	expect_line(raw, "<thr:in-reply-to ref=\"" X_ID "\"/>");
 	free(raw);
 	nb_buf_release(&out);
@@ -716,19 +703,19 @@ static void test_maintenance_states(void **state)
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
 	/* the window in the entry's content and summary, Atom and RSS, and on the cards */
-	raw = raw_of(out.ptr, "atom.xml");
+	raw = fx_file_at(out.ptr, "atom.xml");
 	expect_line(raw, "<summary>Scheduled. Window: Wed 20 Oct 2010, 22:00 to 23:00 EDT.");
 	expect_line(raw, "&lt;p&gt;Window: Wed 20 Oct 2010, 22:00 to 23:00 EDT&lt;/p&gt;");
 	free(raw);
-	raw = raw_of(out.ptr, "rss.xml");
+	raw = fx_file_at(out.ptr, "rss.xml");
 	expect_line(raw, "&lt;p&gt;Window: Wed 20 Oct 2010, 10:00 to 12:00 EDT&lt;/p&gt;");
 	free(raw);
-	raw = raw_of(out.ptr, "index.html");
+	raw = fx_file_at(out.ptr, "index.html");
 	expect_line(raw, "<span class=\"label\">Window</span> Wed 20 Oct 2010, 14:00 to 15:00 EDT</p>");
 	if (strstr(raw, "Overdue"))
 		fail_msg("nothing is overdue yet:\n%s", raw);
 	free(raw);
-	raw = raw_of(out.ptr, "updates.xml");
+	raw = fx_file_at(out.ptr, "updates.xml");
 	title = title_of(raw, CERT_ID "/opened");
 	assert_string_equal(title, "Certificate renewal \u2014 maintenance scheduled for "
 				   "Wed 20 Oct 2010, 22:00 to 23:00 EDT");
@@ -760,7 +747,7 @@ static void test_maintenance_states(void **state)
 	text = feed_of(out.ptr, "servers/LOUIE/maintenance.ics");
 	expect_line(text, "\t" RAM_ID "\t");
 	free(text);
-	raw = raw_of(out.ptr, "updates.xml");
+	raw = fx_file_at(out.ptr, "updates.xml");
 	title = title_of(raw, DISK_ID "/status/in-progress-1");
 	assert_string_equal(title, "Disk swap \u2014 maintenance started");
 	free(title);
@@ -782,11 +769,11 @@ static void test_maintenance_states(void **state)
 	fx_write(&r, "README", "nothing to do with the site\n");
 	fx_commit(&r, "later", fx_utc(2010, 10, 21, 14, 0), EDT);
 	build(&r, out.ptr);
-	raw = raw_of(out.ptr, "index.html");
+	raw = fx_file_at(out.ptr, "index.html");
 	expect_line(raw, "<span class=\"badge scheduled\">Scheduled</span> "
 			 "<span class=\"badge overdue\">Overdue</span>");
 	free(raw);
-	raw = raw_of(out.ptr, "atom.xml");
+	raw = fx_file_at(out.ptr, "atom.xml");
 	expect_line(raw, "<summary>Scheduled, overdue: the window has ended. Window: Thu 21 Oct 2010, "
 			 "08:00 to 09:00 EDT.");
 	free(raw);
@@ -831,9 +818,9 @@ static void test_empty_feeds_stay_put(void **state)
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
 	for (i = 0; i < 4; i++)
-		was[i] = raw_of(out.ptr, files[i]);
+		was[i] = fx_file_at(out.ptr, files[i]);
 	expect_line(was[0], "<updated>2010-10-01T12:00:00Z</updated>");
-	raw = raw_of(out.ptr, "atom.xml");
+	raw = fx_file_at(out.ptr, "atom.xml");
 	if (strstr(raw, "tombstones"))
 		fail_msg("a tombstone namespace with no tombstone:\n%s", raw);
 	free(raw);
@@ -843,7 +830,7 @@ static void test_empty_feeds_stay_put(void **state)
 	fx_commit(&r, "outside content", fx_utc(2010, 10, 11, 12, 0), EDT);
 	build(&r, out.ptr);
 	for (i = 0; i < 4; i++) {
-		raw = raw_of(out.ptr, files[i]);
+		raw = fx_file_at(out.ptr, files[i]);
 		if (strcmp(raw, was[i]) != 0)
 			fail_msg("%s changed:\n%s\nwas:\n%s", files[i], raw, was[i]);
 		free(raw);
@@ -854,7 +841,7 @@ static void test_empty_feeds_stay_put(void **state)
 		 "  LOUIECAS3: {name: LOUIECAS3, group: LOUIE}\n  SCROOGE: {name: SCROOGE}\n");
 	fx_commit(&r, "retitle", fx_utc(2010, 10, 12, 12, 0), EDT);
 	build(&r, out.ptr);
-	raw = raw_of(out.ptr, files[0]);
+	raw = fx_file_at(out.ptr, files[0]);
 	expect_line(raw, "<updated>2010-10-12T12:00:00Z</updated>");
 	free(raw);
 	for (i = 0; i < 4; i++)
@@ -884,7 +871,7 @@ static void test_restored_after_tombstone(void **state)
 	fx_commit(&r, "withdraw", fx_utc(2010, 10, 11, 12, 0), EDT);
 	nb_buf_printf(&out, "%s/out", r.dir);
 	build(&r, out.ptr);
-	raw = raw_of(out.ptr, "atom.xml");
+	raw = fx_file_at(out.ptr, "atom.xml");
 	expect_line(raw, "<at:deleted-entry ref=\"" X_ID "\" when=\"2010-10-11T12:00:00Z\">");
 	free(raw);
 	{
@@ -896,7 +883,7 @@ static void test_restored_after_tombstone(void **state)
 	text = feed_of(out.ptr, "atom.xml");
 	expect_line(text, "\t" X_ID "\t2010-10-10T12:00:00Z\t2010-10-12T12:00:00Z\t");
 	free(text);
-	raw = raw_of(out.ptr, "atom.xml");
+	raw = fx_file_at(out.ptr, "atom.xml");
 	if (strstr(raw, "deleted-entry"))
 		fail_msg("a tombstone for a notice that is back:\n%s", raw);
 	free(raw);
@@ -955,7 +942,7 @@ static void test_amend_keeps_update_ids(void **state)
 	ids2 = ids_of(after);
 	assert_string_equal(ids1, ids2);
 	assert_non_null(strstr(ids2, X_ID "/update/20101010T140000Z-2\n"));
-	raw = raw_of(out.ptr, "updates.xml");
+	raw = fx_file_at(out.ptr, "updates.xml");
 	expect_line(raw, "The queue is moving.");
 	free(raw);
 	free(before);

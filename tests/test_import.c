@@ -144,20 +144,6 @@ static char *nocblog_ok(const struct fx_repo *r, const char *command, const char
 	return said;
 }
 
-/* A file of a folder (the caller frees); fails if it is missing. */
-static char *file_of(const char *dir, const char *rel)
-{
-	struct nb_buf p = NB_BUF_INIT;
-	char *text;
-
-	nb_buf_printf(&p, "%s/%s", dir, rel);
-	text = fx_slurp(p.ptr);
-	if (!text)
-		fail_msg("no %s", p.ptr);
-	nb_buf_release(&p);
-	return text;
-}
-
 /* Writes JSON written with ' for " (the fixture's texts hold no '). */
 static void write_json(struct fx_repo *r, const char *path, const char *text)
 {
@@ -280,7 +266,7 @@ static int cmp_id(const void *a, const void *b)
  */
 static char *servers_of(const struct fx_repo *r, int full)
 {
-	char *text = file_of(r->dir, "content/site.yaml");
+	char *text = fx_file_at(r->dir, "content/site.yaml");
 	yaml_document_t d;
 	yaml_node_t *servers;
 	yaml_node_pair_t *p;
@@ -337,7 +323,7 @@ static void expect_server(const char *full, const char *line)
  */
 static char *front_matter(const char *dir, const char *path)
 {
-	char *text = file_of(dir, path), *end;
+	char *text = fx_file_at(dir, path), *end;
 	yaml_document_t d;
 	yaml_node_t *root, *kind;
 	struct nb_buf out = NB_BUF_INIT;
@@ -512,7 +498,7 @@ static void expect_notice_entry(const char *feed, const char *notice, const char
 static void expect_page(const char *out, const char *page, const char *const *texts,
 			const char *const *times)
 {
-	char *html = file_of(out, page);
+	char *html = fx_file_at(out, page);
 
 	for (; *texts; texts++)
 		expect_has(html, *texts, page);
@@ -891,7 +877,7 @@ static void test_cstate(void **state)
 	free(text);
 	/* each message oldest first, with its full stamp; labels dropped but
 	 * *Update*'s; the shortcode gone */
-	text = file_of(r.dir, NY);
+	text = fx_file_at(r.dir, NY);
 	expect_has(text, "\nUpdate 2018-01-01 00:05 UTC: The gateway stopped answering at midnight.",
 		   NY);
 	expect_has(text, "\nUpdate 2018-01-01 00:45 UTC: A standby unit took over and we are watching it.",
@@ -903,7 +889,7 @@ static void test_cstate(void **state)
 	expect_lacks(text, "track", NY);
 	expect_lacks(text, "*Resolved*", NY);
 	free(text);
-	text = file_of(r.dir, MU);
+	text = fx_file_at(r.dir, MU);
 	expect_opening(text, "Uploads of images and video fail.\n", MU);
 	expect_has(text, "\nUpdate 2018-05-20 14:30 UTC: A full disk on the storage cluster rejects new files.", MU);
 	/* the label kept as written */
@@ -912,7 +898,7 @@ static void test_cstate(void **state)
 	expect_has(text, "\nUpdate 2018-05-20 16:10 UTC: Uploads work again.", MU);
 	expect_lacks(text, "{{<", MU);
 	free(text);
-	text = file_of(r.dir, SA);
+	text = fx_file_at(r.dir, SA);
 	expect_opening(text, "Some API calls take several seconds. We are looking into it.\n", SA);
 	expect_lacks(text, "Update", SA);
 	free(text);
@@ -954,7 +940,7 @@ static void test_cstate(void **state)
 
 	/* ---- the built site: every event in updates.xml, at its time ---- */
 	fx_build(&r, out.ptr);
-	feed = file_of(out.ptr, "updates.xml");
+	feed = fx_file_at(out.ptr, "updates.xml");
 	expect_event(feed, NY_ID, "/opened", "2017-12-31T23:50:00Z", NULL);
 	expect_event(feed, NY_ID, "/update/20180101T000500Z-1", "2018-01-01T00:05:00Z",
 		     "The gateway stopped answering at midnight.");
@@ -992,7 +978,7 @@ static void test_cstate(void **state)
 	free(feed);
 
 	/* atom.xml: each notice, published and last changed, with its thread */
-	feed = file_of(out.ptr, "atom.xml");
+	feed = fx_file_at(out.ptr, "atom.xml");
 	expect_notice_entry(feed, NY_ID, "2017-12-31T23:50:00Z", "2018-01-01T01:30:00Z",
 			    (const char *const[]){ "The gateway stopped answering at midnight.",
 						   "A standby unit took over and we are watching it.",
@@ -1030,7 +1016,7 @@ static void test_cstate(void **state)
 		    (const char *const[]){ "This status page now lives at a new address.", NULL },
 		    (const char *const[]){ "2018-06-01T08:00:00", NULL });
 	/* the group's page lists its members' notices */
-	text = file_of(out.ptr, "servers/North-Coast/index.html");
+	text = fx_file_at(out.ptr, "servers/North-Coast/index.html");
 	expect_has(text, "New Year gateway outage", "North-Coast's page");
 	expect_has(text, "Media uploads failing", "North-Coast's page");
 	free(text);
@@ -1350,7 +1336,7 @@ static void test_statuspage(void **state)
 	text = git_out(&r, "ls-files content");
 	expect_text(text, P3 "\n" P2 "\n" P4 "\n" PM "\n" P1 "\ncontent/site.yaml\n", "the files");
 	free(text);
-	text = file_of(r.dir, P1);
+	text = fx_file_at(r.dir, P1);
 	expect_opening(text, "We are investigating elevated latency on object storage reads.\n", P1);
 	/* the offset Statuspage wrote; seconds only when not :00; CRLF gone */
 	expect_has(text, "\nUpdate 2024-06-03 10:15 -05:00: A fix has been rolled out.\n\n"
@@ -1363,12 +1349,12 @@ static void test_statuspage(void **state)
 	expect_has(text, "We are monitoring the results.\n\n&#85;pdate 10:40 AM: nothing new since.\n",
 		   P1);
 	free(text);
-	text = file_of(r.dir, PM);
+	text = fx_file_at(r.dir, PM);
 	expect_opening(text, "We will upgrade the database cluster. Volumes may pause for a few seconds.\n", PM);
 	expect_has(text, "\nUpdate 2024-06-15 22:00:12 -05:00: The upgrade has started.", PM);
 	expect_has(text, "\nUpdate 2024-06-15 23:41 -05:00: The upgrade is complete.", PM);
 	free(text);
-	text = file_of(r.dir, P3);
+	text = fx_file_at(r.dir, P3);
 	expect_opening(text, "Some API requests fail with errors.\n", P3);
 	expect_has(text, "\nUpdate 2024-06-20 17:05:30 -05:00: The faulty release has been found and is "
 			 "being rolled back.", P3);
@@ -1406,7 +1392,7 @@ static void test_statuspage(void **state)
 
 	/* ---- the built site ---- */
 	fx_build(&r, out.ptr);
-	feed = file_of(out.ptr, "updates.xml");
+	feed = fx_file_at(out.ptr, "updates.xml");
 	expect_event(feed, P1_ID, "/opened", "2024-06-03T14:12:41Z",
 		     "We are investigating elevated latency on object storage reads.");
 	expect_event(feed, P1_ID, "/update/20240603T151500Z-1", "2024-06-03T15:15:00Z",
@@ -1430,7 +1416,7 @@ static void test_statuspage(void **state)
 	expect_event(feed, P4_ID, "/opened", "2024-06-25T14:00:00Z",
 		     "Certificates were rotated, no action is needed.");
 	free(feed);
-	feed = file_of(out.ptr, "atom.xml");
+	feed = fx_file_at(out.ptr, "atom.xml");
 	expect_notice_entry(feed, P1_ID, "2024-06-03T14:12:41Z", "2024-06-03T16:02:09Z",
 			    (const char *const[]){ "We are investigating elevated latency",
 						   "A fix has been rolled out.",
@@ -1464,7 +1450,7 @@ static void test_statuspage(void **state)
 					   NULL },
 		    (const char *const[]){ "2024-06-20T21:45:00", "2024-06-20T22:05:30", NULL });
 	/* the window, scheduled_for to scheduled_until; completed at 04:41 */
-	text = file_of(out.ptr, "maintenance.ics");
+	text = fx_file_at(out.ptr, "maintenance.ics");
 	{
 		char *ev = vevent(text, "tag:status.example.com\\,2024-06-08:/" PM);
 
@@ -1473,7 +1459,7 @@ static void test_statuspage(void **state)
 		free(ev);
 	}
 	free(text);
-	text = file_of(out.ptr, "servers/Data-Plane/index.html");
+	text = fx_file_at(out.ptr, "servers/Data-Plane/index.html");
 	expect_has(text, "Elevated storage latency", "Data-Plane's page");
 	expect_has(text, "Database upgrade", "Data-Plane's page");
 	free(text);
@@ -1491,7 +1477,7 @@ static void test_statuspage(void **state)
 
 	/* ---- a newer incidents.json: I3's monitoring update, one commit;
 	 * I1 changed by hand since is left as it is, and reported ---- */
-	text = file_of(r.dir, P1);
+	text = fx_file_at(r.dir, P1);
 	{
 		struct nb_buf b = NB_BUF_INIT;
 
@@ -1506,7 +1492,7 @@ static void test_statuspage(void **state)
 	/* first with an uncommitted change in P3, which gets a new event: the
 	 * work tree's P3 is not what the import wrote, so it is left as it is
 	 * and reported, and nothing is committed */
-	text = file_of(r.dir, P3);
+	text = fx_file_at(r.dir, P3);
 	{
 		struct nb_buf b = NB_BUF_INIT;
 		char *kept;
@@ -1521,7 +1507,7 @@ static void test_statuspage(void **state)
 		expect_report(said, P3, (const int[]){ 0 }, "differs from what the import writes");
 		free(said);
 		assert_int_equal(commit_count(&r), count);
-		kept = file_of(r.dir, P3);
+		kept = fx_file_at(r.dir, P3);
 		expect_text(kept, b.ptr, "a notice with uncommitted changes");
 		free(kept);
 		/* deleted from the work tree but not in git: 3, nothing done */
@@ -1551,10 +1537,10 @@ static void test_statuspage(void **state)
 		nb_buf_release(&want);
 	}
 	free(text);
-	text = file_of(r.dir, P1);
+	text = fx_file_at(r.dir, P1);
 	expect_text(text, p1_edited, "the notice changed by hand");
 	free(text);
-	text = file_of(r.dir, P3);
+	text = fx_file_at(r.dir, P3);
 	expect_has(text, "\nUpdate 2024-06-20 17:05:30 -05:00: The faulty release has been found and is "
 			 "being rolled back.\n\nUpdate 2024-06-20 18:00 -05:00: Errors have stopped and we "
 			 "are watching.", P3);
@@ -1562,7 +1548,7 @@ static void test_statuspage(void **state)
 	free(text);
 	free(nocblog_ok(&r, "check", NULL, NULL));
 	fx_build(&r, out.ptr);
-	feed = file_of(out.ptr, "updates.xml");
+	feed = fx_file_at(out.ptr, "updates.xml");
 	expect_event(feed, P3_ID, "/update/20240620T230000Z-1", "2024-06-20T23:00:00Z",
 		     "Errors have stopped and we are watching.");
 	expect_event(feed, P3_ID, "/status/monitoring-1", "2024-06-20T23:00:00Z", NULL);
@@ -1625,7 +1611,7 @@ static void test_no_commit_cstate(void **state)
 	expect_front_matter(r.dir, SA, "Slow API responses|API,Storage|incident|resolved|minor|Harbour Status|date");
 	expect_front_matter(r.dir, MU, "Media uploads failing|Media-Proxy,CDN|incident|resolved|-|Harbour Status|date");
 	expect_front_matter(r.dir, NA, "New status page address|general|incident|resolved|-|Harbour Status|date");
-	text = file_of(r.dir, NY);
+	text = fx_file_at(r.dir, NY);
 	expect_has(text, "\nUpdate 2018-01-01 00:05 UTC: The gateway stopped answering at midnight.", NY);
 	expect_has(text, "\nUpdate 2018-01-01 00:45 UTC: A standby unit took over", NY);
 	expect_has(text, "\nUpdate 2018-01-01 01:30 UTC: Traffic through the gateway", NY);
@@ -1680,7 +1666,7 @@ static void test_no_commit_statuspage(void **state)
 	expect_front_matter(q.dir, P1, "Elevated storage latency|Object-Storage|incident|resolved|major|Quayside Cloud|date");
 	expect_front_matter(q.dir, P2, "Block volume attach delays|Block-Volumes|incident|resolved|minor|Quayside Cloud|date");
 	expect_front_matter(q.dir, PM, "Database upgrade|Block-Volumes|maintenance|completed|-|Quayside Cloud|date");
-	text = file_of(q.dir, P1);
+	text = fx_file_at(q.dir, P1);
 	expect_has(text, "\nUpdate 2024-06-03 10:15 -05:00: A fix has been rolled out.\n\n"
 			 "We are monitoring the results.\n", P1);
 	expect_has(text, "\nUpdate 2024-06-03 11:02:09 -05:00: Latency is back to normal.", P1);
@@ -1850,7 +1836,7 @@ static void test_round_trip(void **state)
 	expect_text(got, want, "the events' times after a round trip");
 	free(want);
 	free(got);
-	site = file_of(r.dir, "content/site.yaml");
+	site = fx_file_at(r.dir, "content/site.yaml");
 	expect_has(site, "  LOUIECAS3: {name: \"LOUIECAS3\", group: LOUIE,", "site.yaml");
 	expect_has(site, "  DEWEYHUB: {name: \"DEWEYHUB\", group: DEWEY,", "site.yaml");
 	expect_has(site, "  SCROOGE: {name: \"SCROOGE\", description: \"Exchange 2007 mailbox server\"}",

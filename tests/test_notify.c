@@ -527,15 +527,11 @@ static void test_config_errors(void **state)
 /* Fails unless the file rel below dir holds text. */
 static void expect_in_file(const char *dir, const char *rel, const char *text)
 {
-	struct nb_buf path = NB_BUF_INIT;
-	char *held;
+	char *held = fx_slurp_at(dir, rel);
 
-	nb_buf_printf(&path, "%s/%s", dir, rel);
-	held = fx_slurp(path.ptr);
 	if (!held || !strstr(held, text))
 		fail_msg("%s does not hold %s", rel, text);
 	free(held);
-	nb_buf_release(&path);
 }
 
 /* The hub's pings, their feed URLs in order ("https://.../atom.xml"). */

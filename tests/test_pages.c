@@ -25,18 +25,6 @@
 
 #define build fx_build
 
-/* The file at rel below dir (the caller frees), or NULL. */
-static char *slurp_at(const char *dir, const char *rel)
-{
-	struct nb_buf path = NB_BUF_INIT;
-	char *text;
-
-	nb_buf_printf(&path, "%s/%s", dir, rel);
-	text = slurp(path.ptr);
-	nb_buf_release(&path);
-	return text;
-}
-
 static void add_name(const char *rel, const char *full, void *payload)
 {
 	(void)full;
@@ -362,7 +350,7 @@ static void test_counts_agree(void **state)
 	expect_in(home, "the notice below has the latest.");
 	expect_in(home, " \u00b7 1 update</p>");
 	free(home);
-	archive = slurp_at(out.ptr, "archive/2010/index.html");
+	archive = fx_slurp_at(out.ptr, "archive/2010/index.html");
 	expect_in(archive, "<h2>1 notice</h2>");
 	free(archive);
 
@@ -377,7 +365,7 @@ static void test_counts_agree(void **state)
 	expect_in(home, "the notices below have the latest.");
 	expect_in(home, " \u00b7 2 updates</p>");
 	free(home);
-	archive = slurp_at(out.ptr, "archive/2010/index.html");
+	archive = fx_slurp_at(out.ptr, "archive/2010/index.html");
 	expect_in(archive, "<h2>2 notices</h2>");
 	free(archive);
 	nb_buf_release(&out);
