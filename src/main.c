@@ -561,11 +561,13 @@ static int cmd_import(int argc, char **argv)
 	print_diags(&imp.notes);
 	if (rc == 0)
 		fprintf(stderr, "nocblog: from %s: %zu %s new, %zu with new events, %zu already there, "
-			"%zu changed since (left as they are); %zu %s declared; %zu %s\n",
+			"%zu changed since (left as they are); %zu %s declared; ",
 			imp.from, r.added, nb_plural(r.added, "notice", "notices"), r.extended,
-			r.unchanged, r.left, r.servers, nb_plural(r.servers, "server", "servers"),
-			r.commits, no_commit ? "commits (--no-commit: files written)"
-					     : nb_plural(r.commits, "commit", "commits"));
+			r.unchanged, r.left, r.servers, nb_plural(r.servers, "server", "servers"));
+	if (rc == 0 && no_commit)
+		fputs("files written, nothing committed\n", stderr);
+	else if (rc == 0)
+		fprintf(stderr, "%zu %s\n", r.commits, nb_plural(r.commits, "commit", "commits"));
 	if (rc == 0 && imp.failed)
 		rc = EXIT_CONTENT;
 	goto cleanup;
